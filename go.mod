@@ -1,0 +1,8 @@
+module github.com/parallel-sessions/parallel-sessions
+
+go 1.26
+
+require (
+	github.com/bmatcuk/doublestar/v4 v4.10.4
+	github.com/pelletier/go-toml/v2 v2.4.3
+)

@@ -1,0 +1,83 @@
+package plan
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected findings of testdata/invalid/*.out")
+
+// TestGoldenInvalid parses each testdata/invalid/*.toml and compares its
+// findings, one per line, with the .out file beside it. Run
+// `go test ./plan -run Golden -update` to rewrite them after a deliberate
+// change, and read the diff.
+func TestGoldenInvalid(t *testing.T) {
+	files, err := filepath.Glob("testdata/invalid/*.toml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden inputs: %v", err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, fs := Parse(filepath.Base(file), data)
+			if len(fs) == 0 {
+				t.Fatalf("%s: no findings for an invalid plan", file)
+			}
+			var b strings.Builder
+			for _, f := range fs {
+				b.WriteString(f.String() + "\n")
+			}
+			golden := strings.TrimSuffix(file, ".toml") + ".out"
+			if *update {
+				if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if got := b.String(); got != string(want) {
+				t.Errorf("findings differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
+			}
+			checkPositionsInside(t, data, fs)
+		})
+	}
+}
+
+func TestGoldenValid(t *testing.T) {
+	files, err := filepath.Glob("testdata/valid/*.toml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no valid plans: %v", err)
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, fs := Parse(filepath.Base(file), data)
+		for _, f := range fs {
+			t.Errorf("%s", f)
+		}
+		if p == nil || len(p.Threads) == 0 {
+			t.Errorf("%s: no threads decoded", file)
+		}
+	}
+}
+
+// checkPositionsInside fails when a finding points outside the file.
+func checkPositionsInside(t *testing.T, data []byte, fs []Finding) {
+	t.Helper()
+	lines := strings.Split(string(data), "\n")
+	for _, f := range fs {
+		if f.Pos.Line < 1 || f.Pos.Line > len(lines) || f.Pos.Col < 1 || f.Pos.Col > len(lines[f.Pos.Line-1])+1 {
+			t.Errorf("finding outside the file (%d lines): %s", len(lines), f)
+		}
+	}
+}

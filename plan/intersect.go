@@ -1,0 +1,248 @@
+package plan
+
+import (
+	"container/heap"
+	"strings"
+)
+
+// dotState tracks whether the segment built so far is "", ".", ".." or
+// anything else; only the last is a valid path segment.
+type dotState uint8
+
+const (
+	dotsNone dotState = iota
+	dotsOne
+	dotsTwo
+	dotsOther
+)
+
+func (d dotState) after(r rune) dotState {
+	switch {
+	case r != '.' || d == dotsOther || d == dotsTwo:
+		return dotsOther
+	default:
+		return d + 1
+	}
+}
+
+// segState is a node of the product automaton of two token lists.
+type segState struct {
+	i, j int
+	dots dotState
+}
+
+// segmentIntersection returns a shortest valid path segment (non-empty, not
+// "." or "..") matched by both token lists, and whether one exists. It walks
+// the product automaton breadth first, one rune per layer; a star either
+// consumes a rune and stays or is skipped at no cost, so each layer is closed
+// under skips before the next is built.
+func segmentIntersection(a, b []token) (string, bool) {
+	type edge struct {
+		from segState
+		r    rune // 0 for a skipped star
+	}
+	start := segState{}
+	parent := map[segState]edge{start: {}}
+	layer := []segState{start}
+	for len(layer) > 0 {
+		for k := 0; k < len(layer); k++ { // layer grows while closing under skips
+			s := layer[k]
+			skip := func(to segState) {
+				if _, seen := parent[to]; !seen {
+					parent[to] = edge{s, 0}
+					layer = append(layer, to)
+				}
+			}
+			if s.i < len(a) && a[s.i].kind == tokStar {
+				skip(segState{s.i + 1, s.j, s.dots})
+			}
+			if s.j < len(b) && b[s.j].kind == tokStar {
+				skip(segState{s.i, s.j + 1, s.dots})
+			}
+		}
+		var next []segState
+		for _, s := range layer {
+			if s.i == len(a) && s.j == len(b) && s.dots == dotsOther {
+				return rebuildSegment(parent, s, start, func(e edge) (segState, rune) { return e.from, e.r }), true
+			}
+			if s.i == len(a) || s.j == len(b) {
+				continue
+			}
+			setA, setB := a[s.i].set, b[s.j].set
+			ni, nj := s.i+1, s.j+1
+			if a[s.i].kind == tokStar {
+				setA, ni = anyRune, s.i
+			}
+			if b[s.j].kind == tokStar {
+				setB, nj = anyRune, s.j
+			}
+			r, ok, dot := common(setA, setB)
+			var runes []rune
+			if ok {
+				runes = append(runes, r)
+			}
+			if dot && (!ok || s.dots != dotsOther) {
+				runes = append(runes, '.')
+			}
+			for _, r := range runes {
+				to := segState{ni, nj, s.dots.after(r)}
+				if _, seen := parent[to]; !seen {
+					parent[to] = edge{s, r}
+					next = append(next, to)
+				}
+			}
+		}
+		layer = next
+	}
+	return "", false
+}
+
+func rebuildSegment[E any](parent map[segState]E, end, start segState, step func(E) (segState, rune)) string {
+	var runes []rune
+	for s := end; s != start; {
+		from, r := step(parent[s])
+		if r != 0 {
+			runes = append(runes, r)
+		}
+		s = from
+	}
+	for i, j := 0, len(runes)-1; i < j; i, j = i+1, j-1 {
+		runes[i], runes[j] = runes[j], runes[i]
+	}
+	return string(runes)
+}
+
+// pathState is a node of the product automaton of two alternatives at the
+// level of whole segments.
+type pathState struct {
+	i, j     int
+	nonEmpty bool // at least one segment consumed: the empty path is no path
+}
+
+// pathItem is a Dijkstra queue entry.
+type pathItem struct {
+	s     pathState
+	cost  int
+	order int
+}
+
+type pathQueue []pathItem
+
+func (q pathQueue) Len() int { return len(q) }
+func (q pathQueue) Less(x, y int) bool {
+	if q[x].cost != q[y].cost {
+		return q[x].cost < q[y].cost
+	}
+	return q[x].order < q[y].order
+}
+func (q pathQueue) Swap(x, y int) { q[x], q[y] = q[y], q[x] }
+func (q *pathQueue) Push(v any)   { *q = append(*q, v.(pathItem)) }
+func (q *pathQueue) Pop() any {
+	old := *q
+	v := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return v
+}
+
+// anySegment is what a globstar matches for one segment.
+var anySegment = []token{{kind: tokStar}}
+
+// intersect returns a shortest path matched by both alternatives. Each step
+// of the search consumes one whole path segment; its cost is the length of
+// the shortest segment both sides accept there, plus one for the separator,
+// so a cheapest route is a shortest path.
+func intersect(a, b alternative) (string, bool) {
+	type via struct {
+		from pathState
+		seg  string
+		set  bool // a segment was consumed (not a globstar skip)
+	}
+	start := pathState{}
+	best := map[pathState]int{start: 0}
+	parent := map[pathState]via{}
+	done := map[pathState]bool{}
+	q := &pathQueue{{s: start}}
+	order := 0
+	relax := func(from pathState, to pathState, cost int, v via) {
+		if c, ok := best[to]; ok && c <= cost {
+			return
+		}
+		best[to] = cost
+		parent[to] = v
+		order++
+		heap.Push(q, pathItem{s: to, cost: cost, order: order})
+	}
+	segCache := map[[2]int]struct {
+		s  string
+		ok bool
+	}{}
+	for q.Len() > 0 {
+		it := heap.Pop(q).(pathItem)
+		s := it.s
+		if done[s] {
+			continue
+		}
+		done[s] = true
+		if s.i == len(a.segs) && s.j == len(b.segs) && s.nonEmpty {
+			return rebuildPath(parent, s, start, func(v via) (pathState, string, bool) { return v.from, v.seg, v.set }), true
+		}
+		var sa, sb *segment
+		if s.i < len(a.segs) {
+			sa = &a.segs[s.i]
+		}
+		if s.j < len(b.segs) {
+			sb = &b.segs[s.j]
+		}
+		if sa != nil && sa.globstar {
+			relax(s, pathState{s.i + 1, s.j, s.nonEmpty}, it.cost, via{from: s})
+		}
+		if sb != nil && sb.globstar {
+			relax(s, pathState{s.i, s.j + 1, s.nonEmpty}, it.cost, via{from: s})
+		}
+		if sa == nil || sb == nil {
+			continue
+		}
+		ta, tb := sa.toks, sb.toks
+		ni, nj := s.i+1, s.j+1
+		if sa.globstar {
+			ta, ni = anySegment, s.i
+		}
+		if sb.globstar {
+			tb, nj = anySegment, s.j
+		}
+		key := [2]int{s.i, s.j}
+		seg, ok := segCache[key]
+		if !ok {
+			seg.s, seg.ok = segmentIntersection(ta, tb)
+			segCache[key] = seg
+		}
+		if seg.ok {
+			relax(s, pathState{ni, nj, true}, it.cost+len(seg.s)+1, via{from: s, seg: seg.s, set: true})
+		}
+	}
+	return "", false
+}
+
+func rebuildPath[V any](parent map[pathState]V, end, start pathState, step func(V) (pathState, string, bool)) string {
+	var segs []string
+	for s := end; s != start; {
+		from, seg, set := step(parent[s])
+		if set {
+			segs = append(segs, seg)
+		}
+		s = from
+	}
+	for i, j := 0, len(segs)-1; i < j; i, j = i+1, j-1 {
+		segs[i], segs[j] = segs[j], segs[i]
+	}
+	return strings.Join(segs, "/")
+}
+
+// prefixCompatible reports whether some string can start with both literal
+// prefixes: when it is false, two alternatives cannot overlap.
+func prefixCompatible(p, q string) bool {
+	if len(p) > len(q) {
+		p, q = q, p
+	}
+	return strings.HasPrefix(q, p)
+}

@@ -1,0 +1,134 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// Pattern is a path pattern of the plan (owns, forbids or shared), with one
+// meaning everywhere (see DESIGN.md, "Path patterns"):
+//
+//   - "dir/" is the directory and everything below it;
+//   - a pattern without a glob metacharacter (* ? [ {) is that exact path and,
+//     if it is a directory, everything below it;
+//   - anything else is a doublestar pattern on the whole path.
+type Pattern struct {
+	// Text is the pattern as the plan writes it.
+	Text string
+	// Glob is an equivalent doublestar pattern: doublestar.Match(p.Glob,
+	// path) is p.Match(path) for every repository path. It is brace-expanded
+	// and normalized so doublestar's corner cases agree with the rules above.
+	Glob string
+	// Pos is where the pattern stands in the plan.
+	Pos Position
+
+	literal string // for patterns without metacharacters: the path itself
+	alts    []alternative
+}
+
+// maxPatternLen bounds a pattern's length, and with maxAlternatives the cost
+// of every decision about it: overlap is quadratic in pattern length.
+const maxPatternLen = 256
+
+// ParsePattern normalizes and compiles a pattern. The error says what is
+// wrong in words a plan author can act on.
+func ParsePattern(text string) (Pattern, error) {
+	p := Pattern{Text: text}
+	s := text
+	for strings.HasPrefix(s, "./") {
+		s = s[2:]
+	}
+	switch {
+	case text == "":
+		return p, fmt.Errorf("empty pattern")
+	case len(text) > maxPatternLen:
+		return p, fmt.Errorf("pattern is longer than %d bytes", maxPatternLen)
+	case strings.ContainsRune(text, '\\'):
+		return p, fmt.Errorf("backslash in pattern; paths are separated by '/' and glob metacharacters cannot be escaped")
+	case !utf8.ValidString(text) || strings.ContainsRune(text, 0):
+		return p, fmt.Errorf("pattern is not valid UTF-8 text")
+	case strings.HasPrefix(s, "/"):
+		return p, fmt.Errorf("absolute path; patterns are relative to the repository root")
+	case s == "":
+		return p, fmt.Errorf("pattern names the repository root; write \"**\" for every path")
+	}
+	dir := strings.HasSuffix(s, "/")
+	if dir {
+		s = s[:len(s)-1]
+	}
+	var err error
+	if !strings.ContainsAny(s, "*?[{") {
+		p.literal = s
+		p.alts, err = literalAlternatives(s)
+	} else {
+		if dir && s != "**" && !strings.HasSuffix(s, "/**") {
+			s += "/**"
+		}
+		p.alts, err = parseGlob(s)
+	}
+	if err != nil {
+		return p, err
+	}
+	p.Glob = renderGlob(p.alts)
+	if !doublestar.ValidatePattern(p.Glob) {
+		return p, fmt.Errorf("not a valid glob")
+	}
+	return p, nil
+}
+
+// literalAlternatives compiles a path without metacharacters into "path/**".
+func literalAlternatives(s string) ([]alternative, error) {
+	var items []syntaxItem
+	for _, r := range s {
+		if r == '/' {
+			items = append(items, syntaxItem{sep: true})
+			continue
+		}
+		items = append(items, syntaxItem{tok: token{kind: tokChar, set: literalRune(r)}})
+	}
+	star := syntaxItem{tok: token{kind: tokStar}}
+	items = append(items, syntaxItem{sep: true}, star, star)
+	alt, err := splitSegments(items)
+	if err != nil {
+		return nil, err
+	}
+	return []alternative{alt}, nil
+}
+
+// Match reports whether path (repository-relative, '/'-separated) matches.
+func (p Pattern) Match(path string) bool {
+	if p.literal != "" {
+		return path == p.literal || (strings.HasPrefix(path, p.literal) && path[len(p.literal)] == '/')
+	}
+	ok, _ := doublestar.Match(p.Glob, path)
+	return ok
+}
+
+// String returns the pattern as written.
+func (p Pattern) String() string { return p.Text }
+
+// Overlap decides whether some path matches both patterns and, if so,
+// returns a shortest such path (the witness). The decision is exact: it
+// intersects the patterns' automata rather than comparing strings.
+func Overlap(a, b Pattern) (witness string, ok bool) {
+	return a.intersect(b)
+}
+
+func (p Pattern) intersect(q Pattern) (string, bool) {
+	best, found := "", false
+	for _, x := range p.alts {
+		for _, y := range q.alts {
+			if !prefixCompatible(x.prefix, y.prefix) {
+				continue
+			}
+			w, ok := intersect(x, y)
+			if ok && (!found || len(w) < len(best) || (len(w) == len(best) && w < best)) {
+				best, found = w, true
+			}
+		}
+	}
+	return best, found
+}
