@@ -1,0 +1,136 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+)
+
+// Exit codes (DESIGN.md, "Command-line contract").
+const (
+	exitOK       = 0
+	exitFindings = 1 // invalid plan, scope violation, not ready
+	exitError    = 2 // usage or operational error
+)
+
+// version is stamped at build time with -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+// command is one invocation of ps-local, with everything it touches outside
+// the process injected so tests can drive it.
+type command struct {
+	stdout, stderr io.Writer
+	dir            string // the working directory
+	planFlag       string // --plan, "" for the default
+}
+
+const usage = `ps-local: plan-gated parallel development with git worktrees
+
+Usage:
+  ps-local [--plan FILE] COMMAND [flags] [args]
+
+Commands:
+  init      [--force]   write a commented plan.toml template
+  validate  [--json]    check the plan: exit 0 valid, 1 findings
+  explain   PATH...     which thread owns, forbids or shares each path
+
+Global flags:
+  --plan FILE   the plan (default: plan.toml at the root of the git repository
+                containing the current directory)
+  --help        show this help
+  --version     print the version
+
+Exit codes: 0 ok, 1 findings (invalid plan), 2 usage or operational error.
+`
+
+// errUsage marks an error the user fixes by changing the command line.
+var errUsage = errors.New("usage")
+
+func (c *command) run(args []string) int {
+	global := flag.NewFlagSet("ps-local", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	global.StringVar(&c.planFlag, "plan", "", "")
+	help := global.Bool("help", false, "")
+	showVersion := global.Bool("version", false, "")
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(c.stdout, usage)
+			return exitOK
+		}
+		return c.fail(fmt.Errorf("%w: %v", errUsage, err))
+	}
+	switch {
+	case *help:
+		fmt.Fprint(c.stdout, usage)
+		return exitOK
+	case *showVersion:
+		fmt.Fprintf(c.stdout, "ps-local %s\n", buildVersion())
+		return exitOK
+	case global.NArg() == 0:
+		fmt.Fprint(c.stderr, usage)
+		return exitError
+	}
+	name, rest := global.Arg(0), global.Args()[1:]
+	switch name {
+	case "init":
+		return c.runInit(rest)
+	case "validate":
+		return c.runValidate(rest)
+	case "explain":
+		return c.runExplain(rest)
+	case "help":
+		fmt.Fprint(c.stdout, usage)
+		return exitOK
+	default:
+		return c.fail(fmt.Errorf("%w: unknown command %q; run ps-local --help", errUsage, name))
+	}
+}
+
+// flags returns a flag set for a subcommand that also accepts --plan, so
+// `ps-local validate --plan x.toml` works as well as the global form.
+func (c *command) flags(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet("ps-local "+name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.StringVar(&c.planFlag, "plan", c.planFlag, "read the plan from `FILE` (default: plan.toml at the repository root)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: ps-local %s %s\n\nFlags:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses subcommand flags; done is true when run should return code.
+func (c *command) parse(fs *flag.FlagSet, args []string) (code int, done bool) {
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return 0, false
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(c.stdout)
+		fs.Usage()
+		return exitOK, true
+	default: // the flag package already printed the error and usage
+		return exitError, true
+	}
+}
+
+// fail prints an operational or usage error and returns exit code 2.
+func (c *command) fail(err error) int {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, errUsage.Error()+": ")
+	fmt.Fprintf(c.stderr, "ps-local: %s\n", msg)
+	return exitError
+}
+
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return version
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/parallel-sessions/parallel-sessions/plan"
+)
+
+// validateReport is the --json output of validate: a stable schema that is
+// documented in the README.
+type validateReport struct {
+	Plan     string          `json:"plan"`
+	Valid    bool            `json:"valid"`
+	Threads  threadCounts    `json:"threads"`
+	Findings []findingReport `json:"findings"`
+}
+
+type threadCounts struct {
+	Active  int `json:"active"`
+	Dropped int `json:"dropped"`
+}
+
+type findingReport struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+func (c *command) runValidate(args []string) int {
+	fs := c.flags("validate", "[--json]")
+	asJSON := fs.Bool("json", false, "print a JSON report instead of findings")
+	if code, done := c.parse(fs, args); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return c.fail(fmt.Errorf("%w: validate takes no arguments", errUsage))
+	}
+	loc, p, findings, err := c.loadPlan()
+	if err != nil {
+		return c.fail(err)
+	}
+	counts := countThreads(p)
+	if *asJSON {
+		report := validateReport{Plan: loc.display, Valid: len(findings) == 0, Threads: counts, Findings: []findingReport{}}
+		for _, f := range findings {
+			report.Findings = append(report.Findings, findingReport{f.File, f.Pos.Line, f.Pos.Col, f.Rule, f.Message})
+		}
+		out, err := json.MarshalIndent(report, "", "  ")
+		if err != nil {
+			return c.fail(fmt.Errorf("encode report: %w", err))
+		}
+		fmt.Fprintf(c.stdout, "%s\n", out)
+	} else {
+		for _, f := range findings {
+			fmt.Fprintln(c.stdout, f)
+		}
+		if len(findings) == 0 {
+			fmt.Fprintf(c.stdout, "%s: valid: %d active threads, %d dropped; no two threads own a common path\n", loc.display, counts.Active, counts.Dropped)
+		} else {
+			fmt.Fprintf(c.stderr, "%s: %d %s\n", loc.display, len(findings), plural(len(findings), "problem", "problems"))
+		}
+	}
+	if len(findings) > 0 {
+		return exitFindings
+	}
+	return exitOK
+}
+
+func countThreads(p *plan.Plan) threadCounts {
+	var n threadCounts
+	if p == nil {
+		return n
+	}
+	for i := range p.Threads {
+		if p.Threads[i].Active() {
+			n.Active++
+		} else {
+			n.Dropped++
+		}
+	}
+	return n
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
