@@ -163,7 +163,7 @@ func intersect(a, b alternative) (string, bool) {
 	done := map[pathState]bool{}
 	q := &pathQueue{{s: start}}
 	order := 0
-	relax := func(from pathState, to pathState, cost int, v via) {
+	relax := func(to pathState, cost int, v via) {
 		if c, ok := best[to]; ok && c <= cost {
 			return
 		}
@@ -194,10 +194,10 @@ func intersect(a, b alternative) (string, bool) {
 			sb = &b.segs[s.j]
 		}
 		if sa != nil && sa.globstar {
-			relax(s, pathState{s.i + 1, s.j, s.nonEmpty}, it.cost, via{from: s})
+			relax(pathState{s.i + 1, s.j, s.nonEmpty}, it.cost, via{from: s})
 		}
 		if sb != nil && sb.globstar {
-			relax(s, pathState{s.i, s.j + 1, s.nonEmpty}, it.cost, via{from: s})
+			relax(pathState{s.i, s.j + 1, s.nonEmpty}, it.cost, via{from: s})
 		}
 		if sa == nil || sb == nil {
 			continue
@@ -217,7 +217,7 @@ func intersect(a, b alternative) (string, bool) {
 			segCache[key] = seg
 		}
 		if seg.ok {
-			relax(s, pathState{ni, nj, true}, it.cost+len(seg.s)+1, via{from: s, seg: seg.s, set: true})
+			relax(pathState{ni, nj, true}, it.cost+len(seg.s)+1, via{from: s, seg: seg.s, set: true})
 		}
 	}
 	return "", false

@@ -74,23 +74,3 @@ func (t *Thread) Label() string {
 		return fmt.Sprintf("thread at line %d", t.Pos.Line)
 	}
 }
-
-// ThreadByID returns the thread with the given id.
-func (p *Plan) ThreadByID(id int) (*Thread, bool) {
-	for i := range p.Threads {
-		if p.Threads[i].ID == id {
-			return &p.Threads[i], true
-		}
-	}
-	return nil, false
-}
-
-// ThreadByBranch returns the thread whose branch is name.
-func (p *Plan) ThreadByBranch(name string) (*Thread, bool) {
-	for i := range p.Threads {
-		if p.Threads[i].Branch == name {
-			return &p.Threads[i], true
-		}
-	}
-	return nil, false
-}

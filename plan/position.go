@@ -1,14 +1,10 @@
 package plan
 
-import "fmt"
-
 // Position is a place in the plan file: 1-based line and byte column. The
 // zero Position means "the file as a whole".
 type Position struct {
 	Line, Col int
 }
-
-func (p Position) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
 
 // Less orders positions top to bottom, left to right.
 func (p Position) Less(q Position) bool {

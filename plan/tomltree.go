@@ -2,7 +2,6 @@ package plan
 
 import (
 	"errors"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -251,28 +250,4 @@ func newLineIndex(data []byte) lineIndex {
 func (l lineIndex) position(off int) Position {
 	line := sort.Search(len(l), func(i int) bool { return l[i] > off }) - 1
 	return Position{Line: line + 1, Col: off - l[line] + 1}
-}
-
-// String is used in tests and debugging output of a tree.
-func (v *value) String() string {
-	switch v.kind {
-	case kindString:
-		return strconv.Quote(v.str)
-	case kindInteger:
-		return strconv.FormatInt(v.num, 10)
-	case kindArray:
-		parts := make([]string, len(v.items))
-		for i, it := range v.items {
-			parts[i] = it.String()
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case kindTable:
-		parts := make([]string, len(v.keys))
-		for i, e := range v.keys {
-			parts[i] = fmt.Sprintf("%s@%s=%s", e.name, e.pos, e.val)
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	default:
-		return v.kind.String()
-	}
 }

@@ -117,6 +117,17 @@ func (c *command) parse(fs *flag.FlagSet, args []string) (code int, done bool) {
 	}
 }
 
+// parseNoArgs is parse for subcommands that take flags only.
+func (c *command) parseNoArgs(fs *flag.FlagSet, args []string) (code int, done bool) {
+	if code, done := c.parse(fs, args); done {
+		return code, true
+	}
+	if fs.NArg() > 0 {
+		return c.fail(fmt.Errorf("%w: %s takes no arguments, got %q", errUsage, strings.TrimPrefix(fs.Name(), "ps-local "), fs.Arg(0))), true
+	}
+	return 0, false
+}
+
 // fail prints an operational or usage error and returns exit code 2.
 func (c *command) fail(err error) int {
 	msg := err.Error()

@@ -15,11 +15,8 @@ var planTemplate []byte
 func (c *command) runInit(args []string) int {
 	fs := c.flags("init", "[--force]")
 	force := fs.Bool("force", false, "overwrite an existing plan")
-	if code, done := c.parse(fs, args); done {
+	if code, done := c.parseNoArgs(fs, args); done {
 		return code
-	}
-	if fs.NArg() > 0 {
-		return c.fail(fmt.Errorf("%w: init takes no arguments", errUsage))
 	}
 	loc, err := c.locatePlan()
 	if err != nil {

@@ -32,11 +32,8 @@ type findingReport struct {
 func (c *command) runValidate(args []string) int {
 	fs := c.flags("validate", "[--json]")
 	asJSON := fs.Bool("json", false, "print a JSON report instead of findings")
-	if code, done := c.parse(fs, args); done {
+	if code, done := c.parseNoArgs(fs, args); done {
 		return code
-	}
-	if fs.NArg() > 0 {
-		return c.fail(fmt.Errorf("%w: validate takes no arguments", errUsage))
 	}
 	loc, p, findings, err := c.loadPlan()
 	if err != nil {
