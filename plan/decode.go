@@ -91,7 +91,7 @@ func allTables(v *value) bool {
 
 func (d *decoder) thread(tv *value) Thread {
 	t := Thread{Status: StatusActive, Pos: tv.pos}
-	t.IDPos, t.BranchPos, t.GoalPos, t.MergeOrderPos, t.StatusPos = tv.pos, tv.pos, tv.pos, tv.pos, tv.pos
+	t.IDPos, t.BranchPos = tv.pos, tv.pos
 	d.checkKeys(tv, threadKeys, "thread")
 	if v := tv.lookup("id"); v != nil && d.want(v, kindInteger, "id") {
 		t.ID, t.IDPos = clampInt(v.num), v.pos
@@ -106,19 +106,19 @@ func (d *decoder) thread(tv *value) Thread {
 		}
 	}
 	if v := tv.lookup("goal"); v != nil && d.want(v, kindString, "goal") {
-		t.Goal, t.GoalPos = v.str, v.pos
+		t.Goal = v.str
 		if strings.TrimSpace(v.str) == "" {
 			d.fs.add(v.pos, "goal", "%s: goal is empty; say in one line what the thread delivers", t.Label())
 		}
 	}
 	if v := tv.lookup("merge_order"); v != nil && d.want(v, kindInteger, "merge_order") {
-		t.MergeOrder, t.MergeOrderPos = clampInt(v.num), v.pos
+		t.MergeOrder = clampInt(v.num)
 		if t.MergeOrder <= 0 {
 			d.fs.add(v.pos, "merge-order", "%s: merge_order %d must be a positive integer", t.Label(), v.num)
 		}
 	}
 	if v := tv.lookup("status"); v != nil && d.want(v, kindString, "status") {
-		t.Status, t.StatusPos = Status(v.str), v.pos
+		t.Status = Status(v.str)
 		if t.Status != StatusActive && t.Status != StatusDropped {
 			d.fs.add(v.pos, "status", "%s: status %q is not \"active\" or \"dropped\"", t.Label(), v.str)
 		}
@@ -193,7 +193,7 @@ func (d *decoder) env(v *value) []EnvVar {
 				d.fs.add(e.val.pos, "env", "env.%s uses unknown placeholder {%s}; known placeholders are {id}, {branch} and {slug}", e.name, ph)
 			}
 		}
-		out = append(out, EnvVar{Name: e.name, Template: e.val.str, Pos: e.pos})
+		out = append(out, EnvVar{Name: e.name, Template: e.val.str})
 	}
 	return out
 }

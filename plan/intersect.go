@@ -2,6 +2,7 @@ package plan
 
 import (
 	"container/heap"
+	"slices"
 	"strings"
 )
 
@@ -63,7 +64,14 @@ func segmentIntersection(a, b []token) (string, bool) {
 		var next []segState
 		for _, s := range layer {
 			if s.i == len(a) && s.j == len(b) && s.dots == dotsOther {
-				return rebuildSegment(parent, s, start, func(e edge) (segState, rune) { return e.from, e.r }), true
+				var runes []rune
+				for at := s; at != start; at = parent[at].from {
+					if r := parent[at].r; r != 0 {
+						runes = append(runes, r)
+					}
+				}
+				slices.Reverse(runes)
+				return string(runes), true
 			}
 			if s.i == len(a) || s.j == len(b) {
 				continue
@@ -95,21 +103,6 @@ func segmentIntersection(a, b []token) (string, bool) {
 		layer = next
 	}
 	return "", false
-}
-
-func rebuildSegment[E any](parent map[segState]E, end, start segState, step func(E) (segState, rune)) string {
-	var runes []rune
-	for s := end; s != start; {
-		from, r := step(parent[s])
-		if r != 0 {
-			runes = append(runes, r)
-		}
-		s = from
-	}
-	for i, j := 0, len(runes)-1; i < j; i, j = i+1, j-1 {
-		runes[i], runes[j] = runes[j], runes[i]
-	}
-	return string(runes)
 }
 
 // pathState is a node of the product automaton of two alternatives at the
@@ -184,7 +177,14 @@ func intersect(a, b alternative) (string, bool) {
 		}
 		done[s] = true
 		if s.i == len(a.segs) && s.j == len(b.segs) && s.nonEmpty {
-			return rebuildPath(parent, s, start, func(v via) (pathState, string, bool) { return v.from, v.seg, v.set }), true
+			var segs []string
+			for at := s; at != start; at = parent[at].from {
+				if parent[at].set {
+					segs = append(segs, parent[at].seg)
+				}
+			}
+			slices.Reverse(segs)
+			return strings.Join(segs, "/"), true
 		}
 		var sa, sb *segment
 		if s.i < len(a.segs) {
@@ -221,21 +221,6 @@ func intersect(a, b alternative) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-func rebuildPath[V any](parent map[pathState]V, end, start pathState, step func(V) (pathState, string, bool)) string {
-	var segs []string
-	for s := end; s != start; {
-		from, seg, set := step(parent[s])
-		if set {
-			segs = append(segs, seg)
-		}
-		s = from
-	}
-	for i, j := 0, len(segs)-1; i < j; i, j = i+1, j-1 {
-		segs[i], segs[j] = segs[j], segs[i]
-	}
-	return strings.Join(segs, "/")
 }
 
 // prefixCompatible reports whether some string can start with both literal

@@ -40,7 +40,6 @@ type Plan struct {
 type EnvVar struct {
 	Name     string
 	Template string
-	Pos      Position
 }
 
 // Thread is one [[threads]] entry.
@@ -53,9 +52,9 @@ type Thread struct {
 	MergeOrder int
 	Status     Status
 
-	// Pos is where the thread's table starts; the other positions are those
-	// of its values, or Pos when the key is absent.
-	Pos, IDPos, BranchPos, GoalPos, MergeOrderPos, StatusPos Position
+	// Pos is where the thread's table starts; IDPos and BranchPos are where
+	// its id and branch are written, or Pos when the key is absent.
+	Pos, IDPos, BranchPos Position
 }
 
 // Active reports whether the thread takes part in ownership and ordering.

@@ -51,8 +51,11 @@ func (c *command) runExplain(args []string) int {
 func (c *command) repoPath(root, arg string) (string, error) {
 	abs := c.abs(arg)
 	rel, err := filepath.Rel(root, abs)
-	if err != nil || rel == "." || !within(root, abs) {
+	switch {
+	case err != nil || !within(root, abs):
 		return "", fmt.Errorf("%s is not a path inside the repository at %s", arg, root)
+	case rel == ".":
+		return "", fmt.Errorf("%s is the repository root; name a file or folder inside it", arg)
 	}
 	return path.Clean(filepath.ToSlash(rel)), nil
 }

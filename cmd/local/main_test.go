@@ -224,6 +224,11 @@ services/api/v1: owned by thread 2 (api-cleanup) via "services/api/"
 	if !strings.Contains(r.stderr, "not a path inside the repository") {
 		t.Errorf("outside path: %q", r.stderr)
 	}
+	r = runIn(t, repo, "explain", ".")
+	wantCode(t, r, exitError)
+	if !strings.Contains(r.stderr, "is the repository root") {
+		t.Errorf("root path: %q", r.stderr)
+	}
 	wantCode(t, runIn(t, repo, "explain"), exitError)
 }
 
