@@ -79,3 +79,39 @@ func FuzzOverlap(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMatch holds Pattern.Match, which runs on the compiled pattern, to
+// doublestar.Match on the pattern's glob, for every valid path.
+func FuzzMatch(f *testing.F) {
+	f.Add("services/**/*_auth.go", "services/a/b/x_auth.go")
+	f.Add("docs/{api,guide}/[!a-c]?.md", "docs/api/dx.md")
+	f.Add("a*/**/b", "ab/b")
+	f.Add("**/*.go", "x.go")
+	f.Fuzz(func(t *testing.T, pattern, path string) {
+		p, err := ParsePattern(pattern)
+		if err != nil || !validRepoPath(path) {
+			return
+		}
+		want, err := doublestar.Match(p.Glob, path)
+		if err != nil {
+			t.Fatalf("doublestar.Match(%q): %v", p.Glob, err)
+		}
+		if got := p.Match(path); got != want {
+			t.Fatalf("pattern %q (glob %q) on %q: Match %v, doublestar %v", pattern, p.Glob, path, got, want)
+		}
+	})
+}
+
+// validRepoPath accepts what git can name: relative, no NUL, no empty, "."
+// or ".." segments; git allows bytes that are not UTF-8.
+func validRepoPath(p string) bool {
+	if p == "" || strings.ContainsRune(p, 0) {
+		return false
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
+}

@@ -38,6 +38,9 @@ type alternative struct {
 	// prefix is the literal text every matching path starts with; it lets
 	// overlap reject most pattern pairs without running the automaton.
 	prefix string
+	// suffix is the literal text every matching path ends with; it lets
+	// Match reject most paths with one comparison.
+	suffix string
 }
 
 // syntaxNode is a parsed glob before brace expansion: a sequence of items,
@@ -248,7 +251,7 @@ func splitSegments(items []syntaxItem) (alternative, error) {
 	if err := flush(); err != nil {
 		return alternative{}, err
 	}
-	return alternative{segs: segs, prefix: literalPrefix(segs)}, nil
+	return alternative{segs: segs, prefix: literalPrefix(segs), suffix: literalSuffix(segs)}, nil
 }
 
 // hasDoubleStar reports two stars in a row, which doublestar reads as a
@@ -293,6 +296,57 @@ func literalPrefix(segs []segment) string {
 			}
 			b.WriteRune(r)
 		}
+	}
+	return b.String()
+}
+
+// literalDir is the run of leading segments of segs that are plain text:
+// every path matching segs starts with them, as whole segments.
+func literalDir(segs []segment) string {
+	var b strings.Builder
+	for i, s := range segs {
+		if s.globstar {
+			break
+		}
+		var seg strings.Builder
+		literal := true
+		for _, t := range s.toks {
+			r, ok := t.set.literal()
+			if t.kind != tokChar || !ok {
+				literal = false
+				break
+			}
+			seg.WriteRune(r)
+		}
+		if !literal {
+			break
+		}
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		b.WriteString(seg.String())
+	}
+	return b.String()
+}
+
+// literalSuffix is the literal text at the end of every path matching segs:
+// the plain runes that close the last segment, unless it is a globstar.
+func literalSuffix(segs []segment) string {
+	last := segs[len(segs)-1]
+	if last.globstar {
+		return ""
+	}
+	start := len(last.toks)
+	for start > 0 {
+		if _, ok := last.toks[start-1].set.literal(); last.toks[start-1].kind != tokChar || !ok {
+			break
+		}
+		start--
+	}
+	var b strings.Builder
+	for _, t := range last.toks[start:] {
+		r, _ := t.set.literal()
+		b.WriteRune(r)
 	}
 	return b.String()
 }

@@ -103,8 +103,43 @@ func (p Pattern) Match(path string) bool {
 	if p.literal != "" {
 		return path == p.literal || (strings.HasPrefix(path, p.literal) && path[len(p.literal)] == '/')
 	}
-	ok, _ := doublestar.Match(p.Glob, path)
-	return ok
+	for _, a := range p.alts {
+		if a.match(path) {
+			return true
+		}
+	}
+	return false
+}
+
+// Dir is the literal folder every matching path is at or below: the leading
+// path segments the pattern spells out without a metacharacter, in every
+// brace alternative. It is "services/auth" for "services/auth/**/*.go" and
+// for "services/auth/", "go.mod" for "go.mod", and "" for "**/*.go" or
+// "{a,b}/x". Indexes use it to skip patterns that cannot match a path.
+func (p Pattern) Dir() string {
+	if p.literal != "" {
+		return p.literal
+	}
+	dir := ""
+	for i, a := range p.alts {
+		d := literalDir(a.segs)
+		if i == 0 {
+			dir = d
+			continue
+		}
+		dir = commonDir(dir, d)
+	}
+	return dir
+}
+
+// commonDir is the longest leading run of whole segments of a and b.
+func commonDir(a, b string) string {
+	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
+	n := 0
+	for n < len(as) && n < len(bs) && as[n] == bs[n] {
+		n++
+	}
+	return strings.Join(as[:n], "/")
 }
 
 // String returns the pattern as written.
