@@ -22,6 +22,7 @@ var version = "dev"
 // command is one invocation of ps-local, with everything it touches outside
 // the process injected so tests can drive it.
 type command struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	dir            string // the working directory
 	planFlag       string // --plan, "" for the default
@@ -36,6 +37,9 @@ Commands:
   init      [--force]   write a commented plan.toml template
   validate  [--json]    check the plan: exit 0 valid, 1 findings
   explain   PATH...     which thread owns, forbids or shares each path
+  check     [--thread ID] [--base REF] [--committed] [--files FILE|-] [--json]
+                        check that a thread's changes stay in its scope:
+                        exit 0 in scope, 1 violations
 
 Global flags:
   --plan FILE   the plan (default: plan.toml at the root of the git repository
@@ -43,7 +47,8 @@ Global flags:
   --help        show this help
   --version     print the version
 
-Exit codes: 0 ok, 1 findings (invalid plan), 2 usage or operational error.
+Exit codes: 0 ok, 1 findings (invalid plan, scope violation), 2 usage or
+operational error.
 `
 
 // errUsage marks an error the user fixes by changing the command line.
@@ -81,6 +86,8 @@ func (c *command) run(args []string) int {
 		return c.runValidate(rest)
 	case "explain":
 		return c.runExplain(rest)
+	case "check":
+		return c.runCheck(rest)
 	case "help":
 		fmt.Fprint(c.stdout, usage)
 		return exitOK

@@ -1,4 +1,5 @@
-// Command ps-local writes and validates plan.toml and explains who owns what.
+// Command ps-local writes and validates plan.toml, explains who owns what,
+// and checks that a thread's changes stay in its scope.
 // See `ps-local --help` and the README.
 package main
 
@@ -9,6 +10,6 @@ func main() {
 	if err != nil {
 		dir = "."
 	}
-	c := &command{stdout: os.Stdout, stderr: os.Stderr, dir: dir}
+	c := &command{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, dir: dir}
 	os.Exit(c.run(os.Args[1:]))
 }

@@ -46,8 +46,20 @@ func runIn(t *testing.T, dir string, args ...string) result {
 
 func runAs(t *testing.T, dir string, cred *syscall.Credential, args ...string) result {
 	t.Helper()
+	return runCmd(t, dir, cred, "", args...)
+}
+
+// runStdin runs the built binary in dir with stdin as its standard input.
+func runStdin(t *testing.T, dir, stdin string, args ...string) result {
+	t.Helper()
+	return runCmd(t, dir, nil, stdin, args...)
+}
+
+func runCmd(t *testing.T, dir string, cred *syscall.Credential, stdin string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(stdin)
 	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "HOME="+dir)
 	if cred != nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}

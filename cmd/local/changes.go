@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/parallel-sessions/parallel-sessions/check"
+)
+
+// parseRawDiff reads `git diff --raw -z` output: for each entry a header
+// ":srcmode dstmode srcsha dstsha STATUS" and one path, or two for renames
+// and copies, each NUL-terminated. A change of mode alone (same content) is
+// check.ModeChanged, like git's type changes.
+func parseRawDiff(out []byte) ([]check.Change, error) {
+	fields := bytes.Split(out, []byte{0})
+	if n := len(fields); n > 0 && len(fields[n-1]) == 0 {
+		fields = fields[:n-1]
+	}
+	var changes []check.Change
+	for i := 0; i < len(fields); {
+		header := string(fields[i])
+		parts := strings.Fields(strings.TrimPrefix(header, ":"))
+		if !strings.HasPrefix(header, ":") || len(parts) != 5 {
+			return nil, fmt.Errorf("unexpected git diff --raw entry %q", header)
+		}
+		srcMode, dstMode, srcSHA, dstSHA, status := parts[0], parts[1], parts[2], parts[3], parts[4]
+		paths := 1
+		if status[0] == 'R' || status[0] == 'C' {
+			paths = 2
+		}
+		if i+paths >= len(fields) {
+			return nil, fmt.Errorf("git diff --raw entry %q lacks its path", header)
+		}
+		ch := check.Change{Path: string(fields[i+paths])}
+		if paths == 2 {
+			ch.PreviousPath = string(fields[i+1])
+		}
+		switch status[0] {
+		case 'A':
+			ch.Status = check.Added
+		case 'D':
+			ch.Status = check.Removed
+		case 'M', 'U':
+			ch.Status = check.Modified
+			if srcMode != dstMode && srcSHA == dstSHA && !isZeroSHA(srcSHA) {
+				ch.Status = check.ModeChanged
+			}
+		case 'T':
+			ch.Status = check.ModeChanged
+		case 'R':
+			ch.Status = check.Renamed
+		case 'C':
+			ch.Status = check.Copied
+		default:
+			return nil, fmt.Errorf("git diff reports status %q for %q, which ps-local does not know", status, ch.Path)
+		}
+		changes = append(changes, ch)
+		i += 1 + paths
+	}
+	return changes, nil
+}
+
+func isZeroSHA(s string) bool { return strings.Trim(s, "0") == "" }
+
+// parseNULList reads NUL-terminated paths (git ls-files -z) as additions.
+func parseNULList(out []byte) []check.Change {
+	var changes []check.Change
+	for _, p := range bytes.Split(out, []byte{0}) {
+		if len(p) > 0 {
+			changes = append(changes, check.Change{Status: check.Added, Path: string(p)})
+		}
+	}
+	return changes
+}
+
+var nameStatusRE = regexp.MustCompile(`^([ACDMRTUX])[0-9]{0,3}$`)
+
+// parseFileList reads the --files input: one path per line, or lines of
+// `git diff --name-status` ("M\tpath", "R087\told\tnew"). Paths are
+// repository-relative; git's C-style quoting ("caf\303\251.txt") and a
+// leading "./" are undone. name labels the input in errors.
+func parseFileList(name string, r io.Reader) ([]check.Change, error) {
+	var changes []check.Change
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSuffix(sc.Text(), "\r")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		ch, err := parseFileLine(line)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, n, err)
+		}
+		changes = append(changes, ch)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return changes, nil
+}
+
+func parseFileLine(line string) (check.Change, error) {
+	fields := strings.Split(line, "\t")
+	m := nameStatusRE.FindStringSubmatch(fields[0])
+	if m == nil || len(fields) == 1 {
+		p, err := listedPath(line)
+		return check.Change{Status: check.Modified, Path: p}, err
+	}
+	status := map[string]check.Status{
+		"A": check.Added, "C": check.Copied, "D": check.Removed, "M": check.Modified,
+		"R": check.Renamed, "T": check.ModeChanged, "U": check.Modified,
+	}[m[1]]
+	want := 2
+	if status == check.Renamed || status == check.Copied {
+		want = 3
+	}
+	if status == "" || len(fields) != want {
+		return check.Change{}, fmt.Errorf("%q is neither a path nor a `git diff --name-status` line (status %s takes %d tab-separated fields)", line, fields[0], want)
+	}
+	var ch check.Change
+	var err error
+	ch.Status = status
+	if ch.Path, err = listedPath(fields[want-1]); err != nil {
+		return ch, err
+	}
+	if want == 3 {
+		ch.PreviousPath, err = listedPath(fields[1])
+	}
+	return ch, err
+}
+
+// listedPath undoes git's quoting of unusual names and a leading "./".
+func listedPath(p string) (string, error) {
+	if len(p) >= 2 && p[0] == '"' && p[len(p)-1] == '"' {
+		unq, err := strconv.Unquote(p)
+		if err != nil {
+			return "", fmt.Errorf("bad quoted path %s: %v", p, err)
+		}
+		p = unq
+	}
+	for strings.HasPrefix(p, "./") {
+		p = p[2:]
+	}
+	return p, nil
+}

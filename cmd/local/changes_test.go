@@ -1,0 +1,91 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/parallel-sessions/parallel-sessions/check"
+)
+
+func TestParseRawDiff(t *testing.T) {
+	z := "0000000000000000000000000000000000000000"
+	a := "1111111111111111111111111111111111111111"
+	b := "2222222222222222222222222222222222222222"
+	out := strings.Join([]string{
+		":000000 100644 " + z + " " + a + " A", "new file",
+		":100644 100644 " + a + " " + b + " M", "changed",
+		":100644 100755 " + a + " " + a + " M", "chmod",
+		":100644 100755 " + a + " " + z + " M", "chmod and unstaged edit",
+		":100644 120000 " + a + " " + b + " T", "now a link",
+		":100644 000000 " + a + " " + z + " D", "gone",
+		":100644 100644 " + a + " " + a + " R100", "old name", "new name",
+		":100644 100644 " + a + " " + b + " C075", "src", "dst",
+		":160000 160000 " + a + " " + b + " M", "libs/sub",
+		":100644 100644 " + a + " " + b + " U", "conflicted",
+	}, "\x00") + "\x00"
+	got, err := parseRawDiff([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []check.Change{
+		{Status: check.Added, Path: "new file"},
+		{Status: check.Modified, Path: "changed"},
+		{Status: check.ModeChanged, Path: "chmod"},
+		{Status: check.Modified, Path: "chmod and unstaged edit"},
+		{Status: check.ModeChanged, Path: "now a link"},
+		{Status: check.Removed, Path: "gone"},
+		{Status: check.Renamed, PreviousPath: "old name", Path: "new name"},
+		{Status: check.Copied, PreviousPath: "src", Path: "dst"},
+		{Status: check.Modified, Path: "libs/sub"},
+		{Status: check.Modified, Path: "conflicted"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d changes, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("change %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+
+	for _, bad := range []string{
+		"not a header\x00x\x00",
+		":100644 100644 " + a + " " + b + " R100\x00only-old\x00",
+		":100644 100644 " + a + " " + b + " X\x00weird\x00",
+		":100644 100644 " + a + " M\x00short header\x00",
+	} {
+		if _, err := parseRawDiff([]byte(bad)); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+	if got, err := parseRawDiff(nil); err != nil || len(got) != 0 {
+		t.Errorf("empty diff: %v, %v", got, err)
+	}
+}
+
+func TestParseFileLine(t *testing.T) {
+	tests := []struct {
+		line string
+		want check.Change
+	}{
+		{"a/b.go", check.Change{Status: check.Modified, Path: "a/b.go"}},
+		{"./a b.go", check.Change{Status: check.Modified, Path: "a b.go"}},
+		{"M\ta.go", check.Change{Status: check.Modified, Path: "a.go"}},
+		{"T\ta.go", check.Change{Status: check.ModeChanged, Path: "a.go"}},
+		{"D\t\"tab\\there\"", check.Change{Status: check.Removed, Path: "tab\there"}},
+		{"R100\told\tnew", check.Change{Status: check.Renamed, PreviousPath: "old", Path: "new"}},
+		{"M", check.Change{Status: check.Modified, Path: "M"}},                 // a file named M
+		{"README\tx", check.Change{Status: check.Modified, Path: "README\tx"}}, // not a status
+	}
+	for _, tt := range tests {
+		got, err := parseFileLine(tt.line)
+		if err != nil || got != tt.want {
+			t.Errorf("parseFileLine(%q) = %+v, %v; want %+v", tt.line, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"R100\tonly", "M\ta\tb", `A	"unterminated\"`} {
+		if _, err := parseFileLine(bad); err == nil {
+			t.Errorf("parseFileLine(%q): no error", bad)
+		}
+	}
+}

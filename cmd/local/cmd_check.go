@@ -1,0 +1,311 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/parallel-sessions/parallel-sessions/check"
+	"github.com/parallel-sessions/parallel-sessions/plan"
+)
+
+// checkReport is the --json output of check: a stable schema that is
+// documented in the README.
+type checkReport struct {
+	Plan       string            `json:"plan"`
+	Thread     threadRef         `json:"thread"`
+	Source     string            `json:"source"`
+	Base       string            `json:"base,omitempty"`
+	MergeBase  string            `json:"merge_base,omitempty"`
+	Changes    int               `json:"changes"`
+	Paths      int               `json:"paths"`
+	InScope    bool              `json:"in_scope"`
+	Violations []violationReport `json:"violations"`
+}
+
+type threadRef struct {
+	ID     int    `json:"id"`
+	Branch string `json:"branch"`
+}
+
+type violationReport struct {
+	Path         string     `json:"path"`
+	Status       string     `json:"status"`
+	PreviousPath string     `json:"previous_path,omitempty"`
+	Reason       string     `json:"reason"`
+	Owner        *threadRef `json:"owner,omitempty"`
+	Pattern      string     `json:"pattern,omitempty"`
+	Message      string     `json:"message"`
+}
+
+// Where a change list comes from.
+const (
+	sourceWorktree  = "worktree"  // commits since the merge base, plus uncommitted and untracked files
+	sourceCommitted = "committed" // commits since the merge base only
+	sourceFiles     = "files"     // a list given with --files
+)
+
+// changeSet is a change list and where it came from.
+type changeSet struct {
+	changes   []check.Change
+	source    string
+	base      string // the base ref used, for git sources
+	mergeBase string
+}
+
+func (c *command) runCheck(args []string) int {
+	fs := c.flags("check", "[--thread ID] [--base REF] [--committed] [--files FILE|-] [--json]")
+	threadID := fs.Int("thread", 0, "check thread `ID` (default: the thread whose branch is checked out)")
+	baseRef := fs.String("base", "", "compare against `REF` (default: the plan's base branch, or origin/<base> when there is no local one)")
+	committed := fs.Bool("committed", false, "check commits only, not uncommitted or untracked files (for a pre-push hook)")
+	files := fs.String("files", "", "check the paths listed in `FILE` (- for standard input) instead of asking git: one path per line, or `git diff --name-status` lines")
+	asJSON := fs.Bool("json", false, "print a JSON report")
+	if code, done := c.parseNoArgs(fs, args); done {
+		return code
+	}
+	if *files != "" && (*committed || *baseRef != "") {
+		return c.fail(fmt.Errorf("%w: --files checks the given list; it does not go with --committed or --base", errUsage))
+	}
+	loc, p, findings, err := c.loadPlan()
+	if err != nil {
+		return c.fail(err)
+	}
+	if len(findings) > 0 {
+		for _, f := range findings {
+			fmt.Fprintln(c.stdout, f)
+		}
+		fmt.Fprintf(c.stderr, "%s has %d %s; fix the plan before checking scope (run ps-local validate)\n",
+			loc.display, len(findings), plural(len(findings), "problem", "problems"))
+		return exitFindings
+	}
+	git := gitCmd{dir: loc.root}
+	if *files == "" || *threadID == 0 {
+		if _, err := gitTopLevel(c.dir); err != nil {
+			return c.fail(fmt.Errorf("%w; check asks git for the thread and its changes (or pass --thread ID --files FILE)", err))
+		}
+	}
+	t, err := c.findThread(git, p, loc, *threadID)
+	if err != nil {
+		return c.fail(err)
+	}
+	var set changeSet
+	if *files != "" {
+		set, err = c.listedChanges(*files)
+	} else {
+		set, err = gitChanges(git, p.Base, *baseRef, !*committed)
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	report, err := check.New(p, planInRepo(loc)).Check(t, set.changes, len(set.changes))
+	if err != nil {
+		return c.fail(err)
+	}
+	if *asJSON {
+		if err := c.printCheckJSON(loc, set, report); err != nil {
+			return c.fail(err)
+		}
+	} else {
+		c.printCheck(set, report)
+	}
+	if !report.InScope() {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// planInRepo is the plan's repository-relative path, which no thread may
+// change; "" when the plan lives outside the repository.
+func planInRepo(loc planLocation) string {
+	if !within(loc.root, loc.path) {
+		return ""
+	}
+	rel, err := filepath.Rel(loc.root, loc.path)
+	if err != nil {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}
+
+// findThread picks the thread by --thread, or by the checked-out branch.
+func (c *command) findThread(git gitCmd, p *plan.Plan, loc planLocation, id int) (*plan.Thread, error) {
+	if id != 0 {
+		for i := range p.Threads {
+			if p.Threads[i].ID == id {
+				return &p.Threads[i], nil
+			}
+		}
+		return nil, fmt.Errorf("%w: %s has no thread %d; its threads are %s", errUsage, loc.display, id, threadList(p))
+	}
+	branch, err := git.line("symbolic-ref", "--quiet", "--short", "HEAD")
+	switch {
+	case exitedWith(err, 1):
+		return nil, fmt.Errorf("HEAD is detached, so the thread is unknown; pass --thread ID (threads: %s)", threadList(p))
+	case err != nil:
+		return nil, fmt.Errorf("find the current branch: %w", err)
+	}
+	for i := range p.Threads {
+		if p.Threads[i].Branch == branch {
+			return &p.Threads[i], nil
+		}
+	}
+	return nil, fmt.Errorf("branch %q is not a thread branch in %s; switch to a thread's branch or pass --thread ID (threads: %s)", branch, loc.display, threadList(p))
+}
+
+func threadList(p *plan.Plan) string {
+	var s string
+	for i := range p.Threads {
+		if i > 0 {
+			s += ", "
+		}
+		s += strconv.Itoa(p.Threads[i].ID) + " (" + p.Threads[i].Branch + ")"
+	}
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// listedChanges reads --files.
+func (c *command) listedChanges(name string) (changeSet, error) {
+	var r io.Reader = c.stdin
+	label := "standard input"
+	if name != "-" {
+		f, err := os.Open(c.abs(name))
+		if err != nil {
+			return changeSet{}, fmt.Errorf("read --files %s: %w", name, unwrapPath(err))
+		}
+		defer f.Close()
+		r, label = f, name
+	}
+	changes, err := parseFileList(label, r)
+	return changeSet{changes: changes, source: sourceFiles}, err
+}
+
+// gitChanges computes the change list against the merge base of the base
+// branch and HEAD, with rename detection; withWorktree adds staged,
+// unstaged and untracked (not ignored) files.
+func gitChanges(git gitCmd, planBase, baseRef string, withWorktree bool) (changeSet, error) {
+	base, baseSHA, err := resolveBase(git, planBase, baseRef)
+	if err != nil {
+		return changeSet{}, err
+	}
+	mergeBase, err := git.line("merge-base", baseSHA, "HEAD")
+	if err != nil {
+		if shallow, _ := git.line("rev-parse", "--is-shallow-repository"); shallow == "true" {
+			return changeSet{}, fmt.Errorf("this is a shallow clone and the merge base of %s and HEAD is not in it, so the change list would be incomplete; run `git fetch --unshallow` (or `git fetch --deepen=N`) and try again", base)
+		}
+		if exitedWith(err, 1) {
+			return changeSet{}, fmt.Errorf("%s and HEAD share no history; is this a thread branch made from %s?", base, base)
+		}
+		return changeSet{}, fmt.Errorf("find the merge base of %s and HEAD: %w", base, err)
+	}
+	diff := []string{"diff", "--raw", "-z", "-M", "--no-ext-diff", "--no-textconv", "--abbrev=40", mergeBase}
+	set := changeSet{source: sourceWorktree, base: base, mergeBase: mergeBase}
+	if !withWorktree {
+		diff = append(diff, "HEAD")
+		set.source = sourceCommitted
+	}
+	out, err := git.output(append(diff, "--")...)
+	if err != nil {
+		return changeSet{}, fmt.Errorf("list changes since %s: %w", base, err)
+	}
+	if set.changes, err = parseRawDiff(out); err != nil {
+		return changeSet{}, err
+	}
+	if withWorktree {
+		out, err := git.output("ls-files", "-z", "--others", "--exclude-standard", "--full-name", ":/")
+		if err != nil {
+			return changeSet{}, fmt.Errorf("list untracked files: %w", err)
+		}
+		set.changes = append(set.changes, parseNULList(out)...)
+		slices.SortStableFunc(set.changes, func(a, b check.Change) int { return strings.Compare(a.Path, b.Path) })
+	}
+	return set, nil
+}
+
+// resolveBase finds the commit to compare against: --base as given, else
+// the plan's base branch, else its origin/ remote-tracking branch (a clone
+// that never checked the base out has only that).
+func resolveBase(git gitCmd, planBase, baseRef string) (name, sha string, err error) {
+	type candidate struct{ ref, name string }
+	candidates := []candidate{{baseRef, baseRef}}
+	if baseRef == "" {
+		candidates = []candidate{
+			{"refs/heads/" + planBase, planBase},
+			{"refs/remotes/origin/" + planBase, "origin/" + planBase},
+		}
+	}
+	for _, c := range candidates {
+		sha, err := git.line("rev-parse", "--verify", "--quiet", "--end-of-options", c.ref+"^{commit}")
+		if err == nil {
+			return c.name, sha, nil
+		}
+		if !exitedWith(err, 1) {
+			return "", "", fmt.Errorf("resolve %s: %w", c.name, err)
+		}
+	}
+	if baseRef != "" {
+		return "", "", fmt.Errorf("--base %s is not a commit in this repository", baseRef)
+	}
+	return "", "", fmt.Errorf("base branch %q not found, neither as a local branch nor as origin/%s; run `git fetch origin %s`, or pass --base REF", planBase, planBase, planBase)
+}
+
+func (c *command) printCheck(set changeSet, r check.Report) {
+	for _, v := range r.Violations {
+		fmt.Fprintln(c.stdout, r.Finding(v))
+	}
+	against := "the listed files"
+	if set.source != sourceFiles {
+		against = fmt.Sprintf("changes since %s (merge base %.12s)", set.base, set.mergeBase)
+		if set.source == sourceWorktree {
+			against += ", uncommitted and untracked files included"
+		}
+	}
+	if r.InScope() {
+		fmt.Fprintf(c.stdout, "%s: in scope: %d %s checked, %s\n", r.Thread.Label(), r.Paths, plural(r.Paths, "path", "paths"), against)
+		return
+	}
+	fmt.Fprintf(c.stderr, "%s: %d of %d %s out of scope, %s\n", r.Thread.Label(), len(r.Violations), r.Paths, plural(r.Paths, "path", "paths"), against)
+}
+
+func (c *command) printCheckJSON(loc planLocation, set changeSet, r check.Report) error {
+	out := checkReport{
+		Plan:       loc.display,
+		Thread:     threadRef{r.Thread.ID, r.Thread.Branch},
+		Source:     set.source,
+		Base:       set.base,
+		MergeBase:  set.mergeBase,
+		Changes:    len(set.changes),
+		Paths:      r.Paths,
+		InScope:    r.InScope(),
+		Violations: []violationReport{},
+	}
+	for _, v := range r.Violations {
+		vr := violationReport{
+			Path:         v.Path,
+			Status:       string(v.Change.Status),
+			PreviousPath: v.Change.PreviousPath,
+			Reason:       string(v.Reason),
+			Message:      r.Message(v),
+		}
+		if v.Owner != nil {
+			vr.Owner = &threadRef{v.Owner.ID, v.Owner.Branch}
+		}
+		if v.Pattern != nil {
+			vr.Pattern = v.Pattern.Text
+		}
+		out.Violations = append(out.Violations, vr)
+	}
+	data, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode report: %w", err)
+	}
+	_, err = fmt.Fprintf(c.stdout, "%s\n", data)
+	return err
+}

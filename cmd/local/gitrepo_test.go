@@ -1,0 +1,64 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// gitEnv is the environment of every git the tests run, and of the built
+// binary: no user or system config, a fixed identity, no prompts.
+func gitEnv(home string) []string {
+	return append(os.Environ(),
+		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "HOME="+home,
+		"GIT_AUTHOR_NAME=Test", "GIT_AUTHOR_EMAIL=test@example.com",
+		"GIT_COMMITTER_NAME=Test", "GIT_COMMITTER_EMAIL=test@example.com",
+		"GIT_TERMINAL_PROMPT=0", "GIT_ALLOW_PROTOCOL=file",
+	)
+}
+
+// gitIn runs git in dir and returns its trimmed output; a failure ends the
+// test.
+func gitIn(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = gitEnv(dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// checkRepo is a repository on main with the check plan committed and a
+// file in each area, and thread 1's branch checked out.
+func checkRepo(t *testing.T) string {
+	t.Helper()
+	repo := gitRepo(t)
+	copyTestdata(t, "check-plan.toml", filepath.Join(repo, "plan.toml"))
+	for path, content := range map[string]string{
+		"services/auth/login.go":   "package auth\n",
+		"services/api/handler.go":  "package api\n\nfunc Handle() {}\n",
+		"services/api/old.go":      "package api\n\n// old code that moves to auth, long enough to be a rename\nfunc Old() int { return 42 }\n",
+		"docs/readme.md":           "# docs\n",
+		"tools/run.sh":             "#!/bin/sh\necho run\n",
+		"go.sum":                   "",
+		".gitignore":               "*.log\n",
+		"services/auth/secrets/.k": "k\n",
+	} {
+		write(t, filepath.Join(repo, path), content)
+	}
+	gitIn(t, repo, "add", "-A")
+	gitIn(t, repo, "commit", "-q", "-m", "base")
+	gitIn(t, repo, "checkout", "-q", "-b", "extract-auth")
+	return repo
+}
+
+func commitAll(t *testing.T, repo, msg string) {
+	t.Helper()
+	gitIn(t, repo, "add", "-A")
+	gitIn(t, repo, "commit", "-q", "-m", msg)
+}
