@@ -1,0 +1,134 @@
+// Package ordering is the merge-order gate: from the state of every thread's
+// pull request it decides which threads may land now, and for the others
+// what they wait on and how to unblock them. See DESIGN.md, "Merge-order
+// gate".
+//
+// The package is pure: values in, values out, deterministic.
+package ordering
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/parallel-sessions/parallel-sessions/plan"
+)
+
+// State is where a thread's pull request stands.
+type State string
+
+// Thread states.
+const (
+	// Landed: the thread's pull request into the base branch is merged.
+	Landed State = "landed"
+	// Open: the thread has an open pull request.
+	Open State = "open"
+	// Closed: the thread's pull request was closed without merging.
+	Closed State = "closed"
+	// Missing: the thread has no pull request yet.
+	Missing State = "missing"
+)
+
+// Status is what the forge says of one thread: its state and its pull
+// request number (0 when Missing).
+type Status struct {
+	State State
+	PR    int
+}
+
+// Wait is an earlier thread that has not landed.
+type Wait struct {
+	Thread *plan.Thread
+	Status Status
+}
+
+// Unblock says what lets the waiting threads go on.
+func (w Wait) Unblock() string {
+	switch w.Status.State {
+	case Open:
+		return fmt.Sprintf("merge #%d", w.Status.PR)
+	case Closed:
+		return fmt.Sprintf("reopen #%d or mark thread %d dropped in plan.toml", w.Status.PR, w.Thread.ID)
+	default:
+		return fmt.Sprintf("open a pull request for branch %s", w.Thread.Branch)
+	}
+}
+
+// String describes the wait: "thread 1 (extract-auth), #12 open".
+func (w Wait) String() string {
+	if w.Status.PR == 0 {
+		return fmt.Sprintf("%s, no pull request yet", w.Thread.Label())
+	}
+	return fmt.Sprintf("%s, #%d %s", w.Thread.Label(), w.Status.PR, w.Status.State)
+}
+
+// Decision is the gate's answer for one active thread.
+type Decision struct {
+	Thread *plan.Thread
+	Status Status
+	// Ready is true when every active thread with a smaller merge_order has
+	// landed.
+	Ready bool
+	// Waits lists those that have not, by merge order then id.
+	Waits []Wait
+}
+
+// Decide returns one decision per active thread, by merge order then id.
+// statuses maps thread ids to their status; a thread without one is
+// Missing. Dropped threads neither block nor appear.
+func Decide(p *plan.Plan, statuses map[int]Status) []Decision {
+	var active []*plan.Thread
+	for i := range p.Threads {
+		if p.Threads[i].Active() {
+			active = append(active, &p.Threads[i])
+		}
+	}
+	slices.SortStableFunc(active, byOrder)
+	status := func(t *plan.Thread) Status {
+		if s, ok := statuses[t.ID]; ok {
+			return s
+		}
+		return Status{State: Missing}
+	}
+	decisions := make([]Decision, 0, len(active))
+	for _, t := range active {
+		d := Decision{Thread: t, Status: status(t), Ready: true}
+		for _, e := range active {
+			if e.MergeOrder >= t.MergeOrder {
+				break
+			}
+			if s := status(e); s.State != Landed {
+				d.Ready = false
+				d.Waits = append(d.Waits, Wait{Thread: e, Status: s})
+			}
+		}
+		decisions = append(decisions, d)
+	}
+	return decisions
+}
+
+func byOrder(a, b *plan.Thread) int {
+	return cmp.Or(cmp.Compare(a.MergeOrder, b.MergeOrder), cmp.Compare(a.ID, b.ID))
+}
+
+// Next lists the threads reviewers should merge now: ready, with an open
+// pull request, by merge order.
+func Next(decisions []Decision) []Decision {
+	var next []Decision
+	for _, d := range decisions {
+		if d.Ready && d.Status.State == Open {
+			next = append(next, d)
+		}
+	}
+	return next
+}
+
+// Find returns the decision for thread id.
+func Find(decisions []Decision, id int) (Decision, bool) {
+	for _, d := range decisions {
+		if d.Thread.ID == id {
+			return d, true
+		}
+	}
+	return Decision{}, false
+}

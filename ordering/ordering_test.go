@@ -1,0 +1,179 @@
+package ordering
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/parallel-sessions/parallel-sessions/plan"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+const fourThreads = `
+[[threads]]
+id = 1
+branch = "extract-auth"
+goal = "g"
+owns = ["a/"]
+merge_order = 1
+
+[[threads]]
+id = 2
+branch = "api-cleanup"
+goal = "g"
+owns = ["b/"]
+merge_order = 2
+
+[[threads]]
+id = 4
+branch = "parallel-with-2"
+goal = "g"
+owns = ["d/"]
+merge_order = 2
+
+[[threads]]
+id = 3
+branch = "docs"
+goal = "g"
+owns = ["c/"]
+merge_order = 3
+
+[[threads]]
+id = 5
+branch = "abandoned"
+goal = "g"
+owns = ["e/"]
+merge_order = 1
+status = "dropped"
+`
+
+func parse(t *testing.T) *plan.Plan {
+	t.Helper()
+	p, fs := plan.Parse("plan.toml", []byte(fourThreads))
+	if len(fs) > 0 {
+		t.Fatal(fs)
+	}
+	return p
+}
+
+// summary is "id:ready:waits" per decision, waits as "id/state".
+func summary(ds []Decision) string {
+	var parts []string
+	for _, d := range ds {
+		s := strings.Builder{}
+		s.WriteString(strconv.Itoa(d.Thread.ID))
+		if d.Ready {
+			s.WriteString(":ready")
+		}
+		for _, w := range d.Waits {
+			s.WriteString(" " + strconv.Itoa(w.Thread.ID) + "/" + string(w.Status.State))
+		}
+		parts = append(parts, s.String())
+	}
+	return strings.Join(parts, "; ")
+}
+
+func TestDecide(t *testing.T) {
+	p := parse(t)
+	tests := []struct {
+		name     string
+		statuses map[int]Status
+		want     string
+	}{
+		{"nothing opened yet", nil, "1:ready; 2 1/missing; 4 1/missing; 3 1/missing 2/missing 4/missing"},
+		{"first open", map[int]Status{1: {Open, 11}, 2: {Open, 12}}, "1:ready; 2 1/open; 4 1/open; 3 1/open 2/open 4/missing"},
+		{"first landed: equal orders both ready", map[int]Status{1: {Landed, 11}, 2: {Open, 12}, 4: {Open, 14}}, "1:ready; 2:ready; 4:ready; 3 2/open 4/open"},
+		{"one of the equal orders landed", map[int]Status{1: {Landed, 11}, 2: {Landed, 12}, 4: {Open, 14}, 3: {Open, 13}}, "1:ready; 2:ready; 4:ready; 3 4/open"},
+		{"closed without merge blocks", map[int]Status{1: {Closed, 11}, 2: {Open, 12}}, "1:ready; 2 1/closed; 4 1/closed; 3 1/closed 2/open 4/missing"},
+		{"all landed", map[int]Status{1: {Landed, 1}, 2: {Landed, 2}, 3: {Landed, 3}, 4: {Landed, 4}}, "1:ready; 2:ready; 4:ready; 3:ready"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := summary(Decide(p, tt.statuses)); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestUnblockHints(t *testing.T) {
+	p := parse(t)
+	ds := Decide(p, map[int]Status{1: {Closed, 11}, 2: {Open, 12}})
+	d, _ := Find(ds, 3)
+	var got []string
+	for _, w := range d.Waits {
+		got = append(got, w.String()+": "+w.Unblock())
+	}
+	want := []string{
+		"thread 1 (extract-auth), #11 closed: reopen #11 or mark thread 1 dropped in plan.toml",
+		"thread 2 (api-cleanup), #12 open: merge #12",
+		"thread 4 (parallel-with-2), no pull request yet: open a pull request for branch parallel-with-2",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if _, ok := Find(ds, 5); ok {
+		t.Error("a dropped thread got a decision")
+	}
+}
+
+func TestNext(t *testing.T) {
+	p := parse(t)
+	ds := Decide(p, map[int]Status{1: {Landed, 11}, 2: {Open, 12}, 3: {Open, 13}})
+	var ids []int
+	for _, d := range Next(ds) {
+		ids = append(ids, d.Thread.ID)
+	}
+	if len(ids) != 1 || ids[0] != 2 {
+		t.Errorf("next = %v, want [2] (4 is ready but has no pull request, 3 waits)", ids)
+	}
+}
+
+// TestDecideProperty checks the rule itself over every combination of states
+// for the four active threads: ready exactly when every active thread of a
+// smaller merge order has landed, and the output order is stable.
+func TestDecideProperty(t *testing.T) {
+	p := parse(t)
+	states := []State{Landed, Open, Closed, Missing}
+	for mask := 0; mask < 256; mask++ {
+		statuses := map[int]Status{}
+		for i, id := range []int{1, 2, 3, 4} {
+			statuses[id] = Status{states[(mask>>(2*i))&3], 10 + id}
+		}
+		ds := Decide(p, statuses)
+		if summary(ds) != summary(Decide(p, statuses)) {
+			t.Fatal("not deterministic")
+		}
+		for _, d := range ds {
+			want := true
+			for _, e := range p.Threads {
+				if e.Active() && e.MergeOrder < d.Thread.MergeOrder && statuses[e.ID].State != Landed {
+					want = false
+				}
+			}
+			if d.Ready != want || d.Ready != (len(d.Waits) == 0) {
+				t.Fatalf("mask %d: thread %d ready=%v waits=%v, want ready=%v", mask, d.Thread.ID, d.Ready, d.Waits, want)
+			}
+		}
+	}
+}
+
+func TestTableGolden(t *testing.T) {
+	p := parse(t)
+	got := Table(p, Decide(p, map[int]Status{1: {Landed, 11}, 2: {Open, 12}, 3: {Closed, 13}}), 12)
+	golden := filepath.Join("testdata", "table.md")
+	if *update {
+		os.WriteFile(golden, []byte(got), 0o644)
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("table:\n%s\nwant:\n%s", got, want)
+	}
+}
