@@ -1,0 +1,285 @@
+// Package fakegithub is an in-process GitHub REST server for tests: one
+// repository's contents, pull requests, files, commit statuses, labels and
+// comments, served in GitHub's JSON shapes under an API prefix (as on GitHub
+// Enterprise, so a client that builds absolute URLs fails). It paginates
+// with Link headers, records every request, and injects faults.
+package fakegithub
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Prefix is where the API is mounted; APIURL ends with it.
+const Prefix = "/api/v3"
+
+// Server is a fake GitHub for one repository.
+type Server struct {
+	srv         *httptest.Server
+	Owner, Repo string
+
+	mu       sync.Mutex
+	contents map[string]map[string]string // ref, path → content
+	pulls    map[int]*Pull
+	statuses map[string][]Status // sha → statuses, oldest first
+	labels   map[string]bool
+	comments map[int][]*Comment
+	nextID   int64
+	requests []Request
+	faults   []*Fault
+	// MaxPerPage caps per_page, to exercise pagination with few items.
+	MaxPerPage int
+}
+
+// Pull is a pull request of the fake repository.
+type Pull struct {
+	Number   int
+	State    string // "open" or "closed"
+	Merged   bool
+	HeadRef  string
+	HeadSHA  string
+	HeadRepo string // "owner/name"; the fake repository when empty
+	BaseRef  string
+	Files    []File
+	// ChangedFiles overrides len(Files) as the count GitHub reports.
+	ChangedFiles int
+	Labels       []string
+}
+
+// File is an entry of a pull request's file list.
+type File struct {
+	Status, Filename, PreviousFilename string
+}
+
+// Status is a commit status.
+type Status struct {
+	State, Context, Description, TargetURL string
+}
+
+// Comment is an issue comment.
+type Comment struct {
+	ID   int64
+	Body string
+}
+
+// Request is a recorded request, its path without the API prefix.
+type Request struct {
+	Method, Path, Query string
+	Body                []byte
+}
+
+// Fault answers matching requests with an error, Times times (0: always).
+type Fault struct {
+	Method  string // "" for any
+	Path    string // a substring of the path without the prefix; "" for any
+	Status  int
+	Header  map[string]string
+	Body    string
+	Times   int
+	matched int
+}
+
+// New starts a fake GitHub for repository owner/name, stopped at the end of
+// the test.
+func New(t testing.TB, owner, repo string) *Server {
+	s := &Server{
+		Owner: owner, Repo: repo,
+		contents: map[string]map[string]string{},
+		pulls:    map[int]*Pull{},
+		statuses: map[string][]Status{},
+		labels:   map[string]bool{},
+		comments: map[int][]*Comment{},
+		nextID:   1000,
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// APIURL is the API root as a runner's GITHUB_API_URL gives it, without a
+// trailing slash.
+func (s *Server) APIURL() string { return s.srv.URL + Prefix }
+
+// SetFile sets the content of path at ref ("" content removes it).
+func (s *Server) SetFile(ref, path, content string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.contents[ref] == nil {
+		s.contents[ref] = map[string]string{}
+	}
+	if content == "" {
+		delete(s.contents[ref], path)
+		return
+	}
+	s.contents[ref][path] = content
+}
+
+// AddPull adds or replaces a pull request.
+func (s *Server) AddPull(p Pull) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p.HeadRepo == "" {
+		p.HeadRepo = s.Owner + "/" + s.Repo
+	}
+	if p.State == "" {
+		p.State = "open"
+	}
+	s.pulls[p.Number] = &p
+}
+
+// Update changes pull request n under the server's lock.
+func (s *Server) Update(n int, change func(*Pull)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	change(s.pulls[n])
+}
+
+// PullState returns a copy of pull request n.
+func (s *Server) PullState(n int) Pull {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return *s.pulls[n]
+}
+
+// AddComment adds a comment to pull request n, as another user would.
+func (s *Server) AddComment(n int, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	s.comments[n] = append(s.comments[n], &Comment{ID: s.nextID, Body: body})
+}
+
+// Comments returns the comments of pull request n.
+func (s *Server) Comments(n int) []Comment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Comment
+	for _, c := range s.comments[n] {
+		out = append(out, *c)
+	}
+	return out
+}
+
+// LatestStatus returns the newest status of context on sha.
+func (s *Server) LatestStatus(sha, context string) (Status, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	list := s.statuses[sha]
+	for i := len(list) - 1; i >= 0; i-- {
+		if list[i].Context == context {
+			return list[i], true
+		}
+	}
+	return Status{}, false
+}
+
+// Label reports whether the repository has the label.
+func (s *Server) Label(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.labels[name]
+}
+
+// AddFault registers a fault; faults are tried in the order added.
+func (s *Server) AddFault(f *Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, f)
+}
+
+// Requests returns the recorded requests and forgets them.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.requests
+	s.requests = nil
+	return out
+}
+
+// Writes filters requests to those that change something.
+func Writes(reqs []Request) []Request {
+	var out []Request
+	for _, r := range reqs {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	path := strings.TrimPrefix(r.URL.Path, Prefix)
+	s.requests = append(s.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Body: body})
+	if !strings.HasPrefix(r.URL.Path, Prefix+"/") {
+		writeError(w, http.StatusNotFound, "not under the API prefix "+Prefix)
+		return
+	}
+	for _, f := range s.faults {
+		if (f.Method == "" || f.Method == r.Method) && strings.Contains(path, f.Path) && (f.Times == 0 || f.matched < f.Times) {
+			f.matched++
+			for k, v := range f.Header {
+				w.Header().Set(k, v)
+			}
+			writeError(w, f.Status, f.Body)
+			return
+		}
+	}
+	repoPrefix := "/repos/" + s.Owner + "/" + s.Repo + "/"
+	if !strings.HasPrefix(path, repoPrefix) {
+		writeError(w, http.StatusNotFound, "Not Found")
+		return
+	}
+	s.route(w, r, strings.Split(strings.TrimPrefix(path, repoPrefix), "/"), body)
+}
+
+func writeError(w http.ResponseWriter, status int, message string) {
+	if message == "" {
+		message = http.StatusText(status)
+	}
+	writeJSON(w, status, map[string]any{"message": message, "documentation_url": "https://docs.github.com/rest"})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// page writes items [from, to) of n for the request's page and per_page,
+// with GitHub's Link header, and returns the bounds.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, n int) (from, to int) {
+	q := r.URL.Query()
+	per, _ := strconv.Atoi(q.Get("per_page"))
+	if per <= 0 {
+		per = 30
+	}
+	per = min(per, 100)
+	if s.MaxPerPage > 0 {
+		per = min(per, s.MaxPerPage)
+	}
+	pg, _ := strconv.Atoi(q.Get("page"))
+	pg = max(pg, 1)
+	last := max((n+per-1)/per, 1)
+	from = min((pg-1)*per, n)
+	to = min(from+per, n)
+	if pg < last {
+		link := func(p int) string {
+			q.Set("page", strconv.Itoa(p))
+			u := url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}
+			return u.String()
+		}
+		w.Header().Set("Link", fmt.Sprintf(`<%s>; rel="next", <%s>; rel="last"`, link(pg+1), link(last)))
+	}
+	return from, to
+}

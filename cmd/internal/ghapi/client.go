@@ -1,0 +1,100 @@
+// Package ghapi is the GitHub REST client both commands use: go-github v60
+// behind a few methods that speak in the product's terms, with paginated
+// lists, bounded retries of transient failures, and GitHub Enterprise base
+// URLs taken as they are.
+package ghapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+)
+
+// ErrNotFound is GitHub's 404.
+var ErrNotFound = errors.New("not found")
+
+// perPage is the page size of every list: GitHub's maximum.
+const perPage = 100
+
+// Options configure a Client.
+type Options struct {
+	// BaseURL is the REST API root, GITHUB_API_URL as the runner sets it
+	// ("https://api.github.com", or "https://ghe.example.com/api/v3").
+	BaseURL string
+	// Token authenticates every request (a GITHUB_TOKEN or an App
+	// installation token).
+	Token string
+	// Retry bounds the retries of transient failures; zero means
+	// DefaultRetry.
+	Retry RetryPolicy
+	// Transport carries the requests; nil means http.DefaultTransport.
+	Transport http.RoundTripper
+}
+
+// Client talks to one repository.
+type Client struct {
+	gh          *github.Client
+	owner, repo string
+}
+
+// New returns a client for repository "owner/name".
+func New(repository string, opts Options) (*Client, error) {
+	owner, name, ok := strings.Cut(repository, "/")
+	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
+		return nil, fmt.Errorf("repository %q is not OWNER/NAME", repository)
+	}
+	base, err := BaseURL(opts.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	policy := opts.Retry
+	if policy == (RetryPolicy{}) {
+		policy = DefaultRetry
+	}
+	next := opts.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	hc := &http.Client{Transport: &retryTransport{next: next, policy: policy, sleep: sleepCtx, now: time.Now}}
+	gh := github.NewClient(hc)
+	if opts.Token != "" {
+		gh = gh.WithAuthToken(opts.Token)
+	}
+	gh.BaseURL = base
+	gh.UploadURL = base
+	return &Client{gh: gh, owner: owner, repo: name}, nil
+}
+
+// BaseURL parses an API root and gives it the trailing slash go-github
+// needs. Nothing else is added: on GitHub Enterprise the root already ends
+// in /api/v3.
+func BaseURL(raw string) (*url.URL, error) {
+	if raw == "" {
+		raw = "https://api.github.com"
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("GitHub API URL %q is not an http(s) URL", raw)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u, nil
+}
+
+// wrap names the failed call and turns 404 into ErrNotFound.
+func wrap(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	var er *github.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound {
+		return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), err)
+}

@@ -1,0 +1,244 @@
+package ghapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/go-github/v60/github"
+)
+
+// PullRequest is what the product needs of a pull request.
+type PullRequest struct {
+	Number       int
+	State        string // "open" or "closed"
+	Merged       bool
+	Draft        bool
+	HeadRef      string
+	HeadSHA      string
+	HeadRepo     string // "owner/name"; "" when the fork is gone
+	BaseRef      string
+	BaseRepo     string
+	ChangedFiles int
+	Labels       []string
+	URL          string
+}
+
+func pullRequest(p *github.PullRequest) PullRequest {
+	pr := PullRequest{
+		Number:       p.GetNumber(),
+		State:        p.GetState(),
+		Merged:       p.GetMerged() || p.MergedAt != nil,
+		Draft:        p.GetDraft(),
+		HeadRef:      p.GetHead().GetRef(),
+		HeadSHA:      p.GetHead().GetSHA(),
+		HeadRepo:     p.GetHead().GetRepo().GetFullName(),
+		BaseRef:      p.GetBase().GetRef(),
+		BaseRepo:     p.GetBase().GetRepo().GetFullName(),
+		ChangedFiles: p.GetChangedFiles(),
+		URL:          p.GetHTMLURL(),
+	}
+	for _, l := range p.Labels {
+		pr.Labels = append(pr.Labels, l.GetName())
+	}
+	return pr
+}
+
+// File is one entry of a pull request's file list.
+type File struct {
+	Status           string // added, removed, modified, renamed, copied, changed, unchanged
+	Filename         string
+	PreviousFilename string
+}
+
+// Status is a commit status.
+type Status struct {
+	Context     string
+	State       string // pending, success, failure, error
+	Description string
+	TargetURL   string
+}
+
+// Comment is an issue comment.
+type Comment struct {
+	ID   int64
+	Body string
+}
+
+// Repository is "owner/name".
+func (c *Client) Repository() string { return c.owner + "/" + c.repo }
+
+// File returns the content of path at ref; ErrNotFound when there is none.
+func (c *Client) File(ctx context.Context, ref, path string) ([]byte, error) {
+	file, dir, _, err := c.gh.Repositories.GetContents(ctx, c.owner, c.repo, path, &github.RepositoryContentGetOptions{Ref: ref})
+	if err != nil {
+		return nil, wrap(err, "read %s at %s", path, ref)
+	}
+	if file == nil || dir != nil {
+		return nil, fmt.Errorf("read %s at %s: is a directory", path, ref)
+	}
+	content, err := file.GetContent()
+	if err != nil {
+		return nil, fmt.Errorf("read %s at %s: %w", path, ref, err)
+	}
+	return []byte(content), nil
+}
+
+// PullRequest fetches pull request n as GitHub has it now.
+func (c *Client) PullRequest(ctx context.Context, n int) (PullRequest, error) {
+	p, _, err := c.gh.PullRequests.Get(ctx, c.owner, c.repo, n)
+	if err != nil {
+		return PullRequest{}, wrap(err, "get pull request #%d", n)
+	}
+	return pullRequest(p), nil
+}
+
+// BranchPulls lists the pull requests, open and closed, from branch of this
+// repository into base. The list is per branch, so it does not grow with
+// the repository's history.
+func (c *Client) BranchPulls(ctx context.Context, base, branch string) ([]PullRequest, error) {
+	opts := &github.PullRequestListOptions{State: "all", Head: c.owner + ":" + branch, Base: base, ListOptions: github.ListOptions{PerPage: perPage}}
+	var out []PullRequest
+	for {
+		page, resp, err := c.gh.PullRequests.List(ctx, c.owner, c.repo, opts)
+		if err != nil {
+			return nil, wrap(err, "list pull requests of branch %s", branch)
+		}
+		for _, p := range page {
+			out = append(out, pullRequest(p))
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// OpenPulls lists the open pull requests into base.
+func (c *Client) OpenPulls(ctx context.Context, base string) ([]PullRequest, error) {
+	opts := &github.PullRequestListOptions{State: "open", Base: base, ListOptions: github.ListOptions{PerPage: perPage}}
+	var out []PullRequest
+	for {
+		page, resp, err := c.gh.PullRequests.List(ctx, c.owner, c.repo, opts)
+		if err != nil {
+			return nil, wrap(err, "list open pull requests into %s", base)
+		}
+		for _, p := range page {
+			out = append(out, pullRequest(p))
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// PullFiles lists every file GitHub reports for pull request n. GitHub stops
+// at 3,000 files: compare the count with PullRequest.ChangedFiles.
+func (c *Client) PullFiles(ctx context.Context, n int) ([]File, error) {
+	opts := &github.ListOptions{PerPage: perPage}
+	var out []File
+	for {
+		page, resp, err := c.gh.PullRequests.ListFiles(ctx, c.owner, c.repo, n, opts)
+		if err != nil {
+			return nil, wrap(err, "list files of pull request #%d", n)
+		}
+		for _, f := range page {
+			out = append(out, File{Status: f.GetStatus(), Filename: f.GetFilename(), PreviousFilename: f.GetPreviousFilename()})
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// Statuses returns the latest status of each context on sha.
+func (c *Client) Statuses(ctx context.Context, sha string) (map[string]Status, error) {
+	opts := &github.ListOptions{PerPage: perPage}
+	out := map[string]Status{}
+	for {
+		combined, resp, err := c.gh.Repositories.GetCombinedStatus(ctx, c.owner, c.repo, sha, opts)
+		if err != nil {
+			return nil, wrap(err, "read statuses of %.12s", sha)
+		}
+		for _, s := range combined.Statuses {
+			out[s.GetContext()] = Status{Context: s.GetContext(), State: s.GetState(), Description: s.GetDescription(), TargetURL: s.GetTargetURL()}
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// SetStatus creates a commit status on sha.
+func (c *Client) SetStatus(ctx context.Context, sha string, s Status) error {
+	st := &github.RepoStatus{State: github.String(s.State), Context: github.String(s.Context), Description: github.String(s.Description)}
+	if s.TargetURL != "" {
+		st.TargetURL = github.String(s.TargetURL)
+	}
+	_, _, err := c.gh.Repositories.CreateStatus(ctx, c.owner, c.repo, sha, st)
+	return wrap(err, "set status %s on %.12s", s.Context, sha)
+}
+
+// LabelExists reports whether the repository has label name.
+func (c *Client) LabelExists(ctx context.Context, name string) (bool, error) {
+	_, _, err := c.gh.Issues.GetLabel(ctx, c.owner, c.repo, name)
+	if err != nil {
+		if err = wrap(err, "get label %s", name); errors.Is(err, ErrNotFound) {
+			return false, nil
+		}
+		return false, err
+	}
+	return true, nil
+}
+
+// CreateLabel creates a repository label.
+func (c *Client) CreateLabel(ctx context.Context, name, color, description string) error {
+	_, _, err := c.gh.Issues.CreateLabel(ctx, c.owner, c.repo, &github.Label{Name: github.String(name), Color: github.String(color), Description: github.String(description)})
+	return wrap(err, "create label %s", name)
+}
+
+// AddLabel adds a label to issue or pull request n.
+func (c *Client) AddLabel(ctx context.Context, n int, name string) error {
+	_, _, err := c.gh.Issues.AddLabelsToIssue(ctx, c.owner, c.repo, n, []string{name})
+	return wrap(err, "add label %s to #%d", name, n)
+}
+
+// RemoveLabel removes a label from issue or pull request n.
+func (c *Client) RemoveLabel(ctx context.Context, n int, name string) error {
+	_, err := c.gh.Issues.RemoveLabelForIssue(ctx, c.owner, c.repo, n, name)
+	return wrap(err, "remove label %s from #%d", name, n)
+}
+
+// Comments lists the comments of issue or pull request n.
+func (c *Client) Comments(ctx context.Context, n int) ([]Comment, error) {
+	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage}}
+	var out []Comment
+	for {
+		page, resp, err := c.gh.Issues.ListComments(ctx, c.owner, c.repo, n, opts)
+		if err != nil {
+			return nil, wrap(err, "list comments of #%d", n)
+		}
+		for _, cm := range page {
+			out = append(out, Comment{ID: cm.GetID(), Body: cm.GetBody()})
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// CreateComment comments on issue or pull request n.
+func (c *Client) CreateComment(ctx context.Context, n int, body string) error {
+	_, _, err := c.gh.Issues.CreateComment(ctx, c.owner, c.repo, n, &github.IssueComment{Body: github.String(body)})
+	return wrap(err, "comment on #%d", n)
+}
+
+// EditComment replaces the body of comment id.
+func (c *Client) EditComment(ctx context.Context, id int64, body string) error {
+	_, _, err := c.gh.Issues.EditComment(ctx, c.owner, c.repo, id, &github.IssueComment{Body: github.String(body)})
+	return wrap(err, "edit comment %d", id)
+}
