@@ -6,6 +6,7 @@ require (
 	github.com/bmatcuk/doublestar/v4 v4.10.4
 	github.com/google/go-github/v60 v60.0.0
 	github.com/pelletier/go-toml/v2 v2.4.3
+	github.com/sethvargo/go-githubactions v1.3.1
 )
 
 require github.com/google/go-querystring v1.1.0 // indirect

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/parallel-sessions/parallel-sessions/ordering"
+)
+
+// maxListedViolations bounds the out-of-scope paths a comment lists.
+const maxListedViolations = 20
+
+// renderComment writes the one bot comment of a thread pull request: what
+// the thread is, whether it is in scope, whether its turn has come, what to
+// merge next, and the order table. It holds no time or run id, so it only
+// changes when something a reviewer needs changed.
+func renderComment(ps *planState, g *gated, decisions []ordering.Decision) string {
+	var b strings.Builder
+	t := g.thread
+	fmt.Fprintf(&b, "%s\n### parallel-sessions: thread %d `%s`\n\n", marker, t.ID, t.Branch)
+	fmt.Fprintf(&b, "**Goal:** %s\n\n", oneLine(t.Goal))
+
+	switch g.scope {
+	case "success":
+		fmt.Fprintf(&b, "**Scope:** ✅ all %d changed %s are in this thread's scope.\n\n", g.report.Paths, plural(g.report.Paths, "path is", "paths are"))
+	case "failure":
+		r := g.report
+		fmt.Fprintf(&b, "**Scope:** ❌ %d of %d changed paths are out of this thread's scope:\n\n", len(r.Violations), r.Paths)
+		for i, v := range r.Violations {
+			if i == maxListedViolations {
+				fmt.Fprintf(&b, "- and %d more (run `ps-local check` in the thread's worktree for the full list)\n", len(r.Violations)-i)
+				break
+			}
+			fmt.Fprintf(&b, "- `%s`: %s `[%s]`\n", v.Path, r.Message(v), v.Reason)
+		}
+		b.WriteString("\n")
+	default:
+		fmt.Fprintf(&b, "**Scope:** ⚠️ not verified: %s\n\n", g.scopeNote)
+	}
+
+	d, active := ordering.Find(decisions, t.ID)
+	switch {
+	case !active:
+		fmt.Fprintf(&b, "**Merge order:** %s is dropped in `%s`; it cannot land.\n\n", t.Label(), ps.path)
+	case d.Ready:
+		fmt.Fprintf(&b, "**Merge order:** %d. ✅ This thread's turn has come: every earlier thread has landed.\n\n", t.MergeOrder)
+	default:
+		fmt.Fprintf(&b, "**Merge order:** %d. ⏳ Waiting on:\n\n", t.MergeOrder)
+		for _, w := range d.Waits {
+			fmt.Fprintf(&b, "- %s: %s\n", w, w.Unblock())
+		}
+		b.WriteString("\n")
+	}
+
+	if next := ordering.Next(decisions); len(next) > 0 {
+		var parts []string
+		for _, n := range next {
+			parts = append(parts, fmt.Sprintf("#%d (%s)", n.Status.PR, n.Thread.Label()))
+		}
+		fmt.Fprintf(&b, "**Merge next:** %s\n\n", strings.Join(parts, ", "))
+	} else {
+		b.WriteString("**Merge next:** nothing is ready to merge.\n\n")
+	}
+	b.WriteString(ordering.Table(ps.plan, decisions, g.pr.Number))
+	fmt.Fprintf(&b, "\n<sub>From `%s` on `%s`. Updated by ps-action when this pull request or another thread changes.</sub>\n", ps.path, ps.base)
+	return b.String()
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

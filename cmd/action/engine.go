@@ -1,0 +1,440 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/parallel-sessions/parallel-sessions/check"
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
+	"github.com/parallel-sessions/parallel-sessions/ordering"
+	"github.com/parallel-sessions/parallel-sessions/plan"
+)
+
+// The GitHub contract (DESIGN.md).
+const (
+	scopeContext = "parallel-sessions/scope"
+	orderContext = "parallel-sessions/order"
+	labelPrefix  = "merge-order:"
+	labelColor   = "5319e7"
+	marker       = "<!-- parallel-sessions:thread -->"
+)
+
+// engine gates thread pull requests. It reads the plan from the base branch
+// through the API, never from the pull request, and writes only what
+// changed.
+type engine struct {
+	gh        forge
+	repo      string // owner/name
+	planPath  string
+	untracked string // "allow" or "fail": what a pull request that is no thread gets
+	comment   bool
+	runURL    string // target of the statuses: this workflow run
+}
+
+// planState is the plan of one base branch as the engine found it.
+type planState struct {
+	base     string
+	path     string // the plan's path in the repository
+	plan     *plan.Plan // nil when there is no plan file
+	findings []plan.Finding
+	checker  *check.Checker
+}
+
+// gated is the outcome for one pull request.
+type gated struct {
+	pr        ghapi.PullRequest
+	thread    *plan.Thread // nil for a pull request that is no thread
+	why       string       // for no thread: why not
+	scope     string       // success, failure or error
+	scopeNote string       // the scope status description
+	report    *check.Report
+	decision  ordering.Decision
+	ready     bool
+	comment   string
+}
+
+// outcome is what one event came to: the pull requests gated, and the plan
+// problems found.
+type outcome struct {
+	notice   string // nothing was gated, and why
+	plan     *planState
+	gated    []gated
+	ownPR    int // the pull request of a pull request event
+	ownGated *gated
+}
+
+// loadPlan reads and parses the plan at the tip of base.
+func (e *engine) loadPlan(ctx context.Context, base string) (*planState, error) {
+	ps := &planState{base: base, path: e.planPath}
+	data, err := e.gh.File(ctx, base, e.planPath)
+	if errors.Is(err, ghapi.ErrNotFound) {
+		return ps, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	ps.plan, ps.findings = plan.Parse(e.planPath, data)
+	if ps.plan == nil && len(ps.findings) == 0 {
+		return nil, fmt.Errorf("%s on %s could not be read as a plan", e.planPath, base)
+	}
+	if len(ps.findings) == 0 {
+		ps.checker = check.New(ps.plan, e.planPath)
+	}
+	return ps, nil
+}
+
+// gatePR handles a pull request event for pull request n.
+func (e *engine) gatePR(ctx context.Context, n int) (*outcome, error) {
+	pr, err := e.gh.PullRequest(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	if pr.State != "open" {
+		// A replayed event of a pull request closed since: the others are
+		// what may have changed.
+		return e.reevaluate(ctx, pr.BaseRef)
+	}
+	ps, err := e.loadPlan(ctx, pr.BaseRef)
+	if err != nil {
+		return nil, err
+	}
+	out := &outcome{plan: ps, ownPR: n}
+	switch {
+	case ps.plan == nil:
+		out.notice = fmt.Sprintf("no %s on %s: nothing to gate", e.planPath, pr.BaseRef)
+		return out, nil
+	case len(ps.findings) > 0:
+		return out, e.planInvalid(ctx, ps, pr)
+	}
+	var statuses map[int]ordering.Status
+	if thread, _ := e.identify(ps.plan, pr); thread != nil {
+		if statuses, err = e.threadStatuses(ctx, ps, map[string]ghapi.PullRequest{pr.HeadRef: pr}); err != nil {
+			return nil, err
+		}
+	}
+	g, err := e.gate(ctx, ps, pr, ordering.Decide(ps.plan, statuses))
+	if err != nil {
+		return nil, err
+	}
+	out.gated = append(out.gated, g)
+	out.ownGated = &out.gated[0]
+	return out, nil
+}
+
+// reevaluate gates every open thread pull request into base again: after a
+// thread lands or closes, or the plan changes, the others' turn may have
+// come without any event of theirs.
+func (e *engine) reevaluate(ctx context.Context, base string) (*outcome, error) {
+	ps, err := e.loadPlan(ctx, base)
+	if err != nil {
+		return nil, err
+	}
+	out := &outcome{plan: ps}
+	switch {
+	case ps.plan == nil:
+		out.notice = fmt.Sprintf("no %s on %s: nothing to gate", e.planPath, base)
+		return out, nil
+	case ps.plan.Base != base:
+		out.notice = fmt.Sprintf("%s on %s gates pull requests into %s, not %s: nothing to do", e.planPath, base, ps.plan.Base, base)
+		return out, nil
+	case len(ps.findings) > 0:
+		return out, nil
+	}
+	statuses, err := e.threadStatuses(ctx, ps, nil)
+	if err != nil {
+		return nil, err
+	}
+	decisions := ordering.Decide(ps.plan, statuses)
+	for _, d := range decisions {
+		if d.Status.State != ordering.Open {
+			continue
+		}
+		pr, err := e.gh.PullRequest(ctx, d.Status.PR)
+		if err != nil {
+			return nil, err
+		}
+		if pr.State != "open" {
+			continue
+		}
+		g, err := e.gate(ctx, ps, pr, decisions)
+		if err != nil {
+			return nil, err
+		}
+		out.gated = append(out.gated, g)
+	}
+	return out, nil
+}
+
+// threadStatuses asks GitHub where each active thread's pull request into
+// the base stands. known holds pull requests already fetched, by branch.
+func (e *engine) threadStatuses(ctx context.Context, ps *planState, known map[string]ghapi.PullRequest) (map[int]ordering.Status, error) {
+	statuses := map[int]ordering.Status{}
+	for i := range ps.plan.Threads {
+		t := &ps.plan.Threads[i]
+		if !t.Active() {
+			continue
+		}
+		if pr, ok := known[t.Branch]; ok {
+			statuses[t.ID] = ordering.Status{State: ordering.Open, PR: pr.Number}
+			continue
+		}
+		pulls, err := e.gh.BranchPulls(ctx, ps.base, t.Branch)
+		if err != nil {
+			return nil, err
+		}
+		statuses[t.ID] = branchStatus(pulls)
+	}
+	return statuses, nil
+}
+
+// branchStatus sums up a branch's pull requests: landed when one merged,
+// else open when one is open, else closed; the newest of each kind counts.
+func branchStatus(pulls []ghapi.PullRequest) ordering.Status {
+	best := ordering.Status{State: ordering.Missing}
+	rank := map[ordering.State]int{ordering.Missing: 0, ordering.Closed: 1, ordering.Open: 2, ordering.Landed: 3}
+	for _, pr := range pulls {
+		s := ordering.Status{State: ordering.Closed, PR: pr.Number}
+		switch {
+		case pr.Merged:
+			s.State = ordering.Landed
+		case pr.State == "open":
+			s.State = ordering.Open
+		}
+		if rank[s.State] > rank[best.State] || (s.State == best.State && s.PR > best.PR) {
+			best = s
+		}
+	}
+	return best
+}
+
+// identify finds the thread a pull request belongs to: its head branch is
+// the thread's branch, in this repository (a fork's branch of the same name
+// is not the thread).
+func (e *engine) identify(p *plan.Plan, pr ghapi.PullRequest) (*plan.Thread, string) {
+	for i := range p.Threads {
+		t := &p.Threads[i]
+		if t.Branch != pr.HeadRef {
+			continue
+		}
+		if pr.HeadRepo != e.repo {
+			from := pr.HeadRepo
+			if from == "" {
+				from = "a deleted fork"
+			}
+			return nil, fmt.Sprintf("its branch %s is named like thread %d's, but comes from %s; a thread's pull request comes from a branch of %s", pr.HeadRef, t.ID, from, e.repo)
+		}
+		return t, ""
+	}
+	return nil, fmt.Sprintf("its branch %s is not a thread's branch in %s", pr.HeadRef, e.planPath)
+}
+
+// gate checks one open pull request and writes its statuses, label and
+// comment where they changed.
+func (e *engine) gate(ctx context.Context, ps *planState, pr ghapi.PullRequest, decisions []ordering.Decision) (gated, error) {
+	g := gated{pr: pr}
+	g.thread, g.why = e.identify(ps.plan, pr)
+	if g.thread == nil {
+		return g, e.gateUntracked(ctx, &g)
+	}
+	if err := e.checkScope(ctx, ps, &g); err != nil {
+		return g, err
+	}
+	order := e.orderStatus(&g, decisions)
+	scope := ghapi.Status{Context: scopeContext, State: g.scope, Description: g.scopeNote}
+	if err := e.setStatuses(ctx, pr.HeadSHA, scope, order); err != nil {
+		return g, err
+	}
+	if err := e.ensureLabel(ctx, pr, g.thread.MergeOrder); err != nil {
+		return g, err
+	}
+	g.comment = renderComment(ps, &g, decisions)
+	if e.comment {
+		if err := e.upsertComment(ctx, pr.Number, g.comment); err != nil {
+			return g, err
+		}
+	}
+	return g, nil
+}
+
+// gateUntracked gives a pull request that is no thread what the
+// untracked-prs input says: passing statuses, or a failing scope.
+func (e *engine) gateUntracked(ctx context.Context, g *gated) error {
+	g.scope, g.scopeNote = "success", "not a thread of "+e.planPath+": not gated"
+	if e.untracked == "fail" {
+		g.scope, g.scopeNote = "failure", "not a thread: "+g.why
+	}
+	g.ready = true
+	return e.setStatuses(ctx, g.pr.HeadSHA,
+		ghapi.Status{Context: scopeContext, State: g.scope, Description: g.scopeNote},
+		ghapi.Status{Context: orderContext, State: "success", Description: "not a thread of " + e.planPath + ": no merge order"})
+}
+
+// checkScope lists the pull request's files and checks them against the
+// thread. A list shorter than GitHub's count is an error, never a pass.
+func (e *engine) checkScope(ctx context.Context, ps *planState, g *gated) error {
+	files, err := e.gh.PullFiles(ctx, g.pr.Number)
+	if err != nil {
+		return err
+	}
+	changes := make([]check.Change, len(files))
+	for i, f := range files {
+		changes[i] = check.Change{Status: changeStatus(f.Status), Path: f.Filename, PreviousPath: f.PreviousFilename}
+	}
+	report, err := ps.checker.Check(g.thread, changes, g.pr.ChangedFiles)
+	var incomplete *check.IncompleteError
+	switch {
+	case errors.As(err, &incomplete):
+		g.scope = "error"
+		g.scopeNote = fmt.Sprintf("GitHub lists %d of %d changed files, so scope is unverified; split the PR or check locally", incomplete.Listed, incomplete.Total)
+		return nil
+	case err != nil:
+		g.scope, g.scopeNote = "error", err.Error()
+		return nil
+	}
+	g.report = &report
+	if report.InScope() {
+		g.scope = "success"
+		g.scopeNote = fmt.Sprintf("in scope: %d %s of %s", report.Paths, plural(report.Paths, "path", "paths"), g.thread.Label())
+		return nil
+	}
+	first := report.Violations[0]
+	g.scope = "failure"
+	g.scopeNote = fmt.Sprintf("%d of %d paths out of scope, first %s (%s)", len(report.Violations), report.Paths, first.Path, first.Reason)
+	return nil
+}
+
+// changeStatus maps GitHub's file status to the check's.
+func changeStatus(s string) check.Status {
+	switch s {
+	case "added":
+		return check.Added
+	case "removed":
+		return check.Removed
+	case "renamed":
+		return check.Renamed
+	case "copied":
+		return check.Copied
+	case "changed":
+		return check.ModeChanged
+	}
+	return check.Modified // modified, unchanged, and anything newer
+}
+
+// orderStatus decides the order status of a thread's pull request.
+func (e *engine) orderStatus(g *gated, decisions []ordering.Decision) ghapi.Status {
+	st := ghapi.Status{Context: orderContext}
+	d, ok := ordering.Find(decisions, g.thread.ID)
+	if !ok {
+		st.State, st.Description = "pending", fmt.Sprintf("%s is dropped in %s and cannot land", g.thread.Label(), e.planPath)
+		return st
+	}
+	g.decision, g.ready = d, d.Ready
+	if d.Ready {
+		st.State, st.Description = "success", "ready: every earlier thread has landed"
+		return st
+	}
+	w := d.Waits[0]
+	st.State = "pending"
+	st.Description = fmt.Sprintf("waiting on %s; %s", w, w.Unblock())
+	if len(d.Waits) > 1 {
+		st.Description += fmt.Sprintf(" (and %d more)", len(d.Waits)-1)
+	}
+	return st
+}
+
+// planInvalid reports an invalid plan on a pull request: error statuses
+// with the first finding.
+func (e *engine) planInvalid(ctx context.Context, ps *planState, pr ghapi.PullRequest) error {
+	msg := fmt.Sprintf("%s on %s is invalid: %s", e.planPath, ps.base, ps.findings[0].Message)
+	return e.setStatuses(ctx, pr.HeadSHA,
+		ghapi.Status{Context: scopeContext, State: "error", Description: msg},
+		ghapi.Status{Context: orderContext, State: "error", Description: msg})
+}
+
+// setStatuses creates the statuses whose state or description differ from
+// the latest ones on sha.
+func (e *engine) setStatuses(ctx context.Context, sha string, want ...ghapi.Status) error {
+	have, err := e.gh.Statuses(ctx, sha)
+	if err != nil {
+		return err
+	}
+	for _, s := range want {
+		s.Description = truncate(s.Description, 140)
+		s.TargetURL = e.runURL
+		if cur, ok := have[s.Context]; ok && cur.State == s.State && cur.Description == s.Description {
+			continue
+		}
+		if err := e.gh.SetStatus(ctx, sha, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ensureLabel gives the pull request the label of its merge order and takes
+// stale merge-order labels off.
+func (e *engine) ensureLabel(ctx context.Context, pr ghapi.PullRequest, order int) error {
+	want := fmt.Sprintf("%s%d", labelPrefix, order)
+	for _, l := range pr.Labels {
+		if strings.HasPrefix(l, labelPrefix) && l != want {
+			if err := e.gh.RemoveLabel(ctx, pr.Number, l); err != nil && !errors.Is(err, ghapi.ErrNotFound) {
+				return err
+			}
+		}
+	}
+	if slices.Contains(pr.Labels, want) {
+		return nil
+	}
+	exists, err := e.gh.LabelExists(ctx, want)
+	if err != nil {
+		return err
+	}
+	if !exists {
+		if err := e.gh.CreateLabel(ctx, want, labelColor, fmt.Sprintf("parallel-sessions: lands in merge order %d", order)); err != nil {
+			return err
+		}
+	}
+	return e.gh.AddLabel(ctx, pr.Number, want)
+}
+
+// upsertComment keeps exactly one bot comment, found by its marker, edited
+// only when its text changes.
+func (e *engine) upsertComment(ctx context.Context, n int, body string) error {
+	comments, err := e.gh.Comments(ctx, n)
+	if err != nil {
+		return err
+	}
+	for _, c := range comments {
+		if strings.Contains(c.Body, marker) {
+			if c.Body == body {
+				return nil
+			}
+			return e.gh.EditComment(ctx, c.ID, body)
+		}
+	}
+	return e.gh.CreateComment(ctx, n, body)
+}
+
+// truncate cuts s to at most n bytes on a rune boundary, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !isRuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
+	"github.com/sethvargo/go-githubactions"
+)
+
+// Exit codes: the job fails on anything but exitOK.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the pull request's scope check failed, or the plan is invalid
+	exitError = 2 // configuration or GitHub API failure
+)
+
+// maxAnnotations bounds the annotations of one run; the rest are summed up.
+const maxAnnotations = 10
+
+// version is stamped at build time with -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+const usage = `ps-action: gate thread pull requests on scope and merge order
+
+Run as a GitHub Action: it reads the runner's environment (GITHUB_EVENT_NAME,
+GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_API_URL, INPUT_TOKEN, ...) and
+acts on pull_request, pull_request_target, push, workflow_dispatch and
+schedule events. See the README for the workflow and the inputs.
+
+Usage:
+  ps-action             run as the Action
+  ps-action --version   print the version
+  ps-action --help      show this help
+`
+
+// config is the Action's configuration, read from the runner's environment
+// at the edge only.
+type config struct {
+	eventName, eventPath, repository, apiURL, runURL, refName string
+	token, planPath, untracked                                string
+	comment                                                   bool
+	retry                                                     ghapi.RetryPolicy
+}
+
+// run is ps-action's entry point; main only supplies the process's
+// arguments, environment and streams.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "--version", "version":
+			fmt.Fprintf(stdout, "ps-action %s\n", buildVersion())
+			return exitOK
+		case "--help", "-h", "help":
+			fmt.Fprint(stdout, usage)
+			return exitOK
+		default:
+			fmt.Fprintf(stderr, "ps-action: unknown argument %q\n%s", args[0], usage)
+			return exitError
+		}
+	}
+	action := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(stdout))
+	cfg, err := readConfig(action, getenv)
+	if err != nil {
+		action.Errorf("ps-action: %v", err)
+		return exitError
+	}
+	action.AddMask(cfg.token)
+	ev, err := readEvent(cfg)
+	if err != nil {
+		action.Errorf("ps-action: %v", err)
+		return exitError
+	}
+	client, err := ghapi.New(cfg.repository, ghapi.Options{BaseURL: cfg.apiURL, Token: cfg.token, Retry: cfg.retry})
+	if err != nil {
+		action.Errorf("ps-action: %v", err)
+		return exitError
+	}
+	eng := &engine{gh: client, repo: cfg.repository, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment, runURL: cfg.runURL}
+	var out *outcome
+	switch ev.todo() {
+	case doGatePR:
+		out, err = eng.gatePR(ctx, ev.pr)
+	case doReevaluate:
+		out, err = eng.reevaluate(ctx, ev.base)
+	default:
+		action.Noticef("ps-action: the %s event is not one ps-action acts on; nothing to do", ev.name)
+		return exitOK
+	}
+	if err != nil {
+		action.Errorf("ps-action: %v; statuses already written stand, nothing else was verified", err)
+		return exitError
+	}
+	return report(action, getenv, out)
+}
+
+func readConfig(action *githubactions.Action, getenv func(string) string) (config, error) {
+	cfg := config{
+		eventName:  getenv("GITHUB_EVENT_NAME"),
+		eventPath:  getenv("GITHUB_EVENT_PATH"),
+		repository: getenv("GITHUB_REPOSITORY"),
+		apiURL:     getenv("GITHUB_API_URL"),
+		refName:    getenv("GITHUB_REF_NAME"),
+		token:      action.GetInput("token"),
+		planPath:   action.GetInput("plan-path"),
+		untracked:  action.GetInput("untracked-prs"),
+		comment:    true,
+		retry:      ghapi.DefaultRetry,
+	}
+	if server, runID := getenv("GITHUB_SERVER_URL"), getenv("GITHUB_RUN_ID"); server != "" && runID != "" && cfg.repository != "" {
+		cfg.runURL = strings.TrimSuffix(server, "/") + "/" + cfg.repository + "/actions/runs/" + runID
+	}
+	switch {
+	case cfg.eventName == "":
+		return cfg, fmt.Errorf("GITHUB_EVENT_NAME is not set; ps-action runs as a GitHub Action step")
+	case cfg.repository == "":
+		return cfg, fmt.Errorf("GITHUB_REPOSITORY is not set; ps-action runs as a GitHub Action step")
+	case cfg.token == "":
+		return cfg, fmt.Errorf("the token input is empty; leave it at its default, ${{ github.token }}, or pass a token")
+	}
+	if cfg.planPath == "" {
+		cfg.planPath = "plan.toml"
+	}
+	switch cfg.untracked {
+	case "":
+		cfg.untracked = "allow"
+	case "allow", "fail":
+	default:
+		return cfg, fmt.Errorf("input untracked-prs is %q; use allow or fail", cfg.untracked)
+	}
+	if v := action.GetInput("comment"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return cfg, fmt.Errorf("input comment is %q; use true or false", v)
+		}
+		cfg.comment = b
+	}
+	if v := action.GetInput("retry-budget"); v != "" {
+		secs, err := strconv.Atoi(v)
+		if err != nil || secs < 0 {
+			return cfg, fmt.Errorf("input retry-budget is %q; give whole seconds", v)
+		}
+		cfg.retry.Budget = time.Duration(secs) * time.Second
+		cfg.retry.Backoff = min(cfg.retry.Backoff, max(cfg.retry.Budget/8, 10*time.Millisecond))
+	}
+	return cfg, nil
+}
+
+// readEvent reads and parses the event payload file.
+func readEvent(cfg config) (event, error) {
+	var payload []byte
+	if cfg.eventPath != "" {
+		data, err := os.ReadFile(cfg.eventPath)
+		if err != nil {
+			return event{}, fmt.Errorf("read GITHUB_EVENT_PATH: %w", err)
+		}
+		payload = data
+	}
+	return parseEvent(cfg.eventName, payload, cfg.refName)
+}
+
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return version
+}
