@@ -37,7 +37,7 @@ type engine struct {
 // planState is the plan of one base branch as the engine found it.
 type planState struct {
 	base     string
-	path     string // the plan's path in the repository
+	path     string     // the plan's path in the repository
 	plan     *plan.Plan // nil when there is no plan file
 	findings []plan.Finding
 	checker  *check.Checker
