@@ -22,7 +22,7 @@ func renderComment(ps *planState, g *gated, decisions []ordering.Decision) strin
 
 	switch g.scope {
 	case "success":
-		fmt.Fprintf(&b, "**Scope:** ✅ all %d changed %s are in this thread's scope.\n\n", g.report.Paths, plural(g.report.Paths, "path is", "paths are"))
+		fmt.Fprintf(&b, "**Scope:** ✅ %s in this thread's scope.\n\n", plural(g.report.Paths, "the changed path is", fmt.Sprintf("all %d changed paths are", g.report.Paths)))
 	case "failure":
 		r := g.report
 		fmt.Fprintf(&b, "**Scope:** ❌ %d of %d changed paths are out of this thread's scope:\n\n", len(r.Violations), r.Paths)
