@@ -1,0 +1,78 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
+	"github.com/parallel-sessions/parallel-sessions/ordering"
+)
+
+func TestParseEvent(t *testing.T) {
+	pr := `{"action":"%s","number":7,"pull_request":{"number":7,"base":{"ref":"main"}}}`
+	tests := []struct {
+		name, payload, ref string
+		want               event
+		todo               string
+	}{
+		{"pull_request", strings.Replace(pr, "%s", "synchronize", 1), "", event{name: "pull_request", pr: 7, action: "synchronize", base: "main"}, doGatePR},
+		{"pull_request_target", strings.Replace(pr, "%s", "closed", 1), "", event{name: "pull_request_target", pr: 7, action: "closed", base: "main"}, doReevaluate},
+		{"push", `{"ref":"refs/heads/main"}`, "", event{name: "push", base: "main"}, doReevaluate},
+		{"push", `{"ref":"refs/tags/v1"}`, "", event{name: "push"}, doNothing},
+		{"workflow_dispatch", `{"ref":"refs/heads/trunk","inputs":{}}`, "other", event{name: "workflow_dispatch", base: "trunk"}, doReevaluate},
+		{"schedule", `{"schedule":"*/15 * * * *"}`, "main", event{name: "schedule", base: "main"}, doReevaluate},
+		{"issues", `{"action":"opened"}`, "main", event{name: "issues"}, doNothing},
+	}
+	for _, tt := range tests {
+		got, err := parseEvent(tt.name, []byte(tt.payload), tt.ref)
+		if err != nil || got != tt.want || got.todo() != tt.todo {
+			t.Errorf("%s %s: %+v (%s), %v; want %+v (%s)", tt.name, tt.payload, got, got.todo(), err, tt.want, tt.todo)
+		}
+	}
+	for _, bad := range []struct{ name, payload string }{
+		{"pull_request", `{"action":"opened"}`},
+		{"pull_request", `not json`},
+	} {
+		if _, err := parseEvent(bad.name, []byte(bad.payload), ""); err == nil {
+			t.Errorf("%s %q: no error", bad.name, bad.payload)
+		}
+	}
+}
+
+func TestBranchStatus(t *testing.T) {
+	tests := []struct {
+		pulls []ghapi.PullRequest
+		want  ordering.Status
+	}{
+		{nil, ordering.Status{State: ordering.Missing}},
+		{[]ghapi.PullRequest{{Number: 3, State: "closed"}}, ordering.Status{State: ordering.Closed, PR: 3}},
+		{[]ghapi.PullRequest{{Number: 3, State: "closed"}, {Number: 5, State: "open"}}, ordering.Status{State: ordering.Open, PR: 5}},
+		{[]ghapi.PullRequest{{Number: 3, State: "closed", Merged: true}, {Number: 5, State: "open"}}, ordering.Status{State: ordering.Landed, PR: 3}},
+		{[]ghapi.PullRequest{{Number: 3, State: "closed"}, {Number: 9, State: "closed"}}, ordering.Status{State: ordering.Closed, PR: 9}},
+	}
+	for _, tt := range tests {
+		if got := branchStatus(tt.pulls); got != tt.want {
+			t.Errorf("branchStatus(%+v) = %+v, want %+v", tt.pulls, got, tt.want)
+		}
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	if got := truncate("short", 140); got != "short" {
+		t.Errorf("truncate changed a short text: %q", got)
+	}
+	long := strings.Repeat("é", 100) // 200 bytes
+	got := truncate(long, 140)
+	if len(got) > 140 || !utf8.ValidString(got) || !strings.HasSuffix(got, "…") {
+		t.Errorf("truncate: %d bytes, valid %v: %q", len(got), utf8.ValidString(got), got)
+	}
+}
+
+func TestChangeStatus(t *testing.T) {
+	for gh, want := range map[string]string{"added": "added", "removed": "removed", "modified": "modified", "renamed": "renamed", "copied": "copied", "changed": "mode-changed", "unchanged": "modified"} {
+		if got := string(changeStatus(gh)); got != want {
+			t.Errorf("changeStatus(%q) = %q, want %q", gh, got, want)
+		}
+	}
+}
