@@ -376,3 +376,31 @@ func readTestdata(t *testing.T, name string) string {
 	}
 	return string(data)
 }
+
+func TestPullRequestIntoAnotherBranch(t *testing.T) {
+	s := newScenario(t)
+	// A copy of the plan on a release branch still names main as the base.
+	s.gh.SetFile("release", "plan.toml", readTestdata(t, "plan.toml"))
+	s.gh.AddPull(fakegithub.Pull{Number: 30, HeadRef: "extract-auth", HeadSHA: "r1", BaseRef: "release",
+		Files: []fakegithub.File{{Status: "modified", Filename: "services/auth/login.go"}}})
+	r := s.prEvent("pull_request", "opened", 30)
+	wantCode(t, r, exitOK)
+	if w := r.writes(); len(w) != 0 || !strings.Contains(r.stdout, "plan.toml on release gates pull requests into main") {
+		t.Errorf("writes %v\n%s", w, r.stdout)
+	}
+}
+
+func TestWorkflowDispatchReevaluates(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.pull(12, "api-cleanup", "b1", "services/api/handler.go")
+	r := s.run("workflow_dispatch", map[string]any{"ref": "refs/heads/main", "inputs": map[string]any{}})
+	wantCode(t, r, exitOK)
+	s.wantStatus("a1", order, "success: ready")
+	s.wantStatus("b1", order, "pending: waiting on thread 1")
+	s.botComment(11)
+	s.botComment(12)
+	if !strings.Contains(r.summary, "#11: thread 1 (extract-auth), merge order 1: scope success") {
+		t.Errorf("summary:\n%s", r.summary)
+	}
+}

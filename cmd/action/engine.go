@@ -108,6 +108,9 @@ func (e *engine) gatePR(ctx context.Context, n int) (*outcome, error) {
 		return out, nil
 	case len(ps.findings) > 0:
 		return out, e.planInvalid(ctx, ps, pr)
+	case ps.plan.Base != pr.BaseRef:
+		out.notice = fmt.Sprintf("%s on %s gates pull requests into %s; #%d goes into %s: nothing to gate", e.planPath, pr.BaseRef, ps.plan.Base, n, pr.BaseRef)
+		return out, nil
 	}
 	var statuses map[int]ordering.Status
 	if thread, _ := e.identify(ps.plan, pr); thread != nil {
