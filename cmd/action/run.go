@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/buildinfo"
 	"io"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -55,7 +55,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 0 {
 		switch args[0] {
 		case "--version", "version":
-			fmt.Fprintf(stdout, "ps-action %s\n", buildVersion())
+			fmt.Fprintf(stdout, "ps-action %s\n", buildinfo.Version(version))
 			return exitOK
 		case "--help", "-h", "help":
 			fmt.Fprint(stdout, usage)
@@ -163,14 +163,4 @@ func readEvent(cfg config) (event, error) {
 		payload = data
 	}
 	return parseEvent(cfg.eventName, payload, cfg.refName)
-}
-
-func buildVersion() string {
-	if version != "dev" {
-		return version
-	}
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return version
 }

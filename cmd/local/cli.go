@@ -4,8 +4,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/buildinfo"
 	"io"
-	"runtime/debug"
 	"strings"
 )
 
@@ -72,7 +72,7 @@ func (c *command) run(args []string) int {
 		fmt.Fprint(c.stdout, usage)
 		return exitOK
 	case *showVersion:
-		fmt.Fprintf(c.stdout, "ps-local %s\n", buildVersion())
+		fmt.Fprintf(c.stdout, "ps-local %s\n", buildinfo.Version(version))
 		return exitOK
 	case global.NArg() == 0:
 		fmt.Fprint(c.stderr, usage)
@@ -141,14 +141,4 @@ func (c *command) fail(err error) int {
 	msg = strings.TrimPrefix(msg, errUsage.Error()+": ")
 	fmt.Fprintf(c.stderr, "ps-local: %s\n", msg)
 	return exitError
-}
-
-func buildVersion() string {
-	if version != "dev" {
-		return version
-	}
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return version
 }

@@ -114,25 +114,6 @@ func (c *Client) BranchPulls(ctx context.Context, base, branch string) ([]PullRe
 	}
 }
 
-// OpenPulls lists the open pull requests into base.
-func (c *Client) OpenPulls(ctx context.Context, base string) ([]PullRequest, error) {
-	opts := &github.PullRequestListOptions{State: "open", Base: base, ListOptions: github.ListOptions{PerPage: perPage}}
-	var out []PullRequest
-	for {
-		page, resp, err := c.gh.PullRequests.List(ctx, c.owner, c.repo, opts)
-		if err != nil {
-			return nil, wrap(err, "list open pull requests into %s", base)
-		}
-		for _, p := range page {
-			out = append(out, pullRequest(p))
-		}
-		if resp.NextPage == 0 {
-			return out, nil
-		}
-		opts.Page = resp.NextPage
-	}
-}
-
 // PullFiles lists every file GitHub reports for pull request n. GitHub stops
 // at 3,000 files: compare the count with PullRequest.ChangedFiles.
 func (c *Client) PullFiles(ctx context.Context, n int) ([]File, error) {
