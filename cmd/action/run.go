@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/parallel-sessions/parallel-sessions/cmd/internal/buildinfo"
 	"io"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/buildinfo"
 	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
 	"github.com/sethvargo/go-githubactions"
 )

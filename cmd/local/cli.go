@@ -4,9 +4,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/parallel-sessions/parallel-sessions/cmd/internal/buildinfo"
 	"io"
 	"strings"
+
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/buildinfo"
 )
 
 // Exit codes (DESIGN.md, "Command-line contract").
