@@ -38,6 +38,9 @@ Commands:
   init      [--force]   write a commented plan.toml template
   validate  [--json]    check the plan: exit 0 valid, 1 findings
   explain   PATH...     which thread owns, forbids or shares each path
+  fanout    [--dry-run] [--hooks] [--command CMD]
+                        one worktree and branch per active thread, with its
+                        THREAD_BRIEF.md and .env
   check     [--thread ID] [--base REF] [--committed] [--files FILE|-] [--json]
                         check that a thread's changes stay in its scope:
                         exit 0 in scope, 1 violations
@@ -89,6 +92,8 @@ func (c *command) run(args []string) int {
 		return c.runExplain(rest)
 	case "check":
 		return c.runCheck(rest)
+	case "fanout":
+		return c.runFanout(rest)
 	case "help":
 		fmt.Fprint(c.stdout, usage)
 		return exitOK

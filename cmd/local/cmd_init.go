@@ -37,12 +37,12 @@ func (c *command) runInit(args []string) int {
 }
 
 // writeFileAtomic writes data to a temporary file beside path and renames
-// it into place, so a failure never leaves a half-written plan.
+// it into place, so a failure never leaves a half-written file.
 func writeFileAtomic(path string, data []byte) error {
 	if info, err := os.Stat(path); err == nil && info.IsDir() {
 		return fmt.Errorf("is a directory")
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".plan-*.toml")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".ps-local-*.tmp")
 	if err != nil {
 		return unwrapPath(err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,4 +62,16 @@ func commitAll(t *testing.T, repo, msg string) {
 	t.Helper()
 	gitIn(t, repo, "add", "-A")
 	gitIn(t, repo, "commit", "-q", "-m", msg)
+}
+
+// gitPush runs git push and returns its error with the output.
+func gitPush(t *testing.T, dir string, args ...string) error {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"push", "-q"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = gitEnv(dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%v: %s", err, out)
+	}
+	return nil
 }

@@ -149,7 +149,7 @@ func TestInitThenValidate(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(repo)
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".plan-") {
+		if strings.HasPrefix(e.Name(), ".ps-local-") {
 			t.Errorf("temporary file left behind: %s", e.Name())
 		}
 	}

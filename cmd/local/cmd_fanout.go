@@ -1,0 +1,270 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/parallel-sessions/parallel-sessions/plan"
+)
+
+// fanoutStep is what fanout does for one thread.
+type fanoutStep struct {
+	thread *plan.Thread
+	dir    string // absolute worktree path
+	action string // create, attach (existing branch), keep (existing worktree)
+}
+
+// Fanout actions.
+const (
+	fanCreate = "create"
+	fanAttach = "attach"
+	fanKeep   = "keep"
+)
+
+func (c *command) runFanout(args []string) int {
+	fset := c.flags("fanout", "[--dry-run] [--hooks] [--command CMD]")
+	dryRun := fset.Bool("dry-run", false, "print the git commands and files fanout would write, and change nothing")
+	hooks := fset.Bool("hooks", false, "install a pre-push hook that runs `ps-local check --committed` on thread branches")
+	agent := fset.String("command", "claude", "the `command` to start work with, printed for each worktree")
+	if code, done := c.parseNoArgs(fset, args); done {
+		return code
+	}
+	loc, p, findings, err := c.loadPlan()
+	if err != nil {
+		return c.fail(err)
+	}
+	if len(findings) > 0 {
+		for _, f := range findings {
+			fmt.Fprintln(c.stdout, f)
+		}
+		fmt.Fprintf(c.stderr, "%s has %d %s; fanout needs a valid plan (run ps-local validate)\n", loc.display, len(findings), plural(len(findings), "problem", "problems"))
+		return exitFindings
+	}
+	root, err := gitTopLevel(c.dir)
+	if err != nil {
+		return c.fail(err)
+	}
+	git := gitCmd{dir: root}
+	baseSHA, steps, err := c.planFanout(git, root, loc, p)
+	if err != nil {
+		return c.fail(err)
+	}
+	if *dryRun {
+		c.printDryRun(git, root, p, steps, baseSHA)
+		return exitOK
+	}
+	if err := ensureExcludes(git, p.Worktrees); err != nil {
+		return c.fail(err)
+	}
+	planFile := planInRepo(loc)
+	for _, s := range steps {
+		if err := applyStep(git, p, s, baseSHA, planFile); err != nil {
+			return c.fail(err)
+		}
+		fmt.Fprintf(c.stdout, "%s: %s\n  cd %s && %s\n", s.thread.Label(), describeStep(s, p.Base), c.display(s.dir, root), *agent)
+	}
+	if *hooks {
+		if err := installHook(git, p); err != nil {
+			return c.fail(err)
+		}
+		fmt.Fprintln(c.stdout, "pre-push hook installed: thread branches run `ps-local check --committed` before each push")
+	}
+	return exitOK
+}
+
+func describeStep(s fanoutStep, base string) string {
+	switch s.action {
+	case fanCreate:
+		return fmt.Sprintf("created on new branch %s from %s", s.thread.Branch, base)
+	case fanAttach:
+		return fmt.Sprintf("created on the existing branch %s, its commits kept", s.thread.Branch)
+	}
+	return fmt.Sprintf("kept the existing worktree of %s", s.thread.Branch)
+}
+
+// planFanout checks every precondition before anything is changed: the
+// base exists, the work tree is clean, the plan is committed on the base
+// as it is, and no worktree folder or branch is in the way.
+func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.Plan) (string, []fanoutStep, error) {
+	_, baseSHA, err := resolveBase(git, p.Base, "")
+	if err != nil {
+		return "", nil, err
+	}
+	dirty, err := git.output("status", "--porcelain", "--untracked-files=no")
+	if err != nil {
+		return "", nil, fmt.Errorf("read the work tree's state: %w", err)
+	}
+	if n := bytes.Count(dirty, []byte("\n")); n > 0 {
+		return "", nil, fmt.Errorf("the work tree has uncommitted changes to %d tracked %s; commit or stash them first", n, plural(n, "file", "files"))
+	}
+	planFile := planInRepo(loc)
+	if planFile == "" {
+		return "", nil, fmt.Errorf("%s is outside the repository; fanout needs the plan committed on %s", loc.display, p.Base)
+	}
+	committed, err := git.output("show", baseSHA+":"+planFile)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s is not committed on %s; commit it there first: the Action reads the plan from %s", planFile, p.Base, p.Base)
+	}
+	current, err := os.ReadFile(loc.path)
+	if err != nil {
+		return "", nil, fmt.Errorf("read plan %s: %w", loc.display, unwrapPath(err))
+	}
+	if !bytes.Equal(committed, current) {
+		return "", nil, fmt.Errorf("%s differs from the one committed on %s; commit it on %s first: the Action reads the plan from there", loc.display, p.Base, p.Base)
+	}
+	worktrees, err := listWorktrees(git)
+	if err != nil {
+		return "", nil, err
+	}
+	var steps []fanoutStep
+	for _, t := range activeByOrder(p) {
+		dir := filepath.Join(root, filepath.FromSlash(p.Worktrees), "thread-"+strconv.Itoa(t.ID))
+		step := fanoutStep{thread: t, dir: dir, action: fanCreate}
+		branchRef := "refs/heads/" + t.Branch
+		if wt, ok := worktrees[dir]; ok {
+			if wt != branchRef {
+				return "", nil, fmt.Errorf("%s is a worktree of %s, not of %s's branch %s; remove it (git worktree remove) or fix the plan", c.display(dir, root), strings.TrimPrefix(wt, "refs/heads/"), t.Label(), t.Branch)
+			}
+			step.action = fanKeep
+		} else if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+			return "", nil, fmt.Errorf("%s exists and is not a worktree of %s; move it away first", c.display(dir, root), t.Branch)
+		} else if _, err := git.line("rev-parse", "--verify", "--quiet", branchRef); err == nil {
+			for path, ref := range worktrees {
+				if ref == branchRef {
+					return "", nil, fmt.Errorf("branch %s is checked out in %s; switch that work tree to another branch first", t.Branch, path)
+				}
+			}
+			step.action = fanAttach
+		}
+		steps = append(steps, step)
+	}
+	return baseSHA, steps, nil
+}
+
+// listWorktrees maps each worktree's absolute path to its branch ref.
+func listWorktrees(git gitCmd) (map[string]string, error) {
+	out, err := git.output("worktree", "list", "--porcelain", "-z")
+	if err != nil {
+		return nil, fmt.Errorf("list worktrees: %w", err)
+	}
+	trees := map[string]string{}
+	var path string
+	for _, field := range strings.Split(string(out), "\x00") {
+		switch {
+		case strings.HasPrefix(field, "worktree "):
+			path = filepath.Clean(strings.TrimPrefix(field, "worktree "))
+			trees[path] = ""
+		case strings.HasPrefix(field, "branch "):
+			trees[path] = strings.TrimPrefix(field, "branch ")
+		}
+	}
+	return trees, nil
+}
+
+func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fanoutStep, baseSHA string) {
+	for _, s := range steps {
+		rel := c.display(s.dir, root)
+		switch s.action {
+		case fanCreate:
+			fmt.Fprintf(c.stdout, "git worktree add -b %s %s %s\n", s.thread.Branch, rel, baseSHA)
+		case fanAttach:
+			fmt.Fprintf(c.stdout, "git worktree add %s %s\n", rel, s.thread.Branch)
+		default:
+			fmt.Fprintf(c.stdout, "# keep %s (already a worktree of %s)\n", rel, s.thread.Branch)
+		}
+		files := []string{briefFile, claudeFile}
+		if len(p.Env) > 0 {
+			files = append(files, envFile)
+		}
+		for _, f := range files {
+			fmt.Fprintf(c.stdout, "# write %s\n", filepath.ToSlash(filepath.Join(rel, f)))
+		}
+	}
+	fmt.Fprintf(c.stdout, "# exclude %s, %s, %s and /%s/ in %s\n", briefFile, envFile, claudeFile, p.Worktrees, "info/exclude")
+}
+
+// applyStep makes one thread's worktree and writes its files. A failure
+// removes what this step made, so no half-made worktree or branch stays.
+func applyStep(git gitCmd, p *plan.Plan, s fanoutStep, baseSHA, planFile string) (err error) {
+	switch s.action {
+	case fanCreate:
+		if _, err := git.output("worktree", "add", "--quiet", "-b", s.thread.Branch, s.dir, baseSHA); err != nil {
+			undoStep(git, s)
+			return fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
+		}
+	case fanAttach:
+		if _, err := git.output("worktree", "add", "--quiet", s.dir, s.thread.Branch); err != nil {
+			undoStep(git, s)
+			return fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
+		}
+	}
+	files := map[string]string{briefFile: renderBrief(p, s.thread, planFile), claudeFile: claudeLocal}
+	if env := renderEnv(p, s.thread); env != "" {
+		files[envFile] = env
+	}
+	for name, content := range files {
+		if err := writeFileAtomic(filepath.Join(s.dir, name), []byte(content)); err != nil {
+			if s.action != fanKeep {
+				undoStep(git, s)
+			}
+			return fmt.Errorf("write %s for %s: %w", name, s.thread.Label(), err)
+		}
+	}
+	return nil
+}
+
+// undoStep removes the worktree a failed step made, and the branch when the
+// step created it (it holds no commit yet).
+func undoStep(git gitCmd, s fanoutStep) {
+	git.output("worktree", "remove", "--force", s.dir)
+	os.RemoveAll(s.dir)
+	git.output("worktree", "prune")
+	if s.action == fanCreate {
+		git.output("branch", "-D", s.thread.Branch)
+	}
+}
+
+// excludeLines keep fanout's files and the worktrees folder out of git, in
+// the info/exclude every worktree of the repository shares.
+func excludeLines(worktrees string) []string {
+	return []string{"/" + strings.Trim(worktrees, "/") + "/", "/" + briefFile, "/" + envFile, "/" + claudeFile}
+}
+
+func ensureExcludes(git gitCmd, worktrees string) error {
+	path, err := git.line("rev-parse", "--path-format=absolute", "--git-path", "info/exclude")
+	if err != nil {
+		return fmt.Errorf("find info/exclude: %w", err)
+	}
+	have, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	present := map[string]bool{}
+	for _, l := range strings.Split(string(have), "\n") {
+		present[strings.TrimSpace(l)] = true
+	}
+	var add []string
+	for _, l := range excludeLines(worktrees) {
+		if !present[l] {
+			add = append(add, l)
+		}
+	}
+	if len(add) == 0 {
+		return nil
+	}
+	text := string(have)
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	text += "# parallel-sessions: ps-local fanout's files and worktrees\n" + strings.Join(add, "\n") + "\n"
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return writeFileAtomic(path, []byte(text))
+}
