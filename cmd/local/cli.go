@@ -44,6 +44,9 @@ Commands:
   check     [--thread ID] [--base REF] [--committed] [--files FILE|-] [--json]
                         check that a thread's changes stay in its scope:
                         exit 0 in scope, 1 violations
+  cleanup   [--force] [--delete-branches]
+                        remove the worktrees of landed threads; never one
+                        with uncommitted or unpushed work unless --force
 
 Global flags:
   --plan FILE   the plan (default: plan.toml at the root of the git repository
@@ -94,6 +97,8 @@ func (c *command) run(args []string) int {
 		return c.runCheck(rest)
 	case "fanout":
 		return c.runFanout(rest)
+	case "cleanup":
+		return c.runCleanup(rest)
 	case "help":
 		fmt.Fprint(c.stdout, usage)
 		return exitOK

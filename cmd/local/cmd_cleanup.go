@@ -1,0 +1,125 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/parallel-sessions/parallel-sessions/plan"
+)
+
+func (c *command) runCleanup(args []string) int {
+	fset := c.flags("cleanup", "[--force] [--delete-branches]")
+	force := fset.Bool("force", false, "also remove worktrees that have not landed or hold uncommitted or unpushed work")
+	deleteBranches := fset.Bool("delete-branches", false, "delete the local branches of the removed worktrees")
+	if code, done := c.parseNoArgs(fset, args); done {
+		return code
+	}
+	loc, p, findings, err := c.loadPlan()
+	if err != nil {
+		return c.fail(err)
+	}
+	if p == nil || hasRule(findings, "syntax") {
+		return c.fail(fmt.Errorf("%s cannot be read as a plan; cleanup needs its base and worktrees folder (run ps-local validate)", loc.display))
+	}
+	root, err := gitTopLevel(c.dir)
+	if err != nil {
+		return c.fail(err)
+	}
+	git := gitCmd{dir: root}
+	_, baseSHA, err := resolveBase(git, p.Base, "")
+	if err != nil {
+		return c.fail(err)
+	}
+	if _, err := git.output("worktree", "prune"); err != nil {
+		return c.fail(fmt.Errorf("prune stale worktrees: %w", err))
+	}
+	trees, err := threadWorktrees(git, root, p.Worktrees)
+	if err != nil {
+		return c.fail(err)
+	}
+	if len(trees) == 0 {
+		fmt.Fprintf(c.stdout, "no worktrees in %s/\n", p.Worktrees)
+		return exitOK
+	}
+	for _, wt := range trees {
+		line, err := c.cleanupOne(git, root, p, wt, baseSHA, *force, *deleteBranches)
+		if err != nil {
+			return c.fail(err)
+		}
+		fmt.Fprintln(c.stdout, line)
+	}
+	return exitOK
+}
+
+// cleanupOne removes one worktree when that loses nothing, and says what it
+// did and why.
+func (c *command) cleanupOne(git gitCmd, root string, p *plan.Plan, wt threadWorktree, baseSHA string, force, deleteBranch bool) (string, error) {
+	name := c.display(wt.dir, root)
+	if t := threadOfBranch(p, wt.branch); t != nil {
+		name = t.Label() + " " + name
+	}
+	dirty, err := dirtyFiles(wt.dir)
+	if err != nil {
+		return "", err
+	}
+	var st branchState
+	if wt.branch != "" {
+		if st, err = readBranchState(git, wt.branch, baseSHA); err != nil {
+			return "", err
+		}
+	}
+	var keep []string
+	switch {
+	case wt.branch == "":
+		keep = append(keep, "its HEAD is detached")
+	case !st.landed && st.own == 0:
+		keep = append(keep, "not landed: no commits of its own yet")
+	case !st.landed:
+		keep = append(keep, fmt.Sprintf("not landed: %d %s not in %s", st.ahead, plural(st.ahead, "commit", "commits"), p.Base))
+	}
+	if dirty > 0 {
+		keep = append(keep, fmt.Sprintf("%d uncommitted or untracked %s", dirty, plural(dirty, "file", "files")))
+	}
+	if st.unpushed > 0 {
+		keep = append(keep, fmt.Sprintf("%d unpushed %s", st.unpushed, plural(st.unpushed, "commit", "commits")))
+	}
+	if len(keep) > 0 && !force {
+		return fmt.Sprintf("%s: kept: %s (pass --force to remove it anyway)", name, strings.Join(keep, "; ")), nil
+	}
+	removeArgs := []string{"worktree", "remove", wt.dir}
+	if force {
+		removeArgs = []string{"worktree", "remove", "--force", "--force", wt.dir}
+	}
+	if _, err := git.output(removeArgs...); err != nil {
+		return "", fmt.Errorf("remove %s: %w", name, err)
+	}
+	msg := fmt.Sprintf("%s: removed (landed in %s)", name, p.Base)
+	if len(keep) > 0 {
+		msg = fmt.Sprintf("%s: removed with --force (%s)", name, strings.Join(keep, "; "))
+	}
+	if deleteBranch && wt.branch != "" {
+		if _, err := git.output("branch", "-D", wt.branch); err != nil {
+			return "", fmt.Errorf("delete branch %s: %w", wt.branch, err)
+		}
+		msg += fmt.Sprintf("; deleted branch %s (was %.12s)", wt.branch, st.tip)
+	}
+	return msg, nil
+}
+
+func threadOfBranch(p *plan.Plan, branch string) *plan.Thread {
+	for i := range p.Threads {
+		if p.Threads[i].Branch == branch {
+			return &p.Threads[i]
+		}
+	}
+	return nil
+}
+
+func hasRule(findings []plan.Finding, rule string) bool {
+	return slices.ContainsFunc(findings, func(f plan.Finding) bool { return f.Rule == rule })
+}
+
+func sortWorktrees(ts []threadWorktree) {
+	slices.SortFunc(ts, func(a, b threadWorktree) int { return strings.Compare(a.dir, b.dir) })
+}

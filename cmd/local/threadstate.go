@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// branchState is what git says of a thread branch against the base.
+type branchState struct {
+	exists bool
+	tip    string
+	// own is how many commits the branch has made since it was created
+	// (0: none of its own); ahead and behind count against the base.
+	own, ahead, behind int
+	// landed: it has commits of its own, and all of them are in the base.
+	landed bool
+	// unpushed counts commits in neither the base nor any remote branch.
+	unpushed int
+}
+
+// readBranchState asks git about branch against baseSHA. The point the
+// branch was created at is the oldest entry of its reflog.
+func readBranchState(git gitCmd, branch, baseSHA string) (branchState, error) {
+	var s branchState
+	ref := "refs/heads/" + branch
+	tip, err := git.line("rev-parse", "--verify", "--quiet", ref)
+	if exitedWith(err, 1) {
+		return s, nil
+	}
+	if err != nil {
+		return s, fmt.Errorf("read branch %s: %w", branch, err)
+	}
+	s.exists, s.tip = true, tip
+	counts, err := git.line("rev-list", "--left-right", "--count", tip+"..."+baseSHA)
+	if err != nil {
+		return s, fmt.Errorf("compare %s with the base: %w", branch, err)
+	}
+	fmt.Sscanf(counts, "%d %d", &s.ahead, &s.behind)
+	created := tip
+	if log, err := git.output("reflog", "show", "--format=%H", ref, "--"); err == nil {
+		if lines := strings.Fields(string(log)); len(lines) > 0 {
+			created = lines[len(lines)-1]
+		}
+	}
+	if n, err := git.line("rev-list", "--count", created+".."+tip); err == nil {
+		fmt.Sscanf(n, "%d", &s.own)
+	} else {
+		s.own = s.ahead // the creation point is gone: count what is not in the base
+	}
+	s.landed = s.own > 0 && s.ahead == 0
+	out, err := git.output("rev-list", tip, "--not", baseSHA, "--remotes")
+	if err != nil {
+		return s, fmt.Errorf("find unpushed commits of %s: %w", branch, err)
+	}
+	s.unpushed = bytes.Count(out, []byte("\n"))
+	return s, nil
+}
+
+// dirtyFiles counts uncommitted and untracked (not ignored) files in a
+// worktree.
+func dirtyFiles(dir string) (int, error) {
+	out, err := gitCmd{dir: dir}.output("status", "--porcelain", "-z")
+	if err != nil {
+		return 0, fmt.Errorf("read the state of %s: %w", dir, err)
+	}
+	n := 0
+	for _, entry := range strings.Split(string(out), "\x00") {
+		if len(entry) > 3 {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// threadWorktree is a worktree in the plan's worktrees folder.
+type threadWorktree struct {
+	dir    string
+	branch string // "" when detached
+}
+
+// threadWorktrees lists the worktrees inside the plan's worktrees folder.
+func threadWorktrees(git gitCmd, root, folder string) ([]threadWorktree, error) {
+	all, err := listWorktrees(git)
+	if err != nil {
+		return nil, err
+	}
+	base := filepath.Join(root, filepath.FromSlash(folder))
+	var out []threadWorktree
+	for dir, ref := range all {
+		if dir != base && within(base, dir) {
+			out = append(out, threadWorktree{dir: dir, branch: strings.TrimPrefix(ref, "refs/heads/")})
+		}
+	}
+	sortWorktrees(out)
+	return out, nil
+}
