@@ -132,3 +132,31 @@ func Find(decisions []Decision, id int) (Decision, bool) {
 	}
 	return Decision{}, false
 }
+
+// PullRequest is what the gate needs of one pull request of a thread's
+// branch into the base.
+type PullRequest struct {
+	Number       int
+	Open, Merged bool
+}
+
+// StatusOf sums up a branch's pull requests: landed when one merged, else
+// open when one is open, else closed, else missing; the newest of the
+// winning kind counts.
+func StatusOf(pulls []PullRequest) Status {
+	best := Status{State: Missing}
+	rank := map[State]int{Missing: 0, Closed: 1, Open: 2, Landed: 3}
+	for _, pr := range pulls {
+		s := Status{State: Closed, PR: pr.Number}
+		switch {
+		case pr.Merged:
+			s.State = Landed
+		case pr.Open:
+			s.State = Open
+		}
+		if rank[s.State] > rank[best.State] || (s.State == best.State && s.PR > best.PR) {
+			best = s
+		}
+	}
+	return best
+}

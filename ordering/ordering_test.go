@@ -177,3 +177,21 @@ func TestTableGolden(t *testing.T) {
 		t.Errorf("table:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+func TestStatusOf(t *testing.T) {
+	tests := []struct {
+		pulls []PullRequest
+		want  Status
+	}{
+		{nil, Status{State: Missing}},
+		{[]PullRequest{{Number: 3}}, Status{Closed, 3}},
+		{[]PullRequest{{Number: 3}, {Number: 5, Open: true}}, Status{Open, 5}},
+		{[]PullRequest{{Number: 3, Merged: true}, {Number: 5, Open: true}}, Status{Landed, 3}},
+		{[]PullRequest{{Number: 3}, {Number: 9}}, Status{Closed, 9}},
+	}
+	for _, tt := range tests {
+		if got := StatusOf(tt.pulls); got != tt.want {
+			t.Errorf("StatusOf(%+v) = %+v, want %+v", tt.pulls, got, tt.want)
+		}
+	}
+}

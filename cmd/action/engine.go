@@ -188,29 +188,9 @@ func (e *engine) threadStatuses(ctx context.Context, ps *planState, known map[st
 		if err != nil {
 			return nil, err
 		}
-		statuses[t.ID] = branchStatus(pulls)
+		statuses[t.ID] = ordering.StatusOf(ghapi.OrderingPulls(pulls))
 	}
 	return statuses, nil
-}
-
-// branchStatus sums up a branch's pull requests: landed when one merged,
-// else open when one is open, else closed; the newest of each kind counts.
-func branchStatus(pulls []ghapi.PullRequest) ordering.Status {
-	best := ordering.Status{State: ordering.Missing}
-	rank := map[ordering.State]int{ordering.Missing: 0, ordering.Closed: 1, ordering.Open: 2, ordering.Landed: 3}
-	for _, pr := range pulls {
-		s := ordering.Status{State: ordering.Closed, PR: pr.Number}
-		switch {
-		case pr.Merged:
-			s.State = ordering.Landed
-		case pr.State == "open":
-			s.State = ordering.Open
-		}
-		if rank[s.State] > rank[best.State] || (s.State == best.State && s.PR > best.PR) {
-			best = s
-		}
-	}
-	return best
 }
 
 // identify finds the thread a pull request belongs to: its head branch is

@@ -4,9 +4,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
-	"github.com/parallel-sessions/parallel-sessions/ordering"
 )
 
 func TestParseEvent(t *testing.T) {
@@ -36,24 +33,6 @@ func TestParseEvent(t *testing.T) {
 	} {
 		if _, err := parseEvent(bad.name, []byte(bad.payload), ""); err == nil {
 			t.Errorf("%s %q: no error", bad.name, bad.payload)
-		}
-	}
-}
-
-func TestBranchStatus(t *testing.T) {
-	tests := []struct {
-		pulls []ghapi.PullRequest
-		want  ordering.Status
-	}{
-		{nil, ordering.Status{State: ordering.Missing}},
-		{[]ghapi.PullRequest{{Number: 3, State: "closed"}}, ordering.Status{State: ordering.Closed, PR: 3}},
-		{[]ghapi.PullRequest{{Number: 3, State: "closed"}, {Number: 5, State: "open"}}, ordering.Status{State: ordering.Open, PR: 5}},
-		{[]ghapi.PullRequest{{Number: 3, State: "closed", Merged: true}, {Number: 5, State: "open"}}, ordering.Status{State: ordering.Landed, PR: 3}},
-		{[]ghapi.PullRequest{{Number: 3, State: "closed"}, {Number: 9, State: "closed"}}, ordering.Status{State: ordering.Closed, PR: 9}},
-	}
-	for _, tt := range tests {
-		if got := branchStatus(tt.pulls); got != tt.want {
-			t.Errorf("branchStatus(%+v) = %+v, want %+v", tt.pulls, got, tt.want)
 		}
 	}
 }

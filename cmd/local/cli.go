@@ -26,6 +26,7 @@ type command struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	dir            string // the working directory
+	getenv         func(string) string
 	planFlag       string // --plan, "" for the default
 }
 
@@ -44,6 +45,10 @@ Commands:
   check     [--thread ID] [--base REF] [--committed] [--files FILE|-] [--json]
                         check that a thread's changes stay in its scope:
                         exit 0 in scope, 1 violations
+  status    [--json]    one row per thread: worktree, commits, scope, push, PR
+  push      [--remote NAME] [--open-prs] [--force-scope]
+                        push thread branches (never force) after their scope
+                        check; open or update their pull requests
   cleanup   [--force] [--delete-branches]
                         remove the worktrees of landed threads; never one
                         with uncommitted or unpushed work unless --force
@@ -99,6 +104,10 @@ func (c *command) run(args []string) int {
 		return c.runFanout(rest)
 	case "cleanup":
 		return c.runCleanup(rest)
+	case "push":
+		return c.runPush(rest)
+	case "status":
+		return c.runStatus(rest)
 	case "help":
 		fmt.Fprint(c.stdout, usage)
 		return exitOK

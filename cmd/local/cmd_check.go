@@ -97,7 +97,7 @@ func (c *command) runCheck(args []string) int {
 	if *files != "" {
 		set, err = c.listedChanges(*files)
 	} else {
-		set, err = gitChanges(git, p.Base, *baseRef, !*committed)
+		set, err = gitChanges(git, p.Base, *baseRef, "HEAD", !*committed)
 	}
 	if err != nil {
 		return c.fail(err)
@@ -187,28 +187,28 @@ func (c *command) listedChanges(name string) (changeSet, error) {
 	return changeSet{changes: changes, source: sourceFiles}, err
 }
 
-// gitChanges computes the change list against the merge base of the base
-// branch and HEAD, with rename detection; withWorktree adds staged,
-// unstaged and untracked (not ignored) files.
-func gitChanges(git gitCmd, planBase, baseRef string, withWorktree bool) (changeSet, error) {
+// gitChanges computes the change list of head against the merge base of
+// the base branch and head, with rename detection; withWorktree (head must
+// be HEAD then) adds staged, unstaged and untracked (not ignored) files.
+func gitChanges(git gitCmd, planBase, baseRef, head string, withWorktree bool) (changeSet, error) {
 	base, baseSHA, err := resolveBase(git, planBase, baseRef)
 	if err != nil {
 		return changeSet{}, err
 	}
-	mergeBase, err := git.line("merge-base", baseSHA, "HEAD")
+	mergeBase, err := git.line("merge-base", baseSHA, head)
 	if err != nil {
 		if shallow, _ := git.line("rev-parse", "--is-shallow-repository"); shallow == "true" {
-			return changeSet{}, fmt.Errorf("this is a shallow clone and the merge base of %s and HEAD is not in it, so the change list would be incomplete; run `git fetch --unshallow` (or `git fetch --deepen=N`) and try again", base)
+			return changeSet{}, fmt.Errorf("this is a shallow clone and the merge base of %s and %s is not in it, so the change list would be incomplete; run `git fetch --unshallow` (or `git fetch --deepen=N`) and try again", base, head)
 		}
 		if exitedWith(err, 1) {
-			return changeSet{}, fmt.Errorf("%s and HEAD share no history; is this a thread branch made from %s?", base, base)
+			return changeSet{}, fmt.Errorf("%s and %s share no history; is this a thread branch made from %s?", base, head, base)
 		}
-		return changeSet{}, fmt.Errorf("find the merge base of %s and HEAD: %w", base, err)
+		return changeSet{}, fmt.Errorf("find the merge base of %s and %s: %w", base, head, err)
 	}
 	diff := []string{"diff", "--raw", "-z", "-M", "--no-ext-diff", "--no-textconv", "--abbrev=40", mergeBase}
 	set := changeSet{source: sourceWorktree, base: base, mergeBase: mergeBase}
 	if !withWorktree {
-		diff = append(diff, "HEAD")
+		diff = append(diff, head)
 		set.source = sourceCommitted
 	}
 	out, err := git.output(append(diff, "--")...)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -42,8 +43,12 @@ func (c *command) runCleanup(args []string) int {
 		fmt.Fprintf(c.stdout, "no worktrees in %s/\n", p.Worktrees)
 		return exitOK
 	}
+	merged, err := c.mergedOnGitHub(git, p, trees)
+	if err != nil {
+		return c.fail(err)
+	}
 	for _, wt := range trees {
-		line, err := c.cleanupOne(git, root, p, wt, baseSHA, *force, *deleteBranches)
+		line, err := c.cleanupOne(git, root, p, wt, baseSHA, merged, *force, *deleteBranches)
 		if err != nil {
 			return c.fail(err)
 		}
@@ -54,7 +59,7 @@ func (c *command) runCleanup(args []string) int {
 
 // cleanupOne removes one worktree when that loses nothing, and says what it
 // did and why.
-func (c *command) cleanupOne(git gitCmd, root string, p *plan.Plan, wt threadWorktree, baseSHA string, force, deleteBranch bool) (string, error) {
+func (c *command) cleanupOne(git gitCmd, root string, p *plan.Plan, wt threadWorktree, baseSHA string, merged map[string]string, force, deleteBranch bool) (string, error) {
 	name := c.display(wt.dir, root)
 	if t := threadOfBranch(p, wt.branch); t != nil {
 		name = t.Label() + " " + name
@@ -67,6 +72,11 @@ func (c *command) cleanupOne(git gitCmd, root string, p *plan.Plan, wt threadWor
 	if wt.branch != "" {
 		if st, err = readBranchState(git, wt.branch, baseSHA); err != nil {
 			return "", err
+		}
+		// A squash or rebase merge leaves the commits out of the base:
+		// GitHub's word that this very tip merged counts as landing.
+		if head, ok := merged[wt.branch]; ok && head == st.tip && st.own > 0 {
+			st.landed = true
 		}
 	}
 	var keep []string
@@ -105,6 +115,26 @@ func (c *command) cleanupOne(git gitCmd, root string, p *plan.Plan, wt threadWor
 		msg += fmt.Sprintf("; deleted branch %s (was %.12s)", wt.branch, st.tip)
 	}
 	return msg, nil
+}
+
+// mergedOnGitHub asks GitHub, when a token and an origin on GitHub allow,
+// which worktree branches have a merged pull request, and at which head.
+func (c *command) mergedOnGitHub(git gitCmd, p *plan.Plan, trees []threadWorktree) (map[string]string, error) {
+	repo, err := remoteOf(git, "origin")
+	if err != nil {
+		return nil, nil
+	}
+	gh, err := c.githubFor(repo)
+	if err != nil || gh == nil {
+		return nil, err
+	}
+	var branches []string
+	for _, wt := range trees {
+		if wt.branch != "" {
+			branches = append(branches, wt.branch)
+		}
+	}
+	return mergedPulls(context.Background(), gh, p.Base, branches)
 }
 
 func threadOfBranch(p *plan.Plan, branch string) *plan.Thread {

@@ -10,6 +10,6 @@ func main() {
 	if err != nil {
 		dir = "."
 	}
-	c := &command{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, dir: dir}
+	c := &command{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, dir: dir}
 	os.Exit(c.run(os.Args[1:]))
 }

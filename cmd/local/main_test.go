@@ -46,21 +46,28 @@ func runIn(t *testing.T, dir string, args ...string) result {
 
 func runAs(t *testing.T, dir string, cred *syscall.Credential, args ...string) result {
 	t.Helper()
-	return runCmd(t, dir, cred, "", args...)
+	return runCmd(t, dir, cred, "", nil, args...)
+}
+
+// runEnv runs the built binary in dir with extra environment variables.
+func runEnv(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
+	return runCmd(t, dir, nil, "", env, args...)
 }
 
 // runStdin runs the built binary in dir with stdin as its standard input.
 func runStdin(t *testing.T, dir, stdin string, args ...string) result {
 	t.Helper()
-	return runCmd(t, dir, nil, stdin, args...)
+	return runCmd(t, dir, nil, stdin, nil, args...)
 }
 
-func runCmd(t *testing.T, dir string, cred *syscall.Credential, stdin string, args ...string) result {
+func runCmd(t *testing.T, dir string, cred *syscall.Credential, stdin string, env []string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(stdin)
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "HOME="+dir)
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "HOME="+dir, "GITHUB_TOKEN=", "GH_TOKEN=", "GITHUB_API_URL=")
+	cmd.Env = append(cmd.Env, env...)
 	if cred != nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	}

@@ -19,6 +19,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, parts []string, b
 		s.getContents(w, r, strings.Join(parts[1:], "/"))
 	case parts[0] == "pulls" && n == 1 && get:
 		s.listPulls(w, r)
+	case parts[0] == "pulls" && n == 1 && post:
+		s.createPull(w, body)
+	case parts[0] == "pulls" && n == 2 && r.Method == http.MethodPatch:
+		if p := s.pull(w, parts[1]); p != nil {
+			s.editPull(w, p, body)
+		}
 	case parts[0] == "pulls" && n == 2 && get:
 		if p := s.pull(w, parts[1]); p != nil {
 			writeJSON(w, http.StatusOK, s.pullJSON(p))
@@ -102,7 +108,7 @@ func (s *Server) pullJSON(p *Pull) map[string]any {
 		"html_url":      "https://github.example/" + base + "/pull/" + strconv.Itoa(p.Number),
 		"head":          map[string]any{"ref": p.HeadRef, "sha": p.HeadSHA, "label": p.HeadRepo + ":" + p.HeadRef, "repo": s.repoJSON(p.HeadRepo)},
 		"base":          map[string]any{"ref": p.BaseRef, "repo": s.repoJSON(base)},
-		"changed_files": changed, "labels": labels,
+		"changed_files": changed, "labels": labels, "title": p.Title, "body": p.Body,
 	}
 	if p.Merged {
 		pr["merged_at"] = "2026-11-22T12:00:00Z"
@@ -298,4 +304,36 @@ func (s *Server) editComment(w http.ResponseWriter, id string, body []byte) {
 		}
 	}
 	writeError(w, http.StatusNotFound, "Not Found")
+}
+
+func (s *Server) createPull(w http.ResponseWriter, body []byte) {
+	var req struct{ Base, Head, Title, Body string }
+	if json.Unmarshal(body, &req) != nil || req.Base == "" || req.Head == "" || req.Title == "" {
+		writeError(w, http.StatusUnprocessableEntity, "Validation Failed")
+		return
+	}
+	for _, p := range s.pulls {
+		if p.HeadRef == req.Head && p.BaseRef == req.Base && p.State == "open" {
+			writeError(w, http.StatusUnprocessableEntity, "Validation Failed: A pull request already exists for "+s.Owner+":"+req.Head+".")
+			return
+		}
+	}
+	p := &Pull{Number: s.maxPull() + 1, State: "open", HeadRef: req.Head, HeadSHA: "unknown", HeadRepo: s.Owner + "/" + s.Repo, BaseRef: req.Base, Title: req.Title, Body: req.Body}
+	s.pulls[p.Number] = p
+	writeJSON(w, http.StatusCreated, s.pullJSON(p))
+}
+
+func (s *Server) editPull(w http.ResponseWriter, p *Pull, body []byte) {
+	var req struct{ Title, Body *string }
+	if json.Unmarshal(body, &req) != nil {
+		writeError(w, http.StatusBadRequest, "Problems parsing JSON")
+		return
+	}
+	if req.Title != nil {
+		p.Title = *req.Title
+	}
+	if req.Body != nil {
+		p.Body = *req.Body
+	}
+	writeJSON(w, http.StatusOK, s.pullJSON(p))
 }

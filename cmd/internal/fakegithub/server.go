@@ -52,6 +52,7 @@ type Pull struct {
 	// ChangedFiles overrides len(Files) as the count GitHub reports.
 	ChangedFiles int
 	Labels       []string
+	Title, Body  string
 }
 
 // File is an entry of a pull request's file list.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/google/go-github/v60/github"
+	"github.com/parallel-sessions/parallel-sessions/ordering"
 )
 
 // PullRequest is what the product needs of a pull request.
@@ -22,6 +23,7 @@ type PullRequest struct {
 	ChangedFiles int
 	Labels       []string
 	URL          string
+	Title, Body  string
 }
 
 func pullRequest(p *github.PullRequest) PullRequest {
@@ -37,6 +39,8 @@ func pullRequest(p *github.PullRequest) PullRequest {
 		BaseRepo:     p.GetBase().GetRepo().GetFullName(),
 		ChangedFiles: p.GetChangedFiles(),
 		URL:          p.GetHTMLURL(),
+		Title:        p.GetTitle(),
+		Body:         p.GetBody(),
 	}
 	for _, l := range p.Labels {
 		pr.Labels = append(pr.Labels, l.GetName())
@@ -222,4 +226,31 @@ func (c *Client) CreateComment(ctx context.Context, n int, body string) error {
 func (c *Client) EditComment(ctx context.Context, id int64, body string) error {
 	_, _, err := c.gh.Issues.EditComment(ctx, c.owner, c.repo, id, &github.IssueComment{Body: github.String(body)})
 	return wrap(err, "edit comment %d", id)
+}
+
+// CreatePull opens a pull request from head into base and returns its
+// number.
+func (c *Client) CreatePull(ctx context.Context, base, head, title, body string) (int, error) {
+	p, _, err := c.gh.PullRequests.Create(ctx, c.owner, c.repo, &github.NewPullRequest{
+		Base: github.String(base), Head: github.String(head), Title: github.String(title), Body: github.String(body),
+	})
+	if err != nil {
+		return 0, wrap(err, "open a pull request for %s", head)
+	}
+	return p.GetNumber(), nil
+}
+
+// EditPull sets the title and body of pull request n.
+func (c *Client) EditPull(ctx context.Context, n int, title, body string) error {
+	_, _, err := c.gh.PullRequests.Edit(ctx, c.owner, c.repo, n, &github.PullRequest{Title: github.String(title), Body: github.String(body)})
+	return wrap(err, "update pull request #%d", n)
+}
+
+// OrderingPulls converts pull requests for ordering.StatusOf.
+func OrderingPulls(pulls []PullRequest) []ordering.PullRequest {
+	out := make([]ordering.PullRequest, len(pulls))
+	for i, p := range pulls {
+		out[i] = ordering.PullRequest{Number: p.Number, Open: p.State == "open", Merged: p.Merged}
+	}
+	return out
 }

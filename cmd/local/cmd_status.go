@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/parallel-sessions/parallel-sessions/check"
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
+	"github.com/parallel-sessions/parallel-sessions/ordering"
+	"github.com/parallel-sessions/parallel-sessions/plan"
+)
+
+// statusRow is one thread in `status --json`: a stable schema documented in
+// the README.
+type statusRow struct {
+	Thread      threadRef `json:"thread"`
+	MergeOrder  int       `json:"merge_order"`
+	Status      string    `json:"status"`
+	Worktree    string    `json:"worktree"`
+	Branch      bool      `json:"branch_exists"`
+	Ahead       int       `json:"ahead"`
+	Behind      int       `json:"behind"`
+	Uncommitted int       `json:"uncommitted"`
+	Scope       string    `json:"scope"`
+	Violations  int       `json:"violations"`
+	Unpushed    int       `json:"unpushed"`
+	PR          int       `json:"pr,omitempty"`
+	PRState     string    `json:"pr_state,omitempty"`
+	Turn        string    `json:"turn,omitempty"`
+}
+
+// Scope verdicts in status.
+const (
+	scopeIn      = "in-scope"
+	scopeOut     = "out-of-scope"
+	scopeNothing = "no-changes"
+)
+
+func (c *command) runStatus(args []string) int {
+	fset := c.flags("status", "[--json]")
+	asJSON := fset.Bool("json", false, "print a JSON array, one object per thread")
+	if code, done := c.parseNoArgs(fset, args); done {
+		return code
+	}
+	loc, p, findings, err := c.loadPlan()
+	if err != nil {
+		return c.fail(err)
+	}
+	if len(findings) > 0 {
+		for _, f := range findings {
+			fmt.Fprintln(c.stdout, f)
+		}
+		fmt.Fprintf(c.stderr, "%s has %d %s (run ps-local validate)\n", loc.display, len(findings), plural(len(findings), "problem", "problems"))
+		return exitFindings
+	}
+	root, err := gitTopLevel(c.dir)
+	if err != nil {
+		return c.fail(err)
+	}
+	git := gitCmd{dir: root}
+	_, baseSHA, err := resolveBase(git, p.Base, "")
+	if err != nil {
+		return c.fail(err)
+	}
+	checker := check.New(p, planInRepo(loc))
+	var rows []statusRow
+	for i := range p.Threads {
+		row, err := c.threadStatus(git, root, p, &p.Threads[i], baseSHA, checker)
+		if err != nil {
+			return c.fail(err)
+		}
+		rows = append(rows, row)
+	}
+	if err := c.addGitHubStatus(git, p, rows); err != nil {
+		return c.fail(err)
+	}
+	if *asJSON {
+		data, err := json.MarshalIndent(rows, "", "  ")
+		if err != nil {
+			return c.fail(fmt.Errorf("encode status: %w", err))
+		}
+		fmt.Fprintf(c.stdout, "%s\n", data)
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tBRANCH\tORDER\tWORKTREE\tAHEAD/BEHIND\tUNCOMMITTED\tSCOPE\tUNPUSHED\tPR\tTURN")
+	for _, r := range rows {
+		wt, pr, turn := r.Worktree, "-", r.Turn
+		if wt == "" {
+			wt = "-"
+		}
+		if r.PR != 0 {
+			pr = fmt.Sprintf("#%d %s", r.PR, r.PRState)
+		}
+		if turn == "" {
+			turn = "-"
+		}
+		scope := r.Scope
+		if r.Violations > 0 {
+			scope = fmt.Sprintf("%s (%d)", scope, r.Violations)
+		}
+		if r.Status == string(plan.StatusDropped) {
+			scope, turn = "dropped", "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%d/%d\t%d\t%s\t%d\t%s\t%s\n", r.Thread.ID, r.Thread.Branch, r.MergeOrder, wt, r.Ahead, r.Behind, r.Uncommitted, scope, r.Unpushed, pr, turn)
+	}
+	tw.Flush()
+	return exitOK
+}
+
+// threadStatus reads one thread's state from git: its worktree, commits,
+// uncommitted files, and the scope of its current diff.
+func (c *command) threadStatus(git gitCmd, root string, p *plan.Plan, t *plan.Thread, baseSHA string, checker *check.Checker) (statusRow, error) {
+	row := statusRow{Thread: threadRef{t.ID, t.Branch}, MergeOrder: t.MergeOrder, Status: string(t.Status), Scope: scopeNothing}
+	if row.Status == "" {
+		row.Status = string(plan.StatusActive)
+	}
+	st, err := readBranchState(git, t.Branch, baseSHA)
+	if err != nil {
+		return row, err
+	}
+	row.Branch, row.Ahead, row.Behind, row.Unpushed = st.exists, st.ahead, st.behind, st.unpushed
+	dir := filepath.Join(root, filepath.FromSlash(p.Worktrees), "thread-"+strconv.Itoa(t.ID))
+	var set changeSet
+	if info, err := os.Stat(dir); err == nil && info.IsDir() {
+		row.Worktree = c.display(dir, root)
+		if row.Uncommitted, err = dirtyFiles(dir); err != nil {
+			return row, err
+		}
+		if set, err = gitChanges(gitCmd{dir: dir}, p.Base, "", "HEAD", true); err != nil {
+			return row, err
+		}
+	} else if st.exists {
+		if set, err = gitChanges(git, p.Base, "", "refs/heads/"+t.Branch, false); err != nil {
+			return row, err
+		}
+	}
+	if len(set.changes) > 0 {
+		report, err := checker.Check(t, set.changes, len(set.changes))
+		if err != nil {
+			return row, err
+		}
+		row.Scope, row.Violations = scopeIn, len(report.Violations)
+		if !report.InScope() {
+			row.Scope = scopeOut
+		}
+	}
+	return row, nil
+}
+
+// addGitHubStatus fills in each thread's pull request and turn when a token
+// and an origin remote on GitHub make that possible; without them the
+// columns stay empty.
+func (c *command) addGitHubStatus(git gitCmd, p *plan.Plan, rows []statusRow) error {
+	repo, err := remoteOf(git, "origin")
+	if err != nil {
+		return nil
+	}
+	gh, err := c.githubFor(repo)
+	if err != nil || gh == nil {
+		return err
+	}
+	ctx := context.Background()
+	statuses := map[int]ordering.Status{}
+	for i := range p.Threads {
+		t := &p.Threads[i]
+		pulls, err := gh.BranchPulls(ctx, p.Base, t.Branch)
+		if err != nil {
+			return err
+		}
+		statuses[t.ID] = ordering.StatusOf(ghapi.OrderingPulls(pulls))
+	}
+	decisions := ordering.Decide(p, statuses)
+	for i := range rows {
+		s := statuses[rows[i].Thread.ID]
+		rows[i].PR, rows[i].PRState = s.PR, string(s.State)
+		if d, ok := ordering.Find(decisions, rows[i].Thread.ID); ok {
+			rows[i].Turn = "waiting"
+			if d.Ready {
+				rows[i].Turn = "ready"
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
+)
+
+// remoteRepo is a GitHub repository named by a git remote URL.
+type remoteRepo struct {
+	host        string // github.com, or an Enterprise host
+	owner, name string
+}
+
+// parseRemoteURL reads https://host/owner/repo(.git), ssh://git@host/owner/repo.git
+// and git@host:owner/repo.git.
+func parseRemoteURL(raw string) (remoteRepo, error) {
+	var host, path string
+	if u, err := url.Parse(raw); err == nil && u.Host != "" {
+		host, path = u.Hostname(), u.Path
+	} else if at, rest, ok := strings.Cut(raw, "@"); ok && !strings.Contains(at, "/") {
+		host, path, _ = strings.Cut(rest, ":")
+	}
+	path = strings.TrimSuffix(strings.Trim(path, "/"), ".git")
+	owner, name, ok := strings.Cut(path, "/")
+	if host == "" || !ok || owner == "" || name == "" || strings.Contains(name, "/") {
+		return remoteRepo{}, fmt.Errorf("remote URL %q does not name a GitHub repository (https://HOST/OWNER/REPO or git@HOST:OWNER/REPO)", raw)
+	}
+	return remoteRepo{host: host, owner: owner, name: name}, nil
+}
+
+// apiURL is the REST root for the host: api.github.com, or /api/v3 on an
+// Enterprise host.
+func (r remoteRepo) apiURL() string {
+	if r.host == "github.com" {
+		return "https://api.github.com"
+	}
+	return "https://" + r.host + "/api/v3"
+}
+
+// compareURL is the web page that opens a pull request for branch.
+func (r remoteRepo) compareURL(base, branch string) string {
+	return fmt.Sprintf("https://%s/%s/%s/compare/%s...%s?expand=1", r.host, r.owner, r.name, url.PathEscape(base), url.PathEscape(branch))
+}
+
+// githubFor returns a GitHub client for the remote's repository when a
+// token is set (GITHUB_TOKEN or GH_TOKEN), nil otherwise. GITHUB_API_URL
+// overrides the API root derived from the remote URL.
+func (c *command) githubFor(repo remoteRepo) (*ghapi.Client, error) {
+	token := c.getenv("GITHUB_TOKEN")
+	if token == "" {
+		token = c.getenv("GH_TOKEN")
+	}
+	if token == "" {
+		return nil, nil
+	}
+	api := c.getenv("GITHUB_API_URL")
+	if api == "" {
+		api = repo.apiURL()
+	}
+	return ghapi.New(repo.owner+"/"+repo.name, ghapi.Options{BaseURL: api, Token: token})
+}
+
+// remoteOf reads the configured URL of a remote (before insteadOf
+// rewriting, which names the repository as the user wrote it).
+func remoteOf(git gitCmd, remote string) (remoteRepo, error) {
+	raw, err := git.line("config", "--get", "remote."+remote+".url")
+	if err != nil {
+		return remoteRepo{}, fmt.Errorf("no remote %q in this repository; add it (git remote add %s URL) or pass --remote NAME", remote, remote)
+	}
+	return parseRemoteURL(raw)
+}
+
+// mergedPulls reports, per branch, the head SHA of a merged pull request
+// into base, asking GitHub: the only way to see a squash merge.
+func mergedPulls(ctx context.Context, gh *ghapi.Client, base string, branches []string) (map[string]string, error) {
+	merged := map[string]string{}
+	for _, b := range branches {
+		pulls, err := gh.BranchPulls(ctx, base, b)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range pulls {
+			if p.Merged {
+				merged[b] = p.HeadSHA
+			}
+		}
+	}
+	return merged, nil
+}
