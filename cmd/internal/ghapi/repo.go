@@ -14,7 +14,6 @@ type PullRequest struct {
 	Number       int
 	State        string // "open" or "closed"
 	Merged       bool
-	Draft        bool
 	HeadRef      string
 	HeadSHA      string
 	HeadRepo     string // "owner/name"; "" when the fork is gone
@@ -22,7 +21,6 @@ type PullRequest struct {
 	BaseRepo     string
 	ChangedFiles int
 	Labels       []string
-	URL          string
 	Title, Body  string
 }
 
@@ -31,14 +29,12 @@ func pullRequest(p *github.PullRequest) PullRequest {
 		Number:       p.GetNumber(),
 		State:        p.GetState(),
 		Merged:       p.GetMerged() || p.MergedAt != nil,
-		Draft:        p.GetDraft(),
 		HeadRef:      p.GetHead().GetRef(),
 		HeadSHA:      p.GetHead().GetSHA(),
 		HeadRepo:     p.GetHead().GetRepo().GetFullName(),
 		BaseRef:      p.GetBase().GetRef(),
 		BaseRepo:     p.GetBase().GetRepo().GetFullName(),
 		ChangedFiles: p.GetChangedFiles(),
-		URL:          p.GetHTMLURL(),
 		Title:        p.GetTitle(),
 		Body:         p.GetBody(),
 	}
@@ -68,9 +64,6 @@ type Comment struct {
 	ID   int64
 	Body string
 }
-
-// Repository is "owner/name".
-func (c *Client) Repository() string { return c.owner + "/" + c.repo }
 
 // File returns the content of path at ref; ErrNotFound when there is none.
 func (c *Client) File(ctx context.Context, ref, path string) ([]byte, error) {
