@@ -35,23 +35,12 @@ func (c *command) runFanout(args []string) int {
 	if code, done := c.parseNoArgs(fset, args); done {
 		return code
 	}
-	loc, p, findings, err := c.loadPlan()
-	if err != nil {
-		return c.fail(err)
+	ws, code, done := c.openWorkspace("fanout")
+	if done {
+		return code
 	}
-	if len(findings) > 0 {
-		for _, f := range findings {
-			fmt.Fprintln(c.stdout, f)
-		}
-		fmt.Fprintf(c.stderr, "%s has %d %s; fanout needs a valid plan (run ps-local validate)\n", loc.display, len(findings), plural(len(findings), "problem", "problems"))
-		return exitFindings
-	}
-	root, err := gitTopLevel(c.dir)
-	if err != nil {
-		return c.fail(err)
-	}
-	git := gitCmd{dir: root}
-	baseSHA, steps, err := c.planFanout(git, root, loc, p)
+	loc, p, root, git, baseSHA := ws.loc, ws.plan, ws.root, ws.git, ws.baseSHA
+	steps, err := c.planFanout(git, root, loc, p, baseSHA)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -89,38 +78,34 @@ func describeStep(s fanoutStep, base string) string {
 }
 
 // planFanout checks every precondition before anything is changed: the
-// base exists, the work tree is clean, the plan is committed on the base
+// work tree is clean, the plan is committed on the base
 // as it is, and no worktree folder or branch is in the way.
-func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.Plan) (string, []fanoutStep, error) {
-	_, baseSHA, err := resolveBase(git, p.Base, "")
-	if err != nil {
-		return "", nil, err
-	}
+func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.Plan, baseSHA string) ([]fanoutStep, error) {
 	dirty, err := git.output("status", "--porcelain", "--untracked-files=no")
 	if err != nil {
-		return "", nil, fmt.Errorf("read the work tree's state: %w", err)
+		return nil, fmt.Errorf("read the work tree's state: %w", err)
 	}
 	if n := bytes.Count(dirty, []byte("\n")); n > 0 {
-		return "", nil, fmt.Errorf("the work tree has uncommitted changes to %d tracked %s; commit or stash them first", n, plural(n, "file", "files"))
+		return nil, fmt.Errorf("the work tree has uncommitted changes to %d tracked %s; commit or stash them first", n, plural(n, "file", "files"))
 	}
 	planFile := planInRepo(loc)
 	if planFile == "" {
-		return "", nil, fmt.Errorf("%s is outside the repository; fanout needs the plan committed on %s", loc.display, p.Base)
+		return nil, fmt.Errorf("%s is outside the repository; fanout needs the plan committed on %s", loc.display, p.Base)
 	}
 	committed, err := git.output("show", baseSHA+":"+planFile)
 	if err != nil {
-		return "", nil, fmt.Errorf("%s is not committed on %s; commit it there first: the Action reads the plan from %s", planFile, p.Base, p.Base)
+		return nil, fmt.Errorf("%s is not committed on %s; commit it there first: the Action reads the plan from %s", planFile, p.Base, p.Base)
 	}
 	current, err := os.ReadFile(loc.path)
 	if err != nil {
-		return "", nil, fmt.Errorf("read plan %s: %w", loc.display, unwrapPath(err))
+		return nil, fmt.Errorf("read plan %s: %w", loc.display, unwrapPath(err))
 	}
 	if !bytes.Equal(committed, current) {
-		return "", nil, fmt.Errorf("%s differs from the one committed on %s; commit it on %s first: the Action reads the plan from there", loc.display, p.Base, p.Base)
+		return nil, fmt.Errorf("%s differs from the one committed on %s; commit it on %s first: the Action reads the plan from there", loc.display, p.Base, p.Base)
 	}
 	worktrees, err := listWorktrees(git)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	var steps []fanoutStep
 	for _, t := range activeByOrder(p) {
@@ -129,22 +114,22 @@ func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.
 		branchRef := "refs/heads/" + t.Branch
 		if wt, ok := worktrees[dir]; ok {
 			if wt != branchRef {
-				return "", nil, fmt.Errorf("%s is a worktree of %s, not of %s's branch %s; remove it (git worktree remove) or fix the plan", c.display(dir, root), strings.TrimPrefix(wt, "refs/heads/"), t.Label(), t.Branch)
+				return nil, fmt.Errorf("%s is a worktree of %s, not of %s's branch %s; remove it (git worktree remove) or fix the plan", c.display(dir, root), strings.TrimPrefix(wt, "refs/heads/"), t.Label(), t.Branch)
 			}
 			step.action = fanKeep
 		} else if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
-			return "", nil, fmt.Errorf("%s exists and is not a worktree of %s; move it away first", c.display(dir, root), t.Branch)
+			return nil, fmt.Errorf("%s exists and is not a worktree of %s; move it away first", c.display(dir, root), t.Branch)
 		} else if _, err := git.line("rev-parse", "--verify", "--quiet", branchRef); err == nil {
 			for path, ref := range worktrees {
 				if ref == branchRef {
-					return "", nil, fmt.Errorf("branch %s is checked out in %s; switch that work tree to another branch first", t.Branch, path)
+					return nil, fmt.Errorf("branch %s is checked out in %s; switch that work tree to another branch first", t.Branch, path)
 				}
 			}
 			step.action = fanAttach
 		}
 		steps = append(steps, step)
 	}
-	return baseSHA, steps, nil
+	return steps, nil
 }
 
 // listWorktrees maps each worktree's absolute path to its branch ref.

@@ -18,22 +18,11 @@ func (c *command) runPush(args []string) int {
 	if code, done := c.parseNoArgs(fset, args); done {
 		return code
 	}
-	loc, p, findings, err := c.loadPlan()
-	if err != nil {
-		return c.fail(err)
+	ws, code, done := c.openWorkspace("push")
+	if done {
+		return code
 	}
-	if len(findings) > 0 {
-		for _, f := range findings {
-			fmt.Fprintln(c.stdout, f)
-		}
-		fmt.Fprintf(c.stderr, "%s has %d %s; push needs a valid plan (run ps-local validate)\n", loc.display, len(findings), plural(len(findings), "problem", "problems"))
-		return exitFindings
-	}
-	root, err := gitTopLevel(c.dir)
-	if err != nil {
-		return c.fail(err)
-	}
-	git := gitCmd{dir: root}
+	loc, p, git, baseSHA := ws.loc, ws.plan, ws.git, ws.baseSHA
 	repo, err := remoteOf(git, *remote)
 	if err != nil {
 		return c.fail(err)
@@ -43,10 +32,6 @@ func (c *command) runPush(args []string) int {
 		if gh, err = c.githubFor(repo); err != nil {
 			return c.fail(err)
 		}
-	}
-	_, baseSHA, err := resolveBase(git, p.Base, "")
-	if err != nil {
-		return c.fail(err)
 	}
 	checker := check.New(p, planInRepo(loc))
 	// Check every thread before pushing any, so a refusal changes nothing.

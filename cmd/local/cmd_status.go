@@ -47,26 +47,11 @@ func (c *command) runStatus(args []string) int {
 	if code, done := c.parseNoArgs(fset, args); done {
 		return code
 	}
-	loc, p, findings, err := c.loadPlan()
-	if err != nil {
-		return c.fail(err)
+	ws, code, done := c.openWorkspace("status")
+	if done {
+		return code
 	}
-	if len(findings) > 0 {
-		for _, f := range findings {
-			fmt.Fprintln(c.stdout, f)
-		}
-		fmt.Fprintf(c.stderr, "%s has %d %s (run ps-local validate)\n", loc.display, len(findings), plural(len(findings), "problem", "problems"))
-		return exitFindings
-	}
-	root, err := gitTopLevel(c.dir)
-	if err != nil {
-		return c.fail(err)
-	}
-	git := gitCmd{dir: root}
-	_, baseSHA, err := resolveBase(git, p.Base, "")
-	if err != nil {
-		return c.fail(err)
-	}
+	loc, p, root, git, baseSHA := ws.loc, ws.plan, ws.root, ws.git, ws.baseSHA
 	checker := check.New(p, planInRepo(loc))
 	var rows []statusRow
 	for i := range p.Threads {
