@@ -107,7 +107,7 @@ func (e *engine) gatePR(ctx context.Context, n int) (*outcome, error) {
 		out.notice = fmt.Sprintf("no %s on %s: nothing to gate", e.planPath, pr.BaseRef)
 		return out, nil
 	case len(ps.findings) > 0:
-		return out, e.planInvalid(ctx, ps, pr)
+		return out, e.planInvalid(ctx, ps, pr.HeadSHA)
 	case ps.plan.Base != pr.BaseRef:
 		out.notice = fmt.Sprintf("%s on %s gates pull requests into %s; #%d goes into %s: nothing to gate", e.planPath, pr.BaseRef, ps.plan.Base, n, pr.BaseRef)
 		return out, nil
@@ -218,17 +218,15 @@ func (e *engine) identify(p *plan.Plan, pr ghapi.PullRequest) (*plan.Thread, str
 // comment where they changed.
 func (e *engine) gate(ctx context.Context, ps *planState, pr ghapi.PullRequest, decisions []ordering.Decision) (gated, error) {
 	g := gated{pr: pr}
-	g.thread, g.why = e.identify(ps.plan, pr)
-	if g.thread == nil {
-		return g, e.gateUntracked(ctx, &g)
-	}
-	if err := e.checkScope(ctx, ps, &g); err != nil {
+	scope, order, err := e.judge(ctx, ps, &g, decisions)
+	if err != nil {
 		return g, err
 	}
-	order := e.orderStatus(&g, decisions)
-	scope := ghapi.Status{Context: scopeContext, State: g.scope, Description: g.scopeNote}
 	if err := e.setStatuses(ctx, pr.HeadSHA, scope, order); err != nil {
 		return g, err
+	}
+	if g.thread == nil {
+		return g, nil
 	}
 	if err := e.ensureLabel(ctx, pr, g.thread.MergeOrder); err != nil {
 		return g, err
@@ -242,17 +240,31 @@ func (e *engine) gate(ctx context.Context, ps *planState, pr ghapi.PullRequest, 
 	return g, nil
 }
 
-// gateUntracked gives a pull request that is no thread what the
+// judge finds the thread of g.pr, checks its scope and decides its two
+// statuses; it writes nothing.
+func (e *engine) judge(ctx context.Context, ps *planState, g *gated, decisions []ordering.Decision) (scope, order ghapi.Status, err error) {
+	g.thread, g.why = e.identify(ps.plan, g.pr)
+	if g.thread == nil {
+		scope, order = e.untrackedStatuses(g)
+		return scope, order, nil
+	}
+	if err := e.checkScope(ctx, ps, g); err != nil {
+		return scope, order, err
+	}
+	scope = ghapi.Status{Context: scopeContext, State: g.scope, Description: g.scopeNote}
+	return scope, e.orderStatus(g, decisions), nil
+}
+
+// untrackedStatuses are what a pull request that is no thread gets, as the
 // untracked-prs input says: passing statuses, or a failing scope.
-func (e *engine) gateUntracked(ctx context.Context, g *gated) error {
+func (e *engine) untrackedStatuses(g *gated) (scope, order ghapi.Status) {
 	g.scope, g.scopeNote = "success", "not a thread of "+e.planPath+": not gated"
 	if e.untracked == "fail" {
 		g.scope, g.scopeNote = "failure", "not a thread: "+g.why
 	}
 	g.ready = true
-	return e.setStatuses(ctx, g.pr.HeadSHA,
-		ghapi.Status{Context: scopeContext, State: g.scope, Description: g.scopeNote},
-		ghapi.Status{Context: orderContext, State: "success", Description: "not a thread of " + e.planPath + ": no merge order"})
+	return ghapi.Status{Context: scopeContext, State: g.scope, Description: g.scopeNote},
+		ghapi.Status{Context: orderContext, State: "success", Description: "not a thread of " + e.planPath + ": no merge order"}
 }
 
 // checkScope lists the pull request's files and checks them against the
@@ -328,11 +340,11 @@ func (e *engine) orderStatus(g *gated, decisions []ordering.Decision) ghapi.Stat
 	return st
 }
 
-// planInvalid reports an invalid plan on a pull request: error statuses
-// with the first finding.
-func (e *engine) planInvalid(ctx context.Context, ps *planState, pr ghapi.PullRequest) error {
+// planInvalid reports an invalid plan on the commit of a pull request or
+// merge group: error statuses with the first finding.
+func (e *engine) planInvalid(ctx context.Context, ps *planState, sha string) error {
 	msg := fmt.Sprintf("%s on %s is invalid: %s", e.planPath, ps.base, ps.findings[0].Message)
-	return e.setStatuses(ctx, pr.HeadSHA,
+	return e.setStatuses(ctx, sha,
 		ghapi.Status{Context: scopeContext, State: "error", Description: msg},
 		ghapi.Status{Context: orderContext, State: "error", Description: msg})
 }

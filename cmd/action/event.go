@@ -16,12 +16,24 @@ type event struct {
 	// base is the pull request's base branch, or the branch a push,
 	// dispatch or schedule ran on.
 	base string
+	// group is the merge group of a merge_group event.
+	group mergeGroup
+}
+
+// mergeGroup is a merge queue's group of pull requests, tested as one
+// commit before it lands.
+type mergeGroup struct {
+	HeadSHA string `json:"head_sha"` // the commit to report statuses on
+	HeadRef string `json:"head_ref"` // refs/heads/gh-readonly-queue/BASE/pr-N-SHA
+	BaseSHA string `json:"base_sha"` // the group's parent commit
+	BaseRef string `json:"base_ref"` // refs/heads/BASE
 }
 
 // What the engine does for an event.
 const (
 	doGatePR     = "gate-pr"    // gate one pull request
 	doReevaluate = "reevaluate" // re-evaluate every open thread pull request of a base
+	doGateGroup  = "gate-group" // gate a merge queue's group
 	doNothing    = "nothing"
 )
 
@@ -32,6 +44,8 @@ func (e event) todo() string {
 		return doReevaluate
 	case e.pr != 0:
 		return doGatePR
+	case e.name == "merge_group" && e.action == "checks_requested":
+		return doGateGroup
 	case e.base != "" && (e.name == "push" || e.name == "workflow_dispatch" || e.name == "schedule"):
 		return doReevaluate
 	}
@@ -43,9 +57,10 @@ func (e event) todo() string {
 func parseEvent(name string, payload []byte, refName string) (event, error) {
 	e := event{name: name}
 	var p struct {
-		Number      int    `json:"number"`
-		Action      string `json:"action"`
-		Ref         string `json:"ref"`
+		Number      int         `json:"number"`
+		Action      string      `json:"action"`
+		Ref         string      `json:"ref"`
+		MergeGroup  *mergeGroup `json:"merge_group"`
 		PullRequest *struct {
 			Number int `json:"number"`
 			Base   struct {
@@ -64,6 +79,12 @@ func parseEvent(name string, payload []byte, refName string) (event, error) {
 			return e, fmt.Errorf("the %s event payload has no pull_request.number", name)
 		}
 		e.pr, e.action, e.base = p.PullRequest.Number, p.Action, p.PullRequest.Base.Ref
+	case "merge_group":
+		if p.MergeGroup == nil || p.MergeGroup.HeadSHA == "" {
+			return e, fmt.Errorf("the merge_group event payload has no merge_group.head_sha")
+		}
+		e.action, e.group = p.Action, *p.MergeGroup
+		e.base = strings.TrimPrefix(p.MergeGroup.BaseRef, "refs/heads/")
 	case "push":
 		if branch, ok := strings.CutPrefix(p.Ref, "refs/heads/"); ok {
 			e.base = branch

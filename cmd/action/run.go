@@ -89,6 +89,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		out, err = eng.gatePR(ctx, ev.pr)
 	case doReevaluate:
 		out, err = eng.reevaluate(ctx, ev.base)
+	case doGateGroup:
+		out, err = eng.gateGroup(ctx, ev.group, ev.base)
 	default:
 		action.Noticef("ps-action: the %s event is not one ps-action acts on; nothing to do", ev.name)
 		return exitOK

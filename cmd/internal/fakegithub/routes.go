@@ -33,6 +33,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, parts []string, b
 		if p := s.pull(w, parts[1]); p != nil {
 			s.listFiles(w, r, p)
 		}
+	case parts[0] == "compare" && n == 2 && get:
+		s.compare(w, parts[1])
 	case parts[0] == "commits" && n == 3 && parts[2] == "status" && get:
 		s.combinedStatus(w, r, parts[1])
 	case parts[0] == "statuses" && n == 2 && post:
@@ -336,4 +338,26 @@ func (s *Server) editPull(w http.ResponseWriter, p *Pull, body []byte) {
 		p.Body = *req.Body
 	}
 	writeJSON(w, http.StatusOK, s.pullJSON(p))
+}
+
+// compare answers GET compare/BASE...HEAD with the status of head against
+// base, from the commits AddCommit recorded.
+func (s *Server) compare(w http.ResponseWriter, spec string) {
+	base, head, ok := strings.Cut(spec, "...")
+	_, knowBase := s.ancestors[base]
+	_, knowHead := s.ancestors[head]
+	if !ok || !knowBase || !knowHead {
+		writeError(w, http.StatusNotFound, "Not Found")
+		return
+	}
+	status := "diverged"
+	switch {
+	case base == head:
+		status = "identical"
+	case s.ancestors[head][base]:
+		status = "ahead"
+	case s.ancestors[base][head]:
+		status = "behind"
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": status, "commits": []any{}, "files": []any{}})
 }

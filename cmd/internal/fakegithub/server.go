@@ -35,6 +35,9 @@ type Server struct {
 	nextID   int64
 	requests []Request
 	faults   []*Fault
+	app      *app
+	// ancestors holds, per commit, every commit it descends from.
+	ancestors map[string]map[string]bool
 	// MaxPerPage caps per_page, to exercise pagination with few items.
 	MaxPerPage int
 }
@@ -75,6 +78,8 @@ type Comment struct {
 type Request struct {
 	Method, Path, Query string
 	Body                []byte
+	// Auth is the Authorization header.
+	Auth string
 }
 
 // Fault answers matching requests with an error, Times times (0: always).
@@ -93,12 +98,13 @@ type Fault struct {
 func New(t testing.TB, owner, repo string) *Server {
 	s := &Server{
 		Owner: owner, Repo: repo,
-		contents: map[string]map[string]string{},
-		pulls:    map[int]*Pull{},
-		statuses: map[string][]Status{},
-		labels:   map[string]bool{},
-		comments: map[int][]*Comment{},
-		nextID:   1000,
+		contents:  map[string]map[string]string{},
+		pulls:     map[int]*Pull{},
+		statuses:  map[string][]Status{},
+		labels:    map[string]bool{},
+		comments:  map[int][]*Comment{},
+		nextID:    1000,
+		ancestors: map[string]map[string]bool{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
@@ -169,6 +175,18 @@ func (s *Server) Comments(n int) []Comment {
 	return out
 }
 
+// AddCommit records a commit and every commit it descends from, for the
+// compare endpoint.
+func (s *Server) AddCommit(sha string, ancestors ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	set := map[string]bool{}
+	for _, a := range ancestors {
+		set[a] = true
+	}
+	s.ancestors[sha] = set
+}
+
 // LatestStatus returns the newest status of context on sha.
 func (s *Server) LatestStatus(sha, context string) (Status, bool) {
 	s.mu.Lock()
@@ -221,7 +239,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	path := strings.TrimPrefix(r.URL.Path, Prefix)
-	s.requests = append(s.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Body: body})
+	s.requests = append(s.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Body: body, Auth: r.Header.Get("Authorization")})
 	if !strings.HasPrefix(r.URL.Path, Prefix+"/") {
 		writeError(w, http.StatusNotFound, "not under the API prefix "+Prefix)
 		return
@@ -235,6 +253,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			writeError(w, f.Status, f.Body)
 			return
 		}
+	}
+	if s.app != nil && s.serveApp(w, r, path) {
+		return
 	}
 	repoPrefix := "/repos/" + s.Owner + "/" + s.Repo + "/"
 	if !strings.HasPrefix(path, repoPrefix) {

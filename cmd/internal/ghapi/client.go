@@ -92,9 +92,14 @@ func wrap(err error, format string, args ...any) error {
 	if err == nil {
 		return nil
 	}
-	var er *github.ErrorResponse
-	if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound {
+	if isNotFound(err) {
 		return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrNotFound)
 	}
 	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), err)
+}
+
+// isNotFound reports whether GitHub answered 404.
+func isNotFound(err error) bool {
+	var er *github.ErrorResponse
+	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound
 }

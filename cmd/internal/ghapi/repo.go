@@ -247,3 +247,20 @@ func OrderingPulls(pulls []PullRequest) []ordering.PullRequest {
 	}
 	return out
 }
+
+// Contains reports whether commit is head or one of its ancestors, by
+// comparing the two. A commit GitHub does not know is contained in nothing.
+func (c *Client) Contains(ctx context.Context, head, commit string) (bool, error) {
+	cmp, _, err := c.gh.Repositories.CompareCommits(ctx, c.owner, c.repo, commit, head, &github.ListOptions{PerPage: 1})
+	if isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, wrap(err, "compare %s with %s", commit, head)
+	}
+	switch cmp.GetStatus() {
+	case "ahead", "identical":
+		return true, nil
+	}
+	return false, nil
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
+	"github.com/parallel-sessions/parallel-sessions/ordering"
+	"github.com/parallel-sessions/parallel-sessions/plan"
+)
+
+// queueRef is the branch GitHub's merge queue makes for a group:
+// gh-readonly-queue/BASE/pr-N-SHA, N being the pull request it tests.
+var queueRef = regexp.MustCompile(`^(?:refs/heads/)?gh-readonly-queue/.+/pr-([0-9]+)-[0-9a-f]+$`)
+
+// queuedPull is the pull request a merge group was made for.
+func queuedPull(headRef string) (int, bool) {
+	m := queueRef.FindStringSubmatch(headRef)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil || n == 0 {
+		return 0, false
+	}
+	return n, true
+}
+
+// gateGroup gates a merge queue's group: the statuses of the pull request
+// it was made for, written on the group's head commit. An earlier thread
+// counts as landed when it has landed or when its pull request's head
+// commit is in the group's base commit (the queue put it ahead of this
+// group). A group that is not ready fails its order status: nothing
+// re-evaluates a group's commit later, so pending would only stall the
+// queue until it times out.
+func (e *engine) gateGroup(ctx context.Context, mg mergeGroup, base string) (*outcome, error) {
+	ps, err := e.loadPlan(ctx, base)
+	if err != nil {
+		return nil, err
+	}
+	out := &outcome{plan: ps}
+	switch {
+	case ps.plan == nil:
+		out.notice = fmt.Sprintf("no %s on %s: nothing to gate", e.planPath, base)
+		return out, nil
+	case len(ps.findings) > 0:
+		return out, e.planInvalid(ctx, ps, mg.HeadSHA)
+	case ps.plan.Base != base:
+		out.notice = fmt.Sprintf("%s on %s gates pull requests into %s; merge group %s goes into %s: nothing to gate", e.planPath, base, ps.plan.Base, mg.HeadRef, base)
+		return out, nil
+	}
+	n, ok := queuedPull(mg.HeadRef)
+	if !ok {
+		msg := fmt.Sprintf("merge group %s names no pull request (gh-readonly-queue/BASE/pr-N-SHA)", mg.HeadRef)
+		bad := func(context string) ghapi.Status {
+			return ghapi.Status{Context: context, State: "error", Description: msg}
+		}
+		if err := e.setStatuses(ctx, mg.HeadSHA, bad(scopeContext), bad(orderContext)); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s", msg)
+	}
+	pr, err := e.gh.PullRequest(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	var decisions []ordering.Decision
+	if thread, _ := e.identify(ps.plan, pr); thread != nil {
+		statuses, err := e.threadStatuses(ctx, ps, map[string]ghapi.PullRequest{pr.HeadRef: pr})
+		if err != nil {
+			return nil, err
+		}
+		if err := e.countQueuedAhead(ctx, ps.plan, thread, statuses, mg.BaseSHA); err != nil {
+			return nil, err
+		}
+		decisions = ordering.Decide(ps.plan, statuses)
+	}
+	g := gated{pr: pr}
+	scope, order, err := e.judge(ctx, ps, &g, decisions)
+	if err != nil {
+		return nil, err
+	}
+	if order.State == "pending" {
+		order.State = "failure"
+		order.Description = "out of order in the merge queue: " + order.Description
+	}
+	if err := e.setStatuses(ctx, mg.HeadSHA, scope, order); err != nil {
+		return nil, err
+	}
+	out.gated = append(out.gated, g)
+	out.ownPR, out.ownGated = n, &out.gated[0]
+	return out, nil
+}
+
+// countQueuedAhead marks as landed each open pull request of a thread
+// ordered before thread whose head commit the group's base contains.
+func (e *engine) countQueuedAhead(ctx context.Context, p *plan.Plan, thread *plan.Thread, statuses map[int]ordering.Status, groupBase string) error {
+	for i := range p.Threads {
+		t := &p.Threads[i]
+		st := statuses[t.ID]
+		if !t.Active() || t.MergeOrder >= thread.MergeOrder || st.State != ordering.Open {
+			continue
+		}
+		pr, err := e.gh.PullRequest(ctx, st.PR)
+		if err != nil {
+			return err
+		}
+		in, err := e.gh.Contains(ctx, groupBase, pr.HeadSHA)
+		if err != nil {
+			return err
+		}
+		if in {
+			statuses[t.ID] = ordering.Status{State: ordering.Landed, PR: st.PR}
+		}
+	}
+	return nil
+}

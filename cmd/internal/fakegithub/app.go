@@ -1,0 +1,101 @@
+package fakegithub
+
+import (
+	"crypto/rsa"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v4"
+)
+
+// app is a GitHub App installed on the fake repository.
+type app struct {
+	id, installation int64
+	key              *rsa.PublicKey
+	tokens           map[string]bool // installation tokens issued
+}
+
+// InstallApp installs a GitHub App on the repository. From then on the
+// repository's endpoints answer only requests carrying an installation
+// token the fake issued (401 otherwise), and the App endpoints only a JWT
+// signed by key whose issuer is the App's id.
+func (s *Server) InstallApp(id, installation int64, key *rsa.PublicKey) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.app = &app{id: id, installation: installation, key: key, tokens: map[string]bool{}}
+}
+
+// TokensIssued is how many installation tokens the fake has issued.
+func (s *Server) TokensIssued() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.app == nil {
+		return 0
+	}
+	return len(s.app.tokens)
+}
+
+// serveApp answers the App endpoints and checks the credentials of
+// repository requests; it reports whether it wrote the answer.
+func (s *Server) serveApp(w http.ResponseWriter, r *http.Request, path string) bool {
+	repoInstallation := "/repos/" + s.Owner + "/" + s.Repo + "/installation"
+	tokensPath := "/app/installations/" + strconv.FormatInt(s.app.installation, 10) + "/access_tokens"
+	switch {
+	case path == repoInstallation && r.Method == http.MethodGet:
+		if s.checkJWT(w, r) {
+			writeJSON(w, http.StatusOK, map[string]any{"id": s.app.installation, "app_id": s.app.id})
+		}
+		return true
+	case path == tokensPath && r.Method == http.MethodPost:
+		if s.checkJWT(w, r) {
+			token := fmt.Sprintf("ghs_fake%d", len(s.app.tokens)+1)
+			s.app.tokens[token] = true
+			writeJSON(w, http.StatusCreated, map[string]any{
+				"token":       token,
+				"expires_at":  time.Now().Add(time.Hour).UTC().Format(time.RFC3339),
+				"permissions": map[string]string{"contents": "read", "pull_requests": "write", "statuses": "write", "issues": "write"},
+			})
+		}
+		return true
+	case strings.HasPrefix(path, "/app/"), strings.HasSuffix(path, "/installation"):
+		writeError(w, http.StatusNotFound, "Not Found")
+		return true
+	}
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "token ")
+	if !ok || !s.app.tokens[token] {
+		writeError(w, http.StatusUnauthorized, "Bad credentials")
+		return true
+	}
+	return false
+}
+
+// checkJWT verifies the App's JWT as GitHub does: RS256, signed by the
+// App's key, issued by the App, not expired, at most ten minutes long.
+func (s *Server) checkJWT(w http.ResponseWriter, r *http.Request) bool {
+	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		writeError(w, http.StatusUnauthorized, "A JSON web token could not be decoded")
+		return false
+	}
+	var claims jwt.RegisteredClaims
+	_, err := jwt.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
+		if t.Method != jwt.SigningMethodRS256 {
+			return nil, fmt.Errorf("unexpected signing method %v", t.Header["alg"])
+		}
+		return s.app.key, nil
+	})
+	switch {
+	case err != nil:
+		writeError(w, http.StatusUnauthorized, "A JSON web token could not be decoded: "+err.Error())
+	case claims.Issuer != strconv.FormatInt(s.app.id, 10):
+		writeError(w, http.StatusUnauthorized, "'Issuer' claim ('iss') must be the App's id")
+	case claims.ExpiresAt == nil || claims.IssuedAt == nil || claims.ExpiresAt.Sub(claims.IssuedAt.Time) > 10*time.Minute:
+		writeError(w, http.StatusUnauthorized, "'Expiration time' claim ('exp') is too far in the future")
+	default:
+		return true
+	}
+	return false
+}

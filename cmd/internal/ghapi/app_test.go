@@ -1,0 +1,126 @@
+package ghapi
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/fakegithub"
+)
+
+// testKey generates an RSA key and its PEM encoding, as GitHub hands out.
+func testKey(t *testing.T) (*rsa.PrivateKey, []byte) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+}
+
+func TestAppActsAsItsInstallation(t *testing.T) {
+	fake := fakegithub.New(t, "octo", "repo")
+	key, pemKey := testKey(t)
+	fake.InstallApp(42, 4242, &key.PublicKey)
+	fake.AddPull(fakegithub.Pull{Number: 7, HeadRef: "x", HeadSHA: "abc", BaseRef: "main"})
+	ctx := context.Background()
+
+	app, err := NewApp(42, pemKey, Options{BaseURL: fake.APIURL(), Token: "ignored", Retry: RetryPolicy{Budget: time.Second, Backoff: 10 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := app.Installation(ctx, "octo/repo")
+	if err != nil || id != 4242 {
+		t.Fatalf("Installation = %d, %v; want 4242", id, err)
+	}
+	c, token, err := app.Client(ctx, "octo/repo", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(token, "ghs_") {
+		t.Errorf("token %q is not an installation token", token)
+	}
+	if _, err := c.PullRequest(ctx, 7); err != nil {
+		t.Fatalf("a request with the installation token: %v", err)
+	}
+	if _, _, err := app.Client(ctx, "octo/repo", id); err != nil {
+		t.Fatal(err)
+	}
+	if n := fake.TokensIssued(); n != 1 {
+		t.Errorf("%d installation tokens issued; a token is reused until it expires", n)
+	}
+	reqs := fake.Requests()
+	last := reqs[len(reqs)-1]
+	if last.Path != "/repos/octo/repo/pulls/7" || last.Auth != "token "+token {
+		t.Errorf("last request %s with %q; want the pull request with the installation token", last.Path, last.Auth)
+	}
+	for _, r := range reqs {
+		if strings.HasPrefix(r.Path, "/app/") || strings.HasSuffix(r.Path, "/installation") {
+			if !strings.HasPrefix(r.Auth, "Bearer ") {
+				t.Errorf("%s %s without the App's JWT", r.Method, r.Path)
+			}
+		}
+	}
+}
+
+func TestAppErrors(t *testing.T) {
+	fake := fakegithub.New(t, "octo", "repo")
+	key, _ := testKey(t)
+	fake.InstallApp(42, 4242, &key.PublicKey)
+	_, otherKey := testKey(t)
+	ctx := context.Background()
+	opts := Options{BaseURL: fake.APIURL(), Retry: RetryPolicy{Budget: time.Second, Backoff: 10 * time.Millisecond}}
+
+	if _, err := NewApp(42, []byte("not a key"), opts); err == nil || !strings.Contains(err.Error(), "private key of GitHub App 42") {
+		t.Errorf("a key that is no PEM: %v", err)
+	}
+	app, err := NewApp(42, otherKey, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.Installation(ctx, "octo/repo"); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Errorf("a JWT signed by another key: %v; want GitHub's 401", err)
+	}
+	if _, _, err := app.Client(ctx, "octo/repo", 4242); err == nil || !strings.Contains(err.Error(), "installation token") {
+		t.Errorf("a token asked for with another key: %v", err)
+	}
+	_, rightKey := testKey(t)
+	app, _ = NewApp(42, rightKey, opts)
+	if _, err := app.Installation(ctx, "octo/elsewhere"); err == nil || !strings.Contains(err.Error(), "is the App installed there?") {
+		t.Errorf("a repository without the App: %v", err)
+	}
+}
+
+func TestContains(t *testing.T) {
+	fake := fakegithub.New(t, "octo", "repo")
+	fake.AddCommit("base")
+	fake.AddCommit("a1", "base")
+	fake.AddCommit("group", "a1", "base")
+	fake.AddCommit("b1", "base")
+	c := newClient(t, fake)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		head, commit string
+		want         bool
+	}{
+		{"group", "a1", true},
+		{"group", "group", true},
+		{"group", "b1", false},
+		{"a1", "group", false},
+		{"group", "gone", false},
+	} {
+		got, err := c.Contains(ctx, tc.head, tc.commit)
+		if err != nil || got != tc.want {
+			t.Errorf("Contains(%s, %s) = %v, %v; want %v", tc.head, tc.commit, got, err, tc.want)
+		}
+	}
+	fake.AddFault(&fakegithub.Fault{Path: "/compare/", Status: 422})
+	if _, err := c.Contains(ctx, "group", "a1"); err == nil {
+		t.Error("a failed comparison passed as an answer")
+	}
+}
