@@ -47,6 +47,10 @@ type config struct {
 	token, planPath, untracked                                string
 	comment                                                   bool
 	retry                                                     ghapi.RetryPolicy
+	// appID and appKey, when set, make ps-action act as that GitHub App's
+	// installation instead of with the token.
+	appID  int64
+	appKey []byte
 }
 
 // run is ps-action's entry point; main only supplies the process's
@@ -72,12 +76,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exitError
 	}
 	action.AddMask(cfg.token)
+	maskLines(action, cfg.appKey)
 	ev, err := readEvent(cfg)
 	if err != nil {
 		action.Errorf("ps-action: %v", err)
 		return exitError
 	}
-	client, err := ghapi.New(cfg.repository, ghapi.Options{BaseURL: cfg.apiURL, Token: cfg.token, Retry: cfg.retry})
+	client, err := connect(ctx, action, cfg)
 	if err != nil {
 		action.Errorf("ps-action: %v", err)
 		return exitError
@@ -123,8 +128,12 @@ func readConfig(action *githubactions.Action, getenv func(string) string) (confi
 		return cfg, fmt.Errorf("GITHUB_EVENT_NAME is not set; ps-action runs as a GitHub Action step")
 	case cfg.repository == "":
 		return cfg, fmt.Errorf("GITHUB_REPOSITORY is not set; ps-action runs as a GitHub Action step")
-	case cfg.token == "":
-		return cfg, fmt.Errorf("the token input is empty; leave it at its default, ${{ github.token }}, or pass a token")
+	}
+	if err := readAppInputs(action, &cfg); err != nil {
+		return cfg, err
+	}
+	if cfg.token == "" && cfg.appID == 0 {
+		return cfg, fmt.Errorf("the token input is empty; leave it at its default, ${{ github.token }}, pass a token, or give app-id and app-private-key")
 	}
 	if cfg.planPath == "" {
 		cfg.planPath = "plan.toml"

@@ -1,11 +1,15 @@
 package fakegithub
 
 import (
+	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v4"
@@ -98,4 +102,15 @@ func (s *Server) checkJWT(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	return false
+}
+
+// NewAppKey generates an App's RSA private key and its PEM encoding, as
+// GitHub hands it out.
+func NewAppKey(t testing.TB) (*rsa.PrivateKey, []byte) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
 }

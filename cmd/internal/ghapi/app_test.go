@@ -2,10 +2,6 @@ package ghapi
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"strings"
 	"testing"
 	"time"
@@ -13,19 +9,9 @@ import (
 	"github.com/parallel-sessions/parallel-sessions/cmd/internal/fakegithub"
 )
 
-// testKey generates an RSA key and its PEM encoding, as GitHub hands out.
-func testKey(t *testing.T) (*rsa.PrivateKey, []byte) {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return key, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-}
-
 func TestAppActsAsItsInstallation(t *testing.T) {
 	fake := fakegithub.New(t, "octo", "repo")
-	key, pemKey := testKey(t)
+	key, pemKey := fakegithub.NewAppKey(t)
 	fake.InstallApp(42, 4242, &key.PublicKey)
 	fake.AddPull(fakegithub.Pull{Number: 7, HeadRef: "x", HeadSHA: "abc", BaseRef: "main"})
 	ctx := context.Background()
@@ -70,9 +56,9 @@ func TestAppActsAsItsInstallation(t *testing.T) {
 
 func TestAppErrors(t *testing.T) {
 	fake := fakegithub.New(t, "octo", "repo")
-	key, _ := testKey(t)
+	key, _ := fakegithub.NewAppKey(t)
 	fake.InstallApp(42, 4242, &key.PublicKey)
-	_, otherKey := testKey(t)
+	_, otherKey := fakegithub.NewAppKey(t)
 	ctx := context.Background()
 	opts := Options{BaseURL: fake.APIURL(), Retry: RetryPolicy{Budget: time.Second, Backoff: 10 * time.Millisecond}}
 
@@ -89,7 +75,7 @@ func TestAppErrors(t *testing.T) {
 	if _, _, err := app.Client(ctx, "octo/repo", 4242); err == nil || !strings.Contains(err.Error(), "installation token") {
 		t.Errorf("a token asked for with another key: %v", err)
 	}
-	_, rightKey := testKey(t)
+	_, rightKey := fakegithub.NewAppKey(t)
 	app, _ = NewApp(42, rightKey, opts)
 	if _, err := app.Installation(ctx, "octo/elsewhere"); err == nil || !strings.Contains(err.Error(), "is the App installed there?") {
 		t.Errorf("a repository without the App: %v", err)
