@@ -66,6 +66,20 @@ type outcome struct {
 	ownGated *gated
 }
 
+// handle does what the event asks; a nil outcome means the event is not
+// one ps-action acts on.
+func (e *engine) handle(ctx context.Context, ev event) (*outcome, error) {
+	switch ev.todo() {
+	case doGatePR:
+		return e.gatePR(ctx, ev.pr)
+	case doReevaluate:
+		return e.reevaluate(ctx, ev.base)
+	case doGateGroup:
+		return e.gateGroup(ctx, ev.group, ev.base)
+	}
+	return nil, nil
+}
+
 // loadPlan reads and parses the plan at the tip of base.
 func (e *engine) loadPlan(ctx context.Context, base string) (*planState, error) {
 	ps := &planState{base: base, path: e.planPath}

@@ -1,5 +1,6 @@
 // Command ps-action gates thread pull requests on scope and merge order. It
-// runs as a GitHub Action; see `ps-action --help` and the README.
+// runs as a GitHub Action, or as a GitHub App webhook bot with `serve`; see
+// `ps-action --help` and the README.
 package main
 
 import (

@@ -36,6 +36,7 @@ schedule events. See the README for the workflow and the inputs.
 
 Usage:
   ps-action             run as the Action
+  ps-action serve       run as a GitHub App webhook bot (see serve --help)
   ps-action --version   print the version
   ps-action --help      show this help
 `
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		case "--version", "version":
 			fmt.Fprintf(stdout, "ps-action %s\n", buildinfo.Version(version))
 			return exitOK
+		case "serve":
+			return runServe(ctx, args[1:], getenv, stdout, stderr)
 		case "--help", "-h", "help":
 			fmt.Fprint(stdout, usage)
 			return exitOK
@@ -82,24 +85,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		action.Errorf("ps-action: %v", err)
 		return exitError
 	}
+	if ev.todo() == doNothing {
+		action.Noticef("ps-action: the %s event is not one ps-action acts on; nothing to do", ev.name)
+		return exitOK
+	}
 	client, err := connect(ctx, action, cfg)
 	if err != nil {
 		action.Errorf("ps-action: %v", err)
 		return exitError
 	}
 	eng := &engine{gh: client, repo: cfg.repository, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment, runURL: cfg.runURL}
-	var out *outcome
-	switch ev.todo() {
-	case doGatePR:
-		out, err = eng.gatePR(ctx, ev.pr)
-	case doReevaluate:
-		out, err = eng.reevaluate(ctx, ev.base)
-	case doGateGroup:
-		out, err = eng.gateGroup(ctx, ev.group, ev.base)
-	default:
-		action.Noticef("ps-action: the %s event is not one ps-action acts on; nothing to do", ev.name)
-		return exitOK
-	}
+	out, err := eng.handle(ctx, ev)
 	if err != nil {
 		action.Errorf("ps-action: %v; statuses already written stand, nothing else was verified", err)
 		return exitError

@@ -15,7 +15,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // Prefix is where the API is mounted; APIURL ends with it.
@@ -40,6 +42,7 @@ type Server struct {
 	ancestors map[string]map[string]bool
 	// MaxPerPage caps per_page, to exercise pagination with few items.
 	MaxPerPage int
+	delay      atomic.Int64 // nanoseconds each answer waits
 }
 
 // Pull is a pull request of the fake repository.
@@ -234,8 +237,12 @@ func Writes(reqs []Request) []Request {
 	return out
 }
 
+// SetDelay makes every answer wait d, as a distant GitHub does.
+func (s *Server) SetDelay(d time.Duration) { s.delay.Store(int64(d)) }
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
+	time.Sleep(time.Duration(s.delay.Load()))
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	path := strings.TrimPrefix(r.URL.Path, Prefix)

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
+
+// job is one accepted delivery's work.
+type job struct {
+	delivery     string
+	repo         string // owner/name
+	installation int64
+	ev           event
+}
+
+// key names what a job does; two jobs with one key in one repository do
+// the same work.
+func (j job) key() string {
+	return j.ev.todo() + "|" + j.ev.base + "|" + j.ev.group.HeadSHA + "|" + strconv.Itoa(j.ev.pr)
+}
+
+// queues runs jobs one at a time per repository, in the order they came,
+// so that two deliveries never race on one repository's statuses, labels
+// and comments. A job identical to one still waiting is dropped: the
+// waiting job reads GitHub's state when it runs, after both deliveries, so
+// it covers both.
+type queues struct {
+	run func(job)
+
+	mu     sync.Mutex
+	idle   *sync.Cond
+	repos  map[string]*repoQueue
+	closed bool
+
+	done, coalesced atomic.Int64
+}
+
+type repoQueue struct {
+	pending []job
+	keys    map[string]bool
+}
+
+func newQueues(run func(job)) *queues {
+	q := &queues{run: run, repos: map[string]*repoQueue{}}
+	q.idle = sync.NewCond(&q.mu)
+	return q
+}
+
+// add queues j; it reports false once the queues are closed.
+func (q *queues) add(j job) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return false
+	}
+	rq := q.repos[j.repo]
+	if rq == nil {
+		rq = &repoQueue{keys: map[string]bool{}}
+		q.repos[j.repo] = rq
+		go q.work(j.repo, rq)
+	}
+	if rq.keys[j.key()] {
+		q.coalesced.Add(1)
+		return true
+	}
+	rq.keys[j.key()] = true
+	rq.pending = append(rq.pending, j)
+	return true
+}
+
+// work runs a repository's jobs until none is left.
+func (q *queues) work(repo string, rq *repoQueue) {
+	for {
+		q.mu.Lock()
+		if len(rq.pending) == 0 {
+			delete(q.repos, repo)
+			q.idle.Broadcast()
+			q.mu.Unlock()
+			return
+		}
+		j := rq.pending[0]
+		rq.pending = rq.pending[1:]
+		delete(rq.keys, j.key())
+		q.mu.Unlock()
+		q.run(j)
+		q.done.Add(1)
+	}
+}
+
+// close refuses new jobs and waits until every accepted one has run.
+func (q *queues) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	q.wait()
+}
+
+// wait blocks until no job is waiting or running.
+func (q *queues) wait() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.repos) > 0 {
+		q.idle.Wait()
+	}
+}

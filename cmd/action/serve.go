@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
+)
+
+const serveUsage = `Usage: ps-action serve [flags]
+
+Run the GitHub App webhook bot: the same gating as the Action, for every
+repository the App is installed on. GitHub delivers events to POST /webhook;
+GET /healthz answers ok.
+
+Environment:
+  GITHUB_APP_ID                 the App's numeric id (required)
+  GITHUB_APP_PRIVATE_KEY        the App's private key (PEM), or
+  GITHUB_APP_PRIVATE_KEY_FILE   a file holding it
+  GITHUB_WEBHOOK_SECRET         the App's webhook secret (required: deliveries
+                                are verified with X-Hub-Signature-256)
+  GITHUB_API_URL                REST API root (default https://api.github.com;
+                                on GitHub Enterprise https://HOST/api/v3)
+
+Flags:
+`
+
+// maxDeliveries is how many delivery ids the bot remembers to drop
+// duplicates.
+const maxDeliveries = 10000
+
+// serveConfig is the bot's configuration.
+type serveConfig struct {
+	addr, apiURL        string
+	appID               int64
+	appKey, secret      []byte
+	planPath, untracked string
+	comment             bool
+	maxBody             int64
+	retry               ghapi.RetryPolicy
+}
+
+// runServe runs the bot until ctx is done, then stops taking deliveries
+// and finishes every one it accepted.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cfg, err := readServeConfig(args, getenv, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "ps-action serve: %v\n", err)
+		return exitError
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	app, err := ghapi.NewApp(cfg.appID, cfg.appKey, ghapi.Options{BaseURL: cfg.apiURL, Retry: cfg.retry})
+	if err != nil {
+		fmt.Fprintf(stderr, "ps-action serve: %v\n", err)
+		return exitError
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "ps-action serve: %v\n", err)
+		return exitError
+	}
+	b := newBot(cfg, app, log)
+	srv := &http.Server{Handler: b.routes(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "app_id", cfg.appID, "api_url", cfg.apiURL)
+
+	code := exitOK
+	select {
+	case <-ctx.Done():
+		log.Info("stopping: no new deliveries; finishing the accepted ones")
+	case err := <-served:
+		log.Error("serve failed", "err", err)
+		code = exitError
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		log.Error("shutdown", "err", err)
+	}
+	b.queues.close()
+	log.Info("stopped", "jobs_done", b.queues.done.Load(), "jobs_coalesced", b.queues.coalesced.Load())
+	return code
+}
+
+// newBot makes the bot whose jobs act as the App's installations.
+func newBot(cfg serveConfig, app *ghapi.App, log *slog.Logger) *bot {
+	b := &bot{secret: cfg.secret, maxBody: cfg.maxBody, log: log, seen: newDeliveries(maxDeliveries)}
+	b.queues = newQueues(func(j job) { b.process(cfg, app, j) })
+	return b
+}
+
+// process runs one job with the engine the Action uses. Its context is not
+// the server's: a job started before SIGTERM runs to its end, each request
+// bounded by the retry budget.
+func (b *bot) process(cfg serveConfig, app *ghapi.App, j job) {
+	ctx := context.Background()
+	log := b.log.With("delivery", j.delivery, "repo", j.repo, "todo", j.ev.todo())
+	start := time.Now()
+	client, _, err := app.Client(ctx, j.repo, j.installation)
+	if err != nil {
+		log.Error("job failed", "err", err)
+		return
+	}
+	eng := &engine{gh: client, repo: j.repo, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment}
+	out, err := eng.handle(ctx, j.ev)
+	if err != nil {
+		log.Error("job failed", "err", err, "ms", time.Since(start).Milliseconds())
+		return
+	}
+	attrs := []any{"ms", time.Since(start).Milliseconds(), "gated", len(out.gated)}
+	if out.notice != "" {
+		attrs = append(attrs, "notice", out.notice)
+	}
+	if out.plan != nil && len(out.plan.findings) > 0 {
+		attrs = append(attrs, "plan_findings", len(out.plan.findings))
+	}
+	for _, g := range out.gated {
+		attrs = append(attrs, "pr_"+strconv.Itoa(g.pr.Number), g.scope+"/"+readyWord(g.ready))
+	}
+	log.Info("job done", attrs...)
+}
+
+func readyWord(ready bool) string {
+	if ready {
+		return "ready"
+	}
+	return "waiting"
+}
+
+// readServeConfig reads the flags and the environment.
+func readServeConfig(args []string, getenv func(string) string, stdout, stderr io.Writer) (serveConfig, error) {
+	cfg := serveConfig{apiURL: getenv("GITHUB_API_URL"), retry: ghapi.DefaultRetry}
+	fs := flag.NewFlagSet("ps-action serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), serveUsage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&cfg.addr, "addr", ":8080", "address to listen on")
+	fs.StringVar(&cfg.planPath, "plan-path", "plan.toml", "path of the plan in each repository, read from the base branch")
+	fs.StringVar(&cfg.untracked, "untracked-prs", "allow", `what a pull request that is no thread gets: "allow" or "fail"`)
+	fs.BoolVar(&cfg.comment, "comment", true, "keep one bot comment on each thread pull request")
+	fs.Int64Var(&cfg.maxBody, "max-body", 25<<20, "largest delivery body accepted, in bytes (GitHub caps payloads at 25 MB)")
+	for _, a := range args {
+		if a == "--help" || a == "-h" || a == "-help" {
+			fs.SetOutput(stdout)
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q; see ps-action serve --help", fs.Arg(0))
+	}
+	if cfg.untracked != "allow" && cfg.untracked != "fail" {
+		return cfg, fmt.Errorf("--untracked-prs is %q; use allow or fail", cfg.untracked)
+	}
+	if cfg.maxBody <= 0 {
+		return cfg, fmt.Errorf("--max-body must be positive")
+	}
+	id := getenv("GITHUB_APP_ID")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		return cfg, fmt.Errorf("GITHUB_APP_ID is %q; set it to the App's numeric id", id)
+	}
+	cfg.appID = n
+	key, keyFile := getenv("GITHUB_APP_PRIVATE_KEY"), getenv("GITHUB_APP_PRIVATE_KEY_FILE")
+	switch {
+	case key != "" && keyFile != "":
+		return cfg, fmt.Errorf("set GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE, not both")
+	case keyFile != "":
+		data, err := os.ReadFile(keyFile)
+		if err != nil {
+			return cfg, fmt.Errorf("read GITHUB_APP_PRIVATE_KEY_FILE: %w", err)
+		}
+		cfg.appKey = data
+	case key != "":
+		cfg.appKey = []byte(key)
+	default:
+		return cfg, fmt.Errorf("GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE must give the App's private key")
+	}
+	cfg.secret = []byte(getenv("GITHUB_WEBHOOK_SECRET"))
+	if len(cfg.secret) == 0 {
+		return cfg, fmt.Errorf("GITHUB_WEBHOOK_SECRET is not set; the bot refuses to run without verifying deliveries")
+	}
+	return cfg, nil
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// bot receives GitHub's webhook deliveries and queues their work.
+type bot struct {
+	secret  []byte
+	maxBody int64
+	log     *slog.Logger
+	seen    *deliveries
+	queues  *queues
+}
+
+// routes serves POST /webhook and GET /healthz.
+func (b *bot) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /webhook", b.webhook)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, "ok\n")
+	})
+	return mux
+}
+
+// webhook checks a delivery and queues its work; it answers before any of
+// the work is done. Nothing is read from a delivery before its signature
+// is verified.
+func (b *bot) webhook(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, b.maxBody))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		b.refuse(w, r, http.StatusRequestEntityTooLarge, "the body is over the limit of "+strconv.FormatInt(b.maxBody, 10)+" bytes")
+		return
+	case err != nil:
+		b.refuse(w, r, http.StatusBadRequest, "read the body: "+err.Error())
+		return
+	}
+	if msg := verifySignature(b.secret, body, r.Header); msg != "" {
+		b.refuse(w, r, http.StatusUnauthorized, msg)
+		return
+	}
+	delivery, name := r.Header.Get("X-GitHub-Delivery"), r.Header.Get("X-GitHub-Event")
+	if delivery == "" || name == "" {
+		b.refuse(w, r, http.StatusBadRequest, "X-GitHub-Delivery and X-GitHub-Event are required")
+		return
+	}
+	log := b.log.With("delivery", delivery, "event", name)
+	if !b.seen.first(delivery) {
+		log.Info("duplicate delivery dropped")
+		answer(w, http.StatusOK, "duplicate delivery: already accepted")
+		return
+	}
+	if name == "ping" {
+		answer(w, http.StatusOK, "pong")
+		return
+	}
+	j, err := parseDelivery(delivery, name, body)
+	if err != nil {
+		b.refuse(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	log = log.With("repo", j.repo, "action", j.ev.action)
+	if j.ev.todo() == doNothing {
+		log.Info("ignored: not an event ps-action acts on")
+		answer(w, http.StatusOK, "ignored: not an event ps-action acts on")
+		return
+	}
+	if !b.queues.add(j) {
+		b.refuse(w, r, http.StatusServiceUnavailable, "shutting down")
+		return
+	}
+	log.Info("accepted", "todo", j.ev.todo())
+	answer(w, http.StatusAccepted, "accepted")
+}
+
+// parseDelivery reads what the work needs from a verified delivery.
+func parseDelivery(delivery, name string, body []byte) (job, error) {
+	var meta struct {
+		Installation struct {
+			ID int64 `json:"id"`
+		} `json:"installation"`
+		Repository struct {
+			FullName string `json:"full_name"`
+		} `json:"repository"`
+	}
+	if err := json.Unmarshal(body, &meta); err != nil {
+		return job{}, errors.New("the body is not a JSON event payload: " + err.Error())
+	}
+	ev, err := parseEvent(name, body, "")
+	if err != nil {
+		return job{}, err
+	}
+	j := job{delivery: delivery, repo: meta.Repository.FullName, installation: meta.Installation.ID, ev: ev}
+	if ev.todo() != doNothing && (j.repo == "" || j.installation == 0) {
+		return job{}, errors.New("the payload has no repository.full_name or installation.id; deliveries must come from the GitHub App's webhook")
+	}
+	return j, nil
+}
+
+// verifySignature checks X-Hub-Signature-256, GitHub's HMAC-SHA256 of the
+// body with the webhook secret; it returns why a delivery is refused, or
+// "". The SHA-1 X-Hub-Signature is never accepted on its own.
+func verifySignature(secret, body []byte, h http.Header) string {
+	sig := h.Get("X-Hub-Signature-256")
+	if sig == "" {
+		if h.Get("X-Hub-Signature") != "" {
+			return "only X-Hub-Signature-256 is accepted; the SHA-1 X-Hub-Signature is refused"
+		}
+		return "X-Hub-Signature-256 is missing; set a webhook secret on the GitHub App"
+	}
+	got, err := hex.DecodeString(strings.TrimPrefix(sig, "sha256="))
+	if !strings.HasPrefix(sig, "sha256=") || err != nil {
+		return "X-Hub-Signature-256 is not sha256=HEX"
+	}
+	mac := hmac.New(sha256.New, secret)
+	mac.Write(body)
+	if !hmac.Equal(got, mac.Sum(nil)) {
+		return "X-Hub-Signature-256 does not match the body and the webhook secret"
+	}
+	return ""
+}
+
+func (b *bot) refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	b.log.Warn("delivery refused", "status", status, "reason", msg, "delivery", r.Header.Get("X-GitHub-Delivery"), "remote", r.RemoteAddr)
+	answer(w, status, msg)
+}
+
+func answer(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	io.WriteString(w, msg+"\n")
+}
