@@ -37,12 +37,12 @@ const token = "ghs_secretTOKEN123"
 // scenario is a fake GitHub with the test plan on main, and the runner's
 // files for one job.
 type scenario struct {
-	t      *testing.T
+	t      testing.TB
 	gh     *fakegithub.Server
 	inputs map[string]string
 }
 
-func newScenario(t *testing.T) *scenario {
+func newScenario(t testing.TB) *scenario {
 	t.Helper()
 	gh := fakegithub.New(t, "octo", "repo")
 	plan, err := os.ReadFile(filepath.Join("testdata", "plan.toml"))
@@ -123,7 +123,7 @@ func (s *scenario) pushEvent(ref string) result {
 	return s.run("push", payload)
 }
 
-func loadPayload(t *testing.T, name string) map[string]any {
+func loadPayload(t testing.TB, name string) map[string]any {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
@@ -189,7 +189,7 @@ func (s *scenario) run(eventName string, payload map[string]any) result {
 }
 
 // parseOutputs reads a GITHUB_OUTPUT file: "name<<DELIM\nvalue\nDELIM".
-func parseOutputs(t *testing.T, data string) map[string]string {
+func parseOutputs(t testing.TB, data string) map[string]string {
 	out := map[string]string{}
 	lines := strings.Split(data, "\n")
 	for i := 0; i < len(lines); i++ {

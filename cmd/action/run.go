@@ -30,9 +30,10 @@ var version = "dev"
 const usage = `ps-action: gate thread pull requests on scope and merge order
 
 Run as a GitHub Action: it reads the runner's environment (GITHUB_EVENT_NAME,
-GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_API_URL, INPUT_TOKEN, ...) and
-acts on pull_request, pull_request_target, push, workflow_dispatch and
-schedule events. See the README for the workflow and the inputs.
+GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_API_URL, INPUT_TOKEN or
+INPUT_APP-ID and INPUT_APP-PRIVATE-KEY, ...) and acts on pull_request,
+pull_request_target, push, merge_group, workflow_dispatch and schedule
+events. See the README for the workflow and the inputs.
 
 Usage:
   ps-action             run as the Action

@@ -27,7 +27,7 @@ type servedBot struct {
 
 // startServe runs `ps-action serve` against the fake, App installed, and
 // waits until it listens.
-func startServe(t *testing.T, s *scenario) *servedBot {
+func startServe(t testing.TB, s *scenario) *servedBot {
 	t.Helper()
 	key, pemKey := fakegithub.NewAppKey(t)
 	s.gh.InstallApp(testAppID, testInstallation, &key.PublicKey)

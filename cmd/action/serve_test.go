@@ -122,7 +122,7 @@ func (bs *botScenario) groupDelivery(id, headRef, headSHA, baseSHA string) deliv
 	return delivery{id: id, event: "merge_group", body: mustJSON(bs.t, payload)}
 }
 
-func mustJSON(t *testing.T, v any) []byte {
+func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	data, err := json.Marshal(v)
 	if err != nil {
