@@ -161,6 +161,24 @@ func TestInvalidPlan(t *testing.T) {
 	}
 }
 
+// TestPlanThatIsNotTOML: a plan that does not even parse is an invalid
+// plan, not a missing one: error statuses, and the job fails.
+func TestPlanThatIsNotTOML(t *testing.T) {
+	s := newScenario(t)
+	s.gh.SetFile("main", "plan.toml", "[[threads]\nid = 1\n")
+	s.pull(12, "api-cleanup", "b1", "services/api/handler.go")
+	r := s.prEvent("pull_request", "opened", 12)
+	wantCode(t, r, exitFail)
+	s.wantStatus("b1", scope, "error: plan.toml on main is invalid")
+	s.wantStatus("b1", order, "error: plan.toml on main is invalid")
+	if !strings.Contains(r.stdout, "title=invalid plan [syntax]") {
+		t.Errorf("no annotation on the plan:\n%s", r.stdout)
+	}
+	r = s.groupEvent("checks_requested", queueRefOf("12"), "g12", "m0")
+	wantCode(t, r, exitFail)
+	s.wantStatus("g12", order, "error: plan.toml on main is invalid")
+}
+
 func TestNoPlan(t *testing.T) {
 	s := newScenario(t)
 	s.gh.SetFile("main", "plan.toml", "")

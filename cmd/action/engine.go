@@ -100,6 +100,29 @@ func (e *engine) loadPlan(ctx context.Context, base string) (*planState, error) 
 	return ps, nil
 }
 
+// planToGate loads the plan of base and reports whether there is anything
+// to gate; if not, the outcome says why. An invalid plan, even one that is
+// not TOML, gets error statuses on sha, when there is one.
+func (e *engine) planToGate(ctx context.Context, base, sha, what string) (*planState, *outcome, bool, error) {
+	ps, err := e.loadPlan(ctx, base)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	out := &outcome{plan: ps}
+	switch {
+	case ps.plan == nil && len(ps.findings) == 0:
+		out.notice = fmt.Sprintf("no %s on %s: nothing to gate", e.planPath, base)
+	case ps.plan != nil && ps.plan.Base != base:
+		out.notice = fmt.Sprintf("%s on %s gates pull requests into %s, not %s: nothing to gate for %s", e.planPath, base, ps.plan.Base, base, what)
+	case len(ps.findings) > 0 && sha != "":
+		err = e.planInvalid(ctx, ps, sha)
+	case len(ps.findings) > 0:
+	default:
+		return ps, out, true, nil
+	}
+	return ps, out, false, err
+}
+
 // gatePR handles a pull request event for pull request n.
 func (e *engine) gatePR(ctx context.Context, n int) (*outcome, error) {
 	pr, err := e.gh.PullRequest(ctx, n)
@@ -111,21 +134,11 @@ func (e *engine) gatePR(ctx context.Context, n int) (*outcome, error) {
 		// what may have changed.
 		return e.reevaluate(ctx, pr.BaseRef)
 	}
-	ps, err := e.loadPlan(ctx, pr.BaseRef)
-	if err != nil {
-		return nil, err
+	ps, out, ok, err := e.planToGate(ctx, pr.BaseRef, pr.HeadSHA, fmt.Sprintf("#%d", n))
+	if !ok {
+		return out, err
 	}
-	out := &outcome{plan: ps, ownPR: n}
-	switch {
-	case ps.plan == nil:
-		out.notice = fmt.Sprintf("no %s on %s: nothing to gate", e.planPath, pr.BaseRef)
-		return out, nil
-	case len(ps.findings) > 0:
-		return out, e.planInvalid(ctx, ps, pr.HeadSHA)
-	case ps.plan.Base != pr.BaseRef:
-		out.notice = fmt.Sprintf("%s on %s gates pull requests into %s; #%d goes into %s: nothing to gate", e.planPath, pr.BaseRef, ps.plan.Base, n, pr.BaseRef)
-		return out, nil
-	}
+	out.ownPR = n
 	var statuses map[int]ordering.Status
 	if thread, _ := e.identify(ps.plan, pr); thread != nil {
 		if statuses, err = e.threadStatuses(ctx, ps, map[string]ghapi.PullRequest{pr.HeadRef: pr}); err != nil {
@@ -145,20 +158,9 @@ func (e *engine) gatePR(ctx context.Context, n int) (*outcome, error) {
 // thread lands or closes, or the plan changes, the others' turn may have
 // come without any event of theirs.
 func (e *engine) reevaluate(ctx context.Context, base string) (*outcome, error) {
-	ps, err := e.loadPlan(ctx, base)
-	if err != nil {
-		return nil, err
-	}
-	out := &outcome{plan: ps}
-	switch {
-	case ps.plan == nil:
-		out.notice = fmt.Sprintf("no %s on %s: nothing to gate", e.planPath, base)
-		return out, nil
-	case ps.plan.Base != base:
-		out.notice = fmt.Sprintf("%s on %s gates pull requests into %s, not %s: nothing to do", e.planPath, base, ps.plan.Base, base)
-		return out, nil
-	case len(ps.findings) > 0:
-		return out, nil
+	ps, out, ok, err := e.planToGate(ctx, base, "", "a re-evaluation")
+	if !ok {
+		return out, err
 	}
 	statuses, err := e.threadStatuses(ctx, ps, nil)
 	if err != nil {

@@ -36,20 +36,9 @@ func queuedPull(headRef string) (int, bool) {
 // re-evaluates a group's commit later, so pending would only stall the
 // queue until it times out.
 func (e *engine) gateGroup(ctx context.Context, mg mergeGroup, base string) (*outcome, error) {
-	ps, err := e.loadPlan(ctx, base)
-	if err != nil {
-		return nil, err
-	}
-	out := &outcome{plan: ps}
-	switch {
-	case ps.plan == nil:
-		out.notice = fmt.Sprintf("no %s on %s: nothing to gate", e.planPath, base)
-		return out, nil
-	case len(ps.findings) > 0:
-		return out, e.planInvalid(ctx, ps, mg.HeadSHA)
-	case ps.plan.Base != base:
-		out.notice = fmt.Sprintf("%s on %s gates pull requests into %s; merge group %s goes into %s: nothing to gate", e.planPath, base, ps.plan.Base, mg.HeadRef, base)
-		return out, nil
+	ps, out, ok, err := e.planToGate(ctx, base, mg.HeadSHA, "merge group "+mg.HeadRef)
+	if !ok {
+		return out, err
 	}
 	n, ok := queuedPull(mg.HeadRef)
 	if !ok {

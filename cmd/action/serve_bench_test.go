@@ -21,14 +21,7 @@ import (
 // Run: go test ./cmd/action -run '^$' -bench ServeLoad -benchtime 2000x
 func BenchmarkServeLoad(b *testing.B) {
 	s := newScenario(b)
-	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
-	s.pull(12, "api-cleanup", "b1", "services/api/handler.go")
-	s.pull(13, "docs", "c1", "docs/layout.md")
-	prs := []int{11, 12, 13}
-	for i := range 197 {
-		s.pull(1000+i, fmt.Sprintf("feature-%d", i), fmt.Sprintf("f%d", i), "README.md")
-		prs = append(prs, 1000+i)
-	}
+	prs := loadPulls(s)
 	bot := startServe(b, s)
 	deliveries := make([]delivery, b.N)
 	for i := range deliveries {
@@ -124,14 +117,7 @@ func residentMB(b *testing.B, pid int) float64 {
 // as a workflow does.
 func BenchmarkActionPerEvent(b *testing.B) {
 	s := newScenario(b)
-	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
-	s.pull(12, "api-cleanup", "b1", "services/api/handler.go")
-	s.pull(13, "docs", "c1", "docs/layout.md")
-	prs := []int{11, 12, 13}
-	for i := range 197 {
-		s.pull(1000+i, fmt.Sprintf("feature-%d", i), fmt.Sprintf("f%d", i), "README.md")
-		prs = append(prs, 1000+i)
-	}
+	prs := loadPulls(s)
 	b.ResetTimer()
 	start := time.Now()
 	for i := range b.N {
@@ -140,4 +126,18 @@ func BenchmarkActionPerEvent(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "completed/s")
+}
+
+// loadPulls adds the benchmarks' 200 pull requests: the three threads of
+// the test plan and 197 that are no thread.
+func loadPulls(s *scenario) []int {
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.pull(12, "api-cleanup", "b1", "services/api/handler.go")
+	s.pull(13, "docs", "c1", "docs/layout.md")
+	prs := []int{11, 12, 13}
+	for i := range 197 {
+		s.pull(1000+i, fmt.Sprintf("feature-%d", i), fmt.Sprintf("f%d", i), "README.md")
+		prs = append(prs, 1000+i)
+	}
+	return prs
 }
