@@ -188,7 +188,8 @@ func (e *engine) reevaluate(ctx context.Context, base string) (*outcome, error) 
 }
 
 // threadStatuses asks GitHub where each active thread's pull request into
-// the base stands. known holds pull requests already fetched, by branch.
+// the base stands. known holds pull requests already fetched, by branch;
+// when it is not nil, the open pull requests found are added to it.
 func (e *engine) threadStatuses(ctx context.Context, ps *planState, known map[string]ghapi.PullRequest) (map[int]ordering.Status, error) {
 	statuses := map[int]ordering.Status{}
 	for i := range ps.plan.Threads {
@@ -204,7 +205,13 @@ func (e *engine) threadStatuses(ctx context.Context, ps *planState, known map[st
 		if err != nil {
 			return nil, err
 		}
-		statuses[t.ID] = ordering.StatusOf(ghapi.OrderingPulls(pulls))
+		st := ordering.StatusOf(ghapi.OrderingPulls(pulls))
+		statuses[t.ID] = st
+		for _, p := range pulls {
+			if known != nil && st.State == ordering.Open && p.Number == st.PR {
+				known[t.Branch] = p
+			}
+		}
 	}
 	return statuses, nil
 }

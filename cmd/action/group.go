@@ -57,11 +57,12 @@ func (e *engine) gateGroup(ctx context.Context, mg mergeGroup, base string) (*ou
 	}
 	var decisions []ordering.Decision
 	if thread, _ := e.identify(ps.plan, pr); thread != nil {
-		statuses, err := e.threadStatuses(ctx, ps, map[string]ghapi.PullRequest{pr.HeadRef: pr})
+		open := map[string]ghapi.PullRequest{pr.HeadRef: pr}
+		statuses, err := e.threadStatuses(ctx, ps, open)
 		if err != nil {
 			return nil, err
 		}
-		if err := e.countQueuedAhead(ctx, ps.plan, thread, statuses, mg.BaseSHA); err != nil {
+		if err := e.countQueuedAhead(ctx, ps.plan, thread, statuses, open, mg.BaseSHA); err != nil {
 			return nil, err
 		}
 		decisions = ordering.Decide(ps.plan, statuses)
@@ -83,18 +84,16 @@ func (e *engine) gateGroup(ctx context.Context, mg mergeGroup, base string) (*ou
 	return out, nil
 }
 
-// countQueuedAhead marks as landed each open pull request of a thread
-// ordered before thread whose head commit the group's base contains.
-func (e *engine) countQueuedAhead(ctx context.Context, p *plan.Plan, thread *plan.Thread, statuses map[int]ordering.Status, groupBase string) error {
+// countQueuedAhead marks as landed each open pull request (by branch, in
+// open) of a thread ordered before thread whose head commit the group's
+// base contains.
+func (e *engine) countQueuedAhead(ctx context.Context, p *plan.Plan, thread *plan.Thread, statuses map[int]ordering.Status, open map[string]ghapi.PullRequest, groupBase string) error {
 	for i := range p.Threads {
 		t := &p.Threads[i]
 		st := statuses[t.ID]
-		if !t.Active() || t.MergeOrder >= thread.MergeOrder || st.State != ordering.Open {
+		pr, known := open[t.Branch]
+		if !t.Active() || t.MergeOrder >= thread.MergeOrder || st.State != ordering.Open || !known {
 			continue
-		}
-		pr, err := e.gh.PullRequest(ctx, st.PR)
-		if err != nil {
-			return err
 		}
 		in, err := e.gh.Contains(ctx, groupBase, pr.HeadSHA)
 		if err != nil {

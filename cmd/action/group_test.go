@@ -49,6 +49,11 @@ func TestMergeGroup(t *testing.T) {
 	if len(r.writes()) != 2 {
 		t.Errorf("writes %v, want the two statuses", r.writes())
 	}
+	for _, q := range r.reqs {
+		if q.Method == "GET" && q.Path == "/repos/octo/repo/pulls/11" {
+			t.Error("fetched #11 again although the branch's pull request list gave its head")
+		}
+	}
 	if r.outputs["thread"] != "2" || r.outputs["ready"] != "true" {
 		t.Errorf("outputs %v", r.outputs)
 	}
