@@ -291,17 +291,14 @@ func (e *engine) untrackedStatuses(g *gated) (scope, order ghapi.Status) {
 }
 
 // checkScope lists the pull request's files and checks them against the
-// thread. A list shorter than GitHub's count is an error, never a pass.
+// thread. A list shorter than GitHub's count is an error, never a pass; a
+// head that moved while listing is an error and nothing is written.
 func (e *engine) checkScope(ctx context.Context, ps *planState, g *gated) error {
-	files, err := e.gh.PullFiles(ctx, g.pr.Number)
+	changes, total, err := e.changes(ctx, g.pr)
 	if err != nil {
 		return err
 	}
-	changes := make([]check.Change, len(files))
-	for i, f := range files {
-		changes[i] = check.Change{Status: changeStatus(f.Status), Path: f.Filename, PreviousPath: f.PreviousFilename}
-	}
-	report, err := ps.checker.Check(g.thread, changes, g.pr.ChangedFiles)
+	report, err := ps.checker.Check(g.thread, changes, total)
 	var incomplete *check.IncompleteError
 	switch {
 	case errors.As(err, &incomplete):

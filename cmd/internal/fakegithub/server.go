@@ -37,6 +37,7 @@ type Server struct {
 	nextID   int64
 	requests []Request
 	faults   []*Fault
+	hooks    []*Hook
 	app      *app
 	// ancestors holds, per commit, every commit it descends from.
 	ancestors map[string]map[string]bool
@@ -94,6 +95,25 @@ type Fault struct {
 	Body    string
 	Times   int
 	matched int
+}
+
+// Hook runs Fn after the fake has answered a matching request, Times times
+// (0: always), outside the fake's lock: a test changes the repository
+// between two of the client's requests with it, as GitHub changes under a
+// running job.
+type Hook struct {
+	Method  string // "" for any
+	Path    string // a substring of the path without the prefix; "" for any
+	Times   int
+	Fn      func()
+	matched int
+}
+
+// AddHook registers a hook.
+func (s *Server) AddHook(h *Hook) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hooks = append(s.hooks, h)
 }
 
 // New starts a fake GitHub for repository owner/name, stopped at the end of
@@ -241,11 +261,30 @@ func Writes(reqs []Request) []Request {
 func (s *Server) SetDelay(d time.Duration) { s.delay.Store(int64(d)) }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	for _, fn := range s.answer(w, r) {
+		fn()
+	}
+}
+
+// answer answers r under the lock and returns the hooks to run after it.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request) []func() {
 	body, _ := io.ReadAll(r.Body)
 	time.Sleep(time.Duration(s.delay.Load()))
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	path := strings.TrimPrefix(r.URL.Path, Prefix)
+	var after []func()
+	for _, h := range s.hooks {
+		if (h.Method == "" || h.Method == r.Method) && strings.Contains(path, h.Path) && (h.Times == 0 || h.matched < h.Times) {
+			h.matched++
+			after = append(after, h.Fn)
+		}
+	}
+	s.dispatch(w, r, path, body)
+	return after
+}
+
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, path string, body []byte) {
 	s.requests = append(s.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Body: body, Auth: r.Header.Get("Authorization")})
 	if !strings.HasPrefix(r.URL.Path, Prefix+"/") {
 		writeError(w, http.StatusNotFound, "not under the API prefix "+Prefix)
