@@ -215,7 +215,13 @@ func TestForkWithAThreadBranchName(t *testing.T) {
 		Files: []fakegithub.File{{Status: "modified", Filename: "services/api/handler.go"}}})
 	s.pull(12, "api-cleanup", "b1", "services/api/handler.go")
 
+	// By default the fork's change to thread 2's paths fails scope; allowed
+	// explicitly, it passes ungated.
 	r := s.prEvent("pull_request_target", "opened", 20)
+	wantCode(t, r, exitFail)
+	s.wantStatus("f1", scope, "failure: services/api/handler.go is owned by thread 2 (api-cleanup), #12 open, which has not landed")
+	s.inputs["untracked-prs"] = "allow"
+	r = s.prEvent("pull_request_target", "opened", 20)
 	wantCode(t, r, exitOK)
 	s.wantStatus("f1", scope, "success: not a thread of plan.toml: not gated")
 	if len(s.gh.PullState(20).Labels) != 0 || len(s.gh.Comments(20)) != 0 {
@@ -356,7 +362,7 @@ func TestCommentOffAndOtherEvents(t *testing.T) {
 	s.inputs["untracked-prs"] = "sometimes"
 	r = s.prEvent("pull_request", "opened", 11)
 	wantCode(t, r, exitError)
-	if !strings.Contains(r.stdout, "input untracked-prs is \"sometimes\"; use allow or fail") {
+	if !strings.Contains(r.stdout, "input untracked-prs is \"sometimes\"; use guard, allow or fail") {
 		t.Errorf("bad input: %s", r.stdout)
 	}
 }

@@ -33,3 +33,93 @@ func TestHeadMovesBetweenReadAndFileList(t *testing.T) {
 	wantCode(t, s.prEvent("pull_request", "synchronize", 12), exitOK)
 	s.wantStatus("clean", scope, "success")
 }
+
+// TestUntrackedPRIntoAThreadsPaths: a pull request from a branch that is no
+// thread edits paths owned by a thread that has not landed. By default
+// (untracked-prs: guard) its scope fails, naming the thread, its pull
+// request and the path; a plan change and paths no active thread owns
+// pass; once the thread lands its paths are free.
+func TestUntrackedPRIntoAThreadsPaths(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.pull(40, "hotfix", "h1", "services/auth/login.go", "README.md")
+	s.pull(41, "replan", "p1", "plan.toml")
+	s.pull(42, "typo", "t1", "README.md", "docs-old/x.md")
+
+	r := s.prEvent("pull_request", "opened", 40)
+	wantCode(t, r, exitFail)
+	s.wantStatus("h1", scope, "failure: services/auth/login.go is owned by thread 1 (extract-auth), #11 open, which has not landed")
+	if !strings.Contains(r.stdout, "::error file=services/auth/login.go,title=owned by a thread [untracked-guard]::") || !strings.Contains(r.stdout, "merge #11 first") {
+		t.Errorf("no annotation naming the thread and how to proceed:\n%s", r.stdout)
+	}
+	s.wantStatus("h1", order, "success")
+
+	wantCode(t, s.prEvent("pull_request", "opened", 41), exitOK)
+	s.wantStatus("p1", scope, "success: not a thread of plan.toml: touches no path of an active thread")
+	wantCode(t, s.prEvent("pull_request", "opened", 42), exitOK)
+	s.wantStatus("t1", scope, "success")
+
+	// Thread 1 lands: its paths are free, and the re-evaluation says so.
+	s.gh.Update(11, func(p *fakegithub.Pull) { p.State, p.Merged = "closed", true })
+	wantCode(t, s.prEvent("pull_request", "closed", 11), exitOK)
+	s.wantStatus("h1", scope, "success")
+
+	s.inputs["untracked-prs"] = "allow"
+	s.pull(11, "extract-auth", "a2", "services/auth/login.go")
+	wantCode(t, s.prEvent("pull_request", "reopened", 11), exitOK)
+	s.pull(43, "other", "o1", "services/auth/login.go")
+	wantCode(t, s.prEvent("pull_request", "opened", 43), exitOK)
+	s.wantStatus("o1", scope, "success: not a thread of plan.toml: not gated")
+}
+
+// TestDroppedAndRemovedThreadsKeepTheirGreens: the plan on the base drops
+// thread 1 and no longer lists thread 3 while their pull requests are open
+// and green. The push re-gates them: the dropped thread's pull request
+// loses order success, fails scope and its merge-order label; the removed
+// thread's loses its label.
+func TestDroppedAndRemovedThreadsKeepTheirGreens(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.pull(13, "docs", "c1", "docs/layout.md")
+	wantCode(t, s.prEvent("pull_request", "opened", 11), exitOK)
+	wantCode(t, s.prEvent("pull_request", "opened", 13), exitOK)
+	s.wantStatus("a1", order, "success")
+
+	p := readTestdata(t, "plan.toml")
+	p = strings.Replace(p, "merge_order = 1\n", "merge_order = 1\nstatus = \"dropped\"\n", 1)
+	p = p[:strings.LastIndex(p, "[[threads]]")]
+	s.gh.SetFile("main", "plan.toml", p)
+	r := s.pushEvent("refs/heads/main")
+	wantCode(t, r, exitOK)
+	s.wantStatus("a1", order, "pending: thread 1 (extract-auth) is dropped")
+	s.wantStatus("a1", scope, "failure")
+	if got := s.gh.PullState(11).Labels; len(got) != 0 {
+		t.Errorf("the dropped thread's pull request keeps its labels: %v", got)
+	}
+	if got := s.gh.PullState(13).Labels; len(got) != 0 {
+		t.Errorf("the removed thread's pull request keeps its labels: %v", got)
+	}
+	s.wantStatus("c1", scope, "success: not a thread of plan.toml")
+}
+
+// TestOnePRsFailureDoesNotStopAReevaluation: GitHub fails every listing of
+// one pull request's files; the re-evaluation still gates the others, then
+// reports the failure and fails the job.
+func TestOnePRsFailureDoesNotStopAReevaluation(t *testing.T) {
+	s := newScenario(t)
+	s.inputs["retry-budget"] = "1"
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.pull(12, "api-cleanup", "b1", "services/api/handler.go")
+	s.pull(13, "docs", "c1", "docs/layout.md")
+	s.gh.AddFault(&fakegithub.Fault{Path: "/pulls/11/files", Status: 503})
+	r := s.pushEvent("refs/heads/main")
+	wantCode(t, r, exitError)
+	s.wantStatus("b1", order, "pending: waiting on thread 1")
+	s.wantStatus("c1", scope, "success")
+	if got := s.status("a1", scope); got != "none" {
+		t.Errorf("#11 got a scope status without its files: %s", got)
+	}
+	if !strings.Contains(r.stdout, "::error::ps-action: #11: list files of pull request #11") || !strings.Contains(r.summary, "#13: thread 3 (docs)") {
+		t.Errorf("the failure or the others are not reported:\n%s\nsummary:\n%s", r.stdout, r.summary)
+	}
+}

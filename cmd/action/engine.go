@@ -29,7 +29,7 @@ type engine struct {
 	gh        forge
 	repo      string // owner/name
 	planPath  string
-	untracked string // "allow" or "fail": what a pull request that is no thread gets
+	untracked string // untrackedGuard, untrackedAllow or untrackedFail
 	comment   bool
 	runURL    string // target of the statuses: this workflow run
 }
@@ -48,6 +48,7 @@ type gated struct {
 	pr        ghapi.PullRequest
 	thread    *plan.Thread // nil for a pull request that is no thread
 	why       string       // for no thread: why not
+	guarded   []guarded    // for no thread: the paths of threads that have not landed
 	scope     string       // success, failure or error
 	scopeNote string       // the scope status description
 	report    *check.Report
@@ -140,7 +141,7 @@ func (e *engine) gatePR(ctx context.Context, n int) (*outcome, error) {
 	}
 	out.ownPR = n
 	var statuses map[int]ordering.Status
-	if thread, _ := e.identify(ps.plan, pr); thread != nil {
+	if thread, _ := e.identify(ps.plan, pr); thread != nil || e.untracked == untrackedGuard {
 		if statuses, err = e.threadStatuses(ctx, ps, map[string]ghapi.PullRequest{pr.HeadRef: pr}); err != nil {
 			return nil, err
 		}
@@ -154,9 +155,12 @@ func (e *engine) gatePR(ctx context.Context, n int) (*outcome, error) {
 	return out, nil
 }
 
-// reevaluate gates every open thread pull request into base again: after a
-// thread lands or closes, or the plan changes, the others' turn may have
-// come without any event of theirs.
+// reevaluate gates again every open pull request into base that the gate
+// has gated before or that is a thread's, dropped threads' included: after
+// a thread lands or closes, or the plan changes, the others' turn may have
+// come, a dropped thread's pull request must lose its greens, and a path a
+// landed thread owned is free for pull requests that are no thread. One
+// pull request's failure does not stop the others: the errors are joined.
 func (e *engine) reevaluate(ctx context.Context, base string) (*outcome, error) {
 	ps, out, ok, err := e.planToGate(ctx, base, "", "a re-evaluation")
 	if !ok {
@@ -167,24 +171,47 @@ func (e *engine) reevaluate(ctx context.Context, base string) (*outcome, error) 
 		return nil, err
 	}
 	decisions := ordering.Decide(ps.plan, statuses)
-	for _, d := range decisions {
-		if d.Status.State != ordering.Open {
-			continue
-		}
-		pr, err := e.gh.PullRequest(ctx, d.Status.PR)
-		if err != nil {
-			return nil, err
-		}
-		if pr.State != "open" {
-			continue
-		}
-		g, err := e.gate(ctx, ps, pr, decisions)
-		if err != nil {
-			return nil, err
-		}
-		out.gated = append(out.gated, g)
+	open, err := e.gh.OpenPulls(ctx, base)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	var errs []error
+	for _, pr := range open {
+		again, err := e.gatedBefore(ctx, ps.plan, pr)
+		if err == nil && again {
+			var g gated
+			if g, err = e.gate(ctx, ps, pr, decisions); err == nil {
+				out.gated = append(out.gated, g)
+			}
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("#%d: %w", pr.Number, err))
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// gatedBefore reports whether a re-evaluation gates pr: its head branch is
+// a thread's (dropped or not), or it carries a merge-order label or one of
+// the gate's statuses.
+func (e *engine) gatedBefore(ctx context.Context, p *plan.Plan, pr ghapi.PullRequest) (bool, error) {
+	for i := range p.Threads {
+		if p.Threads[i].Branch == pr.HeadRef {
+			return true, nil
+		}
+	}
+	for _, l := range pr.Labels {
+		if strings.HasPrefix(l, labelPrefix) {
+			return true, nil
+		}
+	}
+	have, err := e.gh.Statuses(ctx, pr.HeadSHA)
+	if err != nil {
+		return false, err
+	}
+	_, scoped := have[scopeContext]
+	_, ordered := have[orderContext]
+	return scoped || ordered, nil
 }
 
 // threadStatuses asks GitHub where each active thread's pull request into
@@ -248,10 +275,13 @@ func (e *engine) gate(ctx context.Context, ps *planState, pr ghapi.PullRequest, 
 	if err := e.setStatuses(ctx, pr.HeadSHA, scope, order); err != nil {
 		return g, err
 	}
-	if g.thread == nil {
-		return g, nil
-	}
-	if err := e.ensureLabel(ctx, pr, g.thread.MergeOrder); err != nil {
+	if g.thread == nil || !g.thread.Active() {
+		// No merge order: a dropped thread, or a pull request that is no
+		// thread (perhaps of a thread the plan no longer lists).
+		if err := e.ensureLabel(ctx, pr, 0); err != nil || g.thread == nil {
+			return g, err
+		}
+	} else if err := e.ensureLabel(ctx, pr, g.thread.MergeOrder); err != nil {
 		return g, err
 	}
 	g.comment = renderComment(ps, &g, decisions)
@@ -268,8 +298,7 @@ func (e *engine) gate(ctx context.Context, ps *planState, pr ghapi.PullRequest, 
 func (e *engine) judge(ctx context.Context, ps *planState, g *gated, decisions []ordering.Decision) (scope, order ghapi.Status, err error) {
 	g.thread, g.why = e.identify(ps.plan, g.pr)
 	if g.thread == nil {
-		scope, order = e.untrackedStatuses(g)
-		return scope, order, nil
+		return e.untrackedStatuses(ctx, ps, g, decisions)
 	}
 	if err := e.checkScope(ctx, ps, g); err != nil {
 		return scope, order, err
@@ -279,15 +308,22 @@ func (e *engine) judge(ctx context.Context, ps *planState, g *gated, decisions [
 }
 
 // untrackedStatuses are what a pull request that is no thread gets, as the
-// untracked-prs input says: passing statuses, or a failing scope.
-func (e *engine) untrackedStatuses(g *gated) (scope, order ghapi.Status) {
-	g.scope, g.scopeNote = "success", "not a thread of "+e.planPath+": not gated"
-	if e.untracked == "fail" {
+// untracked-prs input says: a scope that fails on paths of threads that
+// have not landed, passing statuses, or a failing scope.
+func (e *engine) untrackedStatuses(ctx context.Context, ps *planState, g *gated, decisions []ordering.Decision) (scope, order ghapi.Status, err error) {
+	switch e.untracked {
+	case untrackedGuard:
+		if err := e.guard(ctx, ps, g, decisions); err != nil {
+			return scope, order, err
+		}
+	case untrackedFail:
 		g.scope, g.scopeNote = "failure", "not a thread: "+g.why
+	default:
+		g.scope, g.scopeNote = "success", "not a thread of "+e.planPath+": not gated"
 	}
 	g.ready = true
 	return ghapi.Status{Context: scopeContext, State: g.scope, Description: g.scopeNote},
-		ghapi.Status{Context: orderContext, State: "success", Description: "not a thread of " + e.planPath + ": no merge order"}
+		ghapi.Status{Context: orderContext, State: "success", Description: "not a thread of " + e.planPath + ": no merge order"}, nil
 }
 
 // checkScope lists the pull request's files and checks them against the
@@ -390,7 +426,7 @@ func (e *engine) setStatuses(ctx context.Context, sha string, want ...ghapi.Stat
 }
 
 // ensureLabel gives the pull request the label of its merge order and takes
-// stale merge-order labels off.
+// stale merge-order labels off; order 0 takes them all off.
 func (e *engine) ensureLabel(ctx context.Context, pr ghapi.PullRequest, order int) error {
 	want := fmt.Sprintf("%s%d", labelPrefix, order)
 	for _, l := range pr.Labels {
@@ -400,7 +436,7 @@ func (e *engine) ensureLabel(ctx context.Context, pr ghapi.PullRequest, order in
 			}
 		}
 	}
-	if slices.Contains(pr.Labels, want) {
+	if order == 0 || slices.Contains(pr.Labels, want) {
 		return nil
 	}
 	exists, err := e.gh.LabelExists(ctx, want)

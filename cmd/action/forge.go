@@ -12,6 +12,7 @@ type forge interface {
 	File(ctx context.Context, ref, path string) ([]byte, error)
 	PullRequest(ctx context.Context, n int) (ghapi.PullRequest, error)
 	BranchPulls(ctx context.Context, base, branch string) ([]ghapi.PullRequest, error)
+	OpenPulls(ctx context.Context, base string) ([]ghapi.PullRequest, error)
 	PullFiles(ctx context.Context, n int) ([]ghapi.File, error)
 	Statuses(ctx context.Context, sha string) (map[string]ghapi.Status, error)
 	SetStatus(ctx context.Context, sha string, s ghapi.Status) error

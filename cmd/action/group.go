@@ -56,14 +56,19 @@ func (e *engine) gateGroup(ctx context.Context, mg mergeGroup, base string) (*ou
 		return nil, err
 	}
 	var decisions []ordering.Decision
-	if thread, _ := e.identify(ps.plan, pr); thread != nil {
-		open := map[string]ghapi.PullRequest{pr.HeadRef: pr}
+	if thread, _ := e.identify(ps.plan, pr); thread != nil || e.untracked == untrackedGuard {
+		open := map[string]ghapi.PullRequest{}
+		if thread != nil {
+			open[pr.HeadRef] = pr
+		}
 		statuses, err := e.threadStatuses(ctx, ps, open)
 		if err != nil {
 			return nil, err
 		}
-		if err := e.countQueuedAhead(ctx, ps.plan, thread, statuses, open, mg.BaseSHA); err != nil {
-			return nil, err
+		if thread != nil {
+			if err := e.countQueuedAhead(ctx, ps.plan, thread, statuses, open, mg.BaseSHA); err != nil {
+				return nil, err
+			}
 		}
 		decisions = ordering.Decide(ps.plan, statuses)
 	}

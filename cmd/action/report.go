@@ -70,6 +70,14 @@ func gatedLine(g *gated) string {
 // annotate marks out-of-scope files, at most maxAnnotations of them.
 func annotate(action *githubactions.Action, g *gated) {
 	switch {
+	case len(g.guarded) > 0:
+		for i, gd := range g.guarded {
+			if i == maxAnnotations {
+				action.Errorf("and %d more paths of threads that have not landed", len(g.guarded)-i)
+				break
+			}
+			action.WithFieldsMap(map[string]string{"file": gd.path, "title": "owned by a thread [untracked-guard]"}).Errorf("pull request #%d is not a thread (%s); %s: %s", g.pr.Number, g.why, gd, gd.hint())
+		}
 	case g.thread == nil && g.scope != "success":
 		action.Errorf("pull request #%d is not a thread: %s", g.pr.Number, g.why)
 	case g.scope == "error":

@@ -97,11 +97,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	eng := &engine{gh: client, repo: cfg.repository, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment, runURL: cfg.runURL}
 	out, err := eng.handle(ctx, ev)
+	code := exitOK
+	if out != nil {
+		code = report(action, getenv, out)
+	}
 	if err != nil {
-		action.Errorf("ps-action: %v; statuses already written stand, nothing else was verified", err)
+		for _, e := range unjoin(err) {
+			action.Errorf("ps-action: %v; statuses already written stand, nothing else was verified", e)
+		}
 		return exitError
 	}
-	return report(action, getenv, out)
+	return code
+}
+
+// unjoin lists the errors errors.Join joined, one line each.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 func readConfig(action *githubactions.Action, getenv func(string) string) (config, error) {
@@ -137,10 +151,10 @@ func readConfig(action *githubactions.Action, getenv func(string) string) (confi
 	}
 	switch cfg.untracked {
 	case "":
-		cfg.untracked = "allow"
-	case "allow", "fail":
+		cfg.untracked = untrackedGuard
+	case untrackedGuard, untrackedAllow, untrackedFail:
 	default:
-		return cfg, fmt.Errorf("input untracked-prs is %q; use allow or fail", cfg.untracked)
+		return cfg, fmt.Errorf("input untracked-prs is %q; use guard, allow or fail", cfg.untracked)
 	}
 	if v := action.GetInput("comment"); v != "" {
 		b, err := strconv.ParseBool(v)

@@ -151,7 +151,7 @@ func readServeConfig(args []string, getenv func(string) string, stdout, stderr i
 	}
 	fs.StringVar(&cfg.addr, "addr", ":8080", "address to listen on")
 	fs.StringVar(&cfg.planPath, "plan-path", "plan.toml", "path of the plan in each repository, read from the base branch")
-	fs.StringVar(&cfg.untracked, "untracked-prs", "allow", `what a pull request that is no thread gets: "allow" or "fail"`)
+	fs.StringVar(&cfg.untracked, "untracked-prs", untrackedGuard, `what a pull request that is no thread gets: "guard" (fails on paths of threads that have not landed), "allow" or "fail"`)
 	fs.BoolVar(&cfg.comment, "comment", true, "keep one bot comment on each thread pull request")
 	fs.Int64Var(&cfg.maxBody, "max-body", 25<<20, "largest delivery body accepted, in bytes (GitHub caps payloads at 25 MB)")
 	for _, a := range args {
@@ -165,8 +165,8 @@ func readServeConfig(args []string, getenv func(string) string, stdout, stderr i
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q; see ps-action serve --help", fs.Arg(0))
 	}
-	if cfg.untracked != "allow" && cfg.untracked != "fail" {
-		return cfg, fmt.Errorf("--untracked-prs is %q; use allow or fail", cfg.untracked)
+	if cfg.untracked != untrackedGuard && cfg.untracked != untrackedAllow && cfg.untracked != untrackedFail {
+		return cfg, fmt.Errorf("--untracked-prs is %q; use guard, allow or fail", cfg.untracked)
 	}
 	if cfg.maxBody <= 0 {
 		return cfg, fmt.Errorf("--max-body must be positive")

@@ -94,21 +94,8 @@ func (c *Client) PullRequest(ctx context.Context, n int) (PullRequest, error) {
 // repository into base. The list is per branch, so it does not grow with
 // the repository's history.
 func (c *Client) BranchPulls(ctx context.Context, base, branch string) ([]PullRequest, error) {
-	opts := &github.PullRequestListOptions{State: "all", Head: c.owner + ":" + branch, Base: base, ListOptions: github.ListOptions{PerPage: perPage}}
-	var out []PullRequest
-	for {
-		page, resp, err := c.gh.PullRequests.List(ctx, c.owner, c.repo, opts)
-		if err != nil {
-			return nil, wrap(err, "list pull requests of branch %s", branch)
-		}
-		for _, p := range page {
-			out = append(out, pullRequest(p))
-		}
-		if resp.NextPage == 0 {
-			return out, nil
-		}
-		opts.Page = resp.NextPage
-	}
+	opts := &github.PullRequestListOptions{State: "all", Head: c.owner + ":" + branch, Base: base}
+	return c.listPulls(ctx, opts, "list pull requests of branch "+branch)
 }
 
 // PullFiles lists every file GitHub reports for pull request n. GitHub stops
