@@ -123,3 +123,28 @@ func TestOnePRsFailureDoesNotStopAReevaluation(t *testing.T) {
 		t.Errorf("the failure or the others are not reported:\n%s\nsummary:\n%s", r.stdout, r.summary)
 	}
 }
+
+// TestPlanPathSpelledToEscapeThePlanFileRule: with plan-path ./plan.toml a
+// thread's pull request that widens its own scope in plan.toml must still
+// fail the plan-file rule; /plan.toml is rejected with a clear error.
+func TestPlanPathSpelledToEscapeThePlanFileRule(t *testing.T) {
+	s := newScenario(t)
+	s.pull(12, "api-cleanup", "b1", "services/api/handler.go", "plan.toml")
+	s.inputs["plan-path"] = "./plan.toml"
+	r := s.prEvent("pull_request", "synchronize", 12)
+	wantCode(t, r, exitFail)
+	s.wantStatus("b1", scope, "failure: 1 of 2 paths out of scope, first plan.toml (plan-file)")
+	for _, q := range r.reqs {
+		if strings.Contains(q.Path, "/contents/") && !strings.HasSuffix(q.Path, "/contents/plan.toml") {
+			t.Errorf("the plan was fetched from another path than the rule uses: %s", q.Path)
+		}
+	}
+	for _, bad := range []string{"/plan.toml", "plans/../plan.toml", "plans//plan.toml", "plans/"} {
+		s.inputs["plan-path"] = bad
+		r = s.prEvent("pull_request", "synchronize", 12)
+		wantCode(t, r, exitError)
+		if !strings.Contains(r.stdout, "input plan-path is") || len(r.reqs) != 0 {
+			t.Errorf("plan-path %q: %d requests\n%s", bad, len(r.reqs), r.stdout)
+		}
+	}
+}

@@ -149,6 +149,11 @@ func readConfig(action *githubactions.Action, getenv func(string) string) (confi
 	if cfg.planPath == "" {
 		cfg.planPath = "plan.toml"
 	}
+	normal, err := planPath(cfg.planPath)
+	if err != nil {
+		return cfg, fmt.Errorf("input %w", err)
+	}
+	cfg.planPath = normal
 	switch cfg.untracked {
 	case "":
 		cfg.untracked = untrackedGuard

@@ -171,6 +171,11 @@ func readServeConfig(args []string, getenv func(string) string, stdout, stderr i
 	if cfg.maxBody <= 0 {
 		return cfg, fmt.Errorf("--max-body must be positive")
 	}
+	normal, err := planPath(cfg.planPath)
+	if err != nil {
+		return cfg, fmt.Errorf("--%w", err)
+	}
+	cfg.planPath = normal
 	id := getenv("GITHUB_APP_ID")
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil || n <= 0 {
