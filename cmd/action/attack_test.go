@@ -148,3 +148,43 @@ func TestPlanPathSpelledToEscapeThePlanFileRule(t *testing.T) {
 		}
 	}
 }
+
+// TestFileNamesThatWriteWorkflowCommands: file names with newlines and
+// workflow commands, and backticks that would end a code span, come from
+// the pull request. No line of the job's output may become a command the
+// file name wrote, and the comment's code spans must hold.
+func TestFileNamesThatWriteWorkflowCommands(t *testing.T) {
+	s := newScenario(t)
+	evil := "services/auth/x\n::warning title=pwned::owned\n::add-mask::success\r::error::cr"
+	ticks := "services/auth/a``b` **bold** <!-- parallel-sessions:thread -->`"
+	files := func(names ...string) []fakegithub.File {
+		var fs []fakegithub.File
+		for _, n := range names {
+			fs = append(fs, fakegithub.File{Status: "added", Filename: n})
+		}
+		return fs
+	}
+	s.gh.AddPull(fakegithub.Pull{Number: 12, HeadRef: "api-cleanup", HeadSHA: "b1", BaseRef: "main", Files: files(evil, ticks)})
+	s.gh.AddPull(fakegithub.Pull{Number: 40, HeadRef: "hotfix", HeadSHA: "h1", BaseRef: "main", Files: files("services/api/y\n::add-mask::not a thread")})
+	for _, n := range []int{12, 40} {
+		r := s.prEvent("pull_request", "synchronize", n)
+		wantCode(t, r, exitFail)
+		for _, line := range strings.FieldsFunc(r.stdout, func(r rune) bool { return r == '\n' || r == '\r' }) {
+			if strings.Contains(line, "pwned") && strings.HasPrefix(strings.TrimSpace(line), "::warning") ||
+				strings.HasPrefix(strings.TrimSpace(line), "::add-mask::") && !strings.Contains(line, token) ||
+				strings.HasPrefix(strings.TrimSpace(line), "::error::cr") {
+				t.Errorf("#%d: a file name wrote a workflow command: %q\nstdout:\n%s", n, line, r.stdout)
+			}
+		}
+		if strings.Contains(r.summary, "\n::") {
+			t.Errorf("#%d: the summary holds a line the file name started:\n%s", n, r.summary)
+		}
+	}
+	c := s.botComment(12)
+	if !strings.Contains(c, "- ``` services/auth/a``b` **bold** <!-- parallel-sessions:thread -->` ```: owned by") {
+		t.Errorf("a path broke out of its code span:\n%s", c)
+	}
+	if strings.Count(c, "\n::") > 0 || !strings.Contains(c, `services/auth/x\n::warning title=pwned::owned\n::add-mask::success\r::error::cr`) {
+		t.Errorf("a path's newline reached the comment:\n%s", c)
+	}
+}

@@ -17,7 +17,7 @@ const maxListedViolations = 20
 func renderComment(ps *planState, g *gated, decisions []ordering.Decision) string {
 	var b strings.Builder
 	t := g.thread
-	fmt.Fprintf(&b, "%s\n### parallel-sessions: thread %d `%s`\n\n", marker, t.ID, t.Branch)
+	fmt.Fprintf(&b, "%s\n### parallel-sessions: thread %d %s\n\n", marker, t.ID, codeSpan(t.Branch))
 	fmt.Fprintf(&b, "**Goal:** %s\n\n", oneLine(t.Goal))
 
 	switch g.scope {
@@ -31,17 +31,17 @@ func renderComment(ps *planState, g *gated, decisions []ordering.Decision) strin
 				fmt.Fprintf(&b, "- and %d more (run `ps-local check` in the thread's worktree for the full list)\n", len(r.Violations)-i)
 				break
 			}
-			fmt.Fprintf(&b, "- `%s`: %s `[%s]`\n", v.Path, r.Message(v), v.Reason)
+			fmt.Fprintf(&b, "- %s: %s `[%s]`\n", codeSpan(v.Path), logSafe(r.Message(v)), v.Reason)
 		}
 		b.WriteString("\n")
 	default:
-		fmt.Fprintf(&b, "**Scope:** ⚠️ not verified: %s\n\n", g.scopeNote)
+		fmt.Fprintf(&b, "**Scope:** ⚠️ not verified: %s\n\n", logSafe(g.scopeNote))
 	}
 
 	d, active := ordering.Find(decisions, t.ID)
 	switch {
 	case !active:
-		fmt.Fprintf(&b, "**Merge order:** %s is dropped in `%s`; it cannot land.\n\n", t.Label(), ps.path)
+		fmt.Fprintf(&b, "**Merge order:** %s is dropped in %s; it cannot land.\n\n", t.Label(), codeSpan(ps.path))
 	case d.Ready:
 		fmt.Fprintf(&b, "**Merge order:** %d. ✅ This thread's turn has come: every earlier thread has landed.\n\n", t.MergeOrder)
 	default:
@@ -62,7 +62,7 @@ func renderComment(ps *planState, g *gated, decisions []ordering.Decision) strin
 		b.WriteString("**Merge next:** nothing is ready to merge.\n\n")
 	}
 	b.WriteString(ordering.Table(ps.plan, decisions, g.pr.Number))
-	fmt.Fprintf(&b, "\n<sub>From `%s` on `%s`. Updated by ps-action when this pull request or another thread changes.</sub>\n", ps.path, ps.base)
+	fmt.Fprintf(&b, "\n<sub>From %s on %s. Updated by ps-action when this pull request or another thread changes.</sub>\n", codeSpan(ps.path), codeSpan(ps.base))
 	return b.String()
 }
 

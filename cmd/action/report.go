@@ -16,7 +16,7 @@ func report(action *githubactions.Action, getenv func(string) string, out *outco
 	code := exitOK
 	if out.notice != "" {
 		action.Noticef("ps-action: %s", out.notice)
-		fmt.Fprintf(&summary, "### parallel-sessions\n\n%s\n", out.notice)
+		fmt.Fprintf(&summary, "### parallel-sessions\n\n%s\n", logSafe(out.notice))
 	}
 	if ps := out.plan; ps != nil && len(ps.findings) > 0 {
 		for i, f := range ps.findings {
@@ -26,15 +26,15 @@ func report(action *githubactions.Action, getenv func(string) string, out *outco
 			}
 			action.WithFieldsMap(map[string]string{"file": f.File, "line": strconv.Itoa(f.Pos.Line), "col": strconv.Itoa(f.Pos.Col), "title": "invalid plan [" + f.Rule + "]"}).Errorf("%s", f.Message)
 		}
-		fmt.Fprintf(&summary, "### parallel-sessions\n\n`%s` on `%s` is invalid; nothing is gated until it is fixed:\n\n", ps.path, ps.base)
+		fmt.Fprintf(&summary, "### parallel-sessions\n\n%s on %s is invalid; nothing is gated until it is fixed:\n\n", codeSpan(ps.path), codeSpan(ps.base))
 		for _, f := range ps.findings {
-			fmt.Fprintf(&summary, "- `%s`\n", f)
+			fmt.Fprintf(&summary, "- %s\n", codeSpan(f.String()))
 		}
 		code = exitFail
 	}
 	for i := range out.gated {
 		g := &out.gated[i]
-		line := gatedLine(g)
+		line := logSafe(gatedLine(g))
 		action.Infof("%s", line)
 		if g.comment != "" && g.pr.Number == out.ownPR {
 			summary.WriteString(strings.Replace(g.comment, marker+"\n", "", 1))
