@@ -371,7 +371,7 @@ func TestExistingCommentIsEditedInPlace(t *testing.T) {
 	s := newScenario(t)
 	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
 	s.gh.AddComment(11, "LGTM from a human")
-	s.gh.AddComment(11, "<!-- parallel-sessions:thread -->\nan old text")
+	s.gh.AddCommentAs(11, fakegithub.ActionsBot, "<!-- parallel-sessions:thread -->\nan old text")
 	r := s.prEvent("pull_request", "synchronize", 11)
 	wantCode(t, r, exitOK)
 	comments := s.gh.Comments(11)

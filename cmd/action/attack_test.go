@@ -188,3 +188,57 @@ func TestFileNamesThatWriteWorkflowCommands(t *testing.T) {
 		t.Errorf("a path's newline reached the comment:\n%s", c)
 	}
 }
+
+// TestForgedStatusWithTheSameText: someone else pre-sets the gate's
+// statuses with the exact text the gate would write. They are not the
+// gate's: it writes its own, as the identity it acts as.
+func TestForgedStatusWithTheSameText(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.gh.AddStatusAs("a1", "mallory", fakegithub.Status{Context: scope, State: "success", Description: "in scope: 1 path of thread 1 (extract-auth)", TargetURL: "https://github.example/octo/repo/actions/runs/4242"})
+	s.gh.AddStatusAs("a1", "mallory", fakegithub.Status{Context: order, State: "success", Description: "ready: every earlier thread has landed", TargetURL: "https://github.example/octo/repo/actions/runs/4242"})
+	wantCode(t, s.prEvent("pull_request", "synchronize", 11), exitOK)
+	for _, c := range []string{scope, order} {
+		if st, _ := s.gh.LatestStatus("a1", c); st.Creator != fakegithub.ActionsBot || st.State != "success" {
+			t.Errorf("%s on a1: %+v, want the gate's own success", c, st)
+		}
+	}
+	// Its own statuses it does not write again.
+	if w := s.prEvent("pull_request", "synchronize", 11).writes(); len(w) != 0 {
+		t.Errorf("a re-run wrote %v", w)
+	}
+}
+
+// TestHumanCommentWithTheMarker: a human's comment that holds the bot
+// comment's marker is never adopted or edited; the gate writes its own,
+// and edits only that one after.
+func TestHumanCommentWithTheMarker(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	human := "<!-- parallel-sessions:thread -->\n**Merge order:** ✅ merge me now"
+	s.gh.AddCommentAs(11, "mallory", human)
+	r := s.prEvent("pull_request", "synchronize", 11)
+	wantCode(t, r, exitOK)
+	var mine int
+	for _, c := range s.gh.Comments(11) {
+		switch c.User {
+		case "mallory":
+			if c.Body != human {
+				t.Errorf("the human's comment was edited:\n%s", c.Body)
+			}
+		case fakegithub.ActionsBot:
+			mine++
+		}
+	}
+	if mine != 1 {
+		t.Errorf("%d comments of the gate, want 1:\n%s", mine, fmtReqs(r.reqs))
+	}
+	s.pull(11, "extract-auth", "a2", "services/auth/login.go", "services/auth/x.go")
+	r = s.prEvent("pull_request", "synchronize", 11)
+	wantCode(t, r, exitOK)
+	for _, w := range r.writes() {
+		if strings.HasPrefix(w, "POST /repos/octo/repo/issues/11/comments") {
+			t.Errorf("a second comment of the gate: %v", r.writes())
+		}
+	}
+}

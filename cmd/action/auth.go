@@ -30,29 +30,36 @@ func readAppInputs(action *githubactions.Action, cfg *config) error {
 	return nil
 }
 
-// connect returns the client the engine writes with: as the GitHub App's
-// installation on the repository when an App is configured, otherwise
-// with the token. The installation token is masked before it can be
-// printed.
-func connect(ctx context.Context, action *githubactions.Action, cfg config) (*ghapi.Client, error) {
+// connect returns the client the engine writes with and the login it
+// writes as: as the GitHub App's installation on the repository when an App
+// is configured ("<slug>[bot]"), otherwise with the token (its user, or
+// github-actions[bot] for a workflow's GITHUB_TOKEN). The installation
+// token is masked before it can be printed.
+func connect(ctx context.Context, action *githubactions.Action, cfg config) (*ghapi.Client, string, error) {
 	opts := ghapi.Options{BaseURL: cfg.apiURL, Token: cfg.token, Retry: cfg.retry}
 	if cfg.appID == 0 {
-		return ghapi.New(cfg.repository, opts)
+		client, err := ghapi.New(cfg.repository, opts)
+		if err != nil {
+			return nil, "", err
+		}
+		login, err := client.Login(ctx)
+		return client, login, err
 	}
 	app, err := ghapi.NewApp(cfg.appID, cfg.appKey, opts)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	installation, err := app.Installation(ctx, cfg.repository)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	client, token, err := app.Client(ctx, cfg.repository, installation)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	action.AddMask(token)
-	return client, nil
+	login, err := app.Login(ctx, cfg.repository)
+	return client, login, err
 }
 
 // maskLines masks every line of a multi-line secret, such as a PEM key:

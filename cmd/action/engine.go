@@ -26,7 +26,10 @@ const (
 // through the API, never from the pull request, and writes only what
 // changed.
 type engine struct {
-	gh        forge
+	gh forge
+	// self is the login the engine writes as: only its own statuses count
+	// as already written, only its own comment is the bot comment.
+	self      string
 	repo      string // owner/name
 	planPath  string
 	untracked string // untrackedGuard, untrackedAllow or untrackedFail
@@ -406,7 +409,7 @@ func (e *engine) planInvalid(ctx context.Context, ps *planState, sha string) err
 }
 
 // setStatuses creates the statuses whose state or description differ from
-// the latest ones on sha.
+// the latest ones on sha, or whose latest one someone else created.
 func (e *engine) setStatuses(ctx context.Context, sha string, want ...ghapi.Status) error {
 	have, err := e.gh.Statuses(ctx, sha)
 	if err != nil {
@@ -415,7 +418,7 @@ func (e *engine) setStatuses(ctx context.Context, sha string, want ...ghapi.Stat
 	for _, s := range want {
 		s.Description = truncate(s.Description, 140)
 		s.TargetURL = e.runURL
-		if cur, ok := have[s.Context]; ok && cur.State == s.State && cur.Description == s.Description {
+		if cur, ok := have[s.Context]; ok && cur.Creator == e.self && cur.State == s.State && cur.Description == s.Description {
 			continue
 		}
 		if err := e.gh.SetStatus(ctx, sha, s); err != nil {
@@ -451,15 +454,16 @@ func (e *engine) ensureLabel(ctx context.Context, pr ghapi.PullRequest, order in
 	return e.gh.AddLabel(ctx, pr.Number, want)
 }
 
-// upsertComment keeps exactly one bot comment, found by its marker, edited
-// only when its text changes.
+// upsertComment keeps exactly one bot comment, found by its marker and its
+// author, the engine's own login (a marker in anyone else's comment is
+// text), edited only when its text changes.
 func (e *engine) upsertComment(ctx context.Context, n int, body string) error {
 	comments, err := e.gh.Comments(ctx, n)
 	if err != nil {
 		return err
 	}
 	for _, c := range comments {
-		if strings.Contains(c.Body, marker) {
+		if c.Author == e.self && strings.Contains(c.Body, marker) {
 			if c.Body == body {
 				return nil
 			}

@@ -90,12 +90,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		action.Noticef("ps-action: the %s event is not one ps-action acts on; nothing to do", ev.name)
 		return exitOK
 	}
-	client, err := connect(ctx, action, cfg)
+	client, login, err := connect(ctx, action, cfg)
 	if err != nil {
 		action.Errorf("ps-action: %v", err)
 		return exitError
 	}
-	eng := &engine{gh: client, repo: cfg.repository, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment, runURL: cfg.runURL}
+	eng := &engine{gh: client, self: login, repo: cfg.repository, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment, runURL: cfg.runURL}
 	out, err := eng.handle(ctx, ev)
 	code := exitOK
 	if out != nil {

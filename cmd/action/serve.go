@@ -114,7 +114,12 @@ func (b *bot) process(cfg serveConfig, app *ghapi.App, j job) {
 		log.Error("job failed", "err", err)
 		return
 	}
-	eng := &engine{gh: client, repo: j.repo, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment}
+	login, err := app.Login(ctx, j.repo)
+	if err != nil {
+		log.Error("job failed", "err", err)
+		return
+	}
+	eng := &engine{gh: client, self: login, repo: j.repo, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment}
 	out, err := eng.handle(ctx, j.ev)
 	if err != nil {
 		log.Error("job failed", "err", err, "ms", time.Since(start).Milliseconds())

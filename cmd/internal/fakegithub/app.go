@@ -64,6 +64,11 @@ func (s *Server) serveApp(w http.ResponseWriter, r *http.Request, path string) b
 			})
 		}
 		return true
+	case path == "/app" && r.Method == http.MethodGet:
+		if s.checkJWT(w, r) {
+			writeJSON(w, http.StatusOK, map[string]any{"id": s.app.id, "slug": AppSlug, "name": "PS Gate"})
+		}
+		return true
 	case strings.HasPrefix(path, "/app/"), strings.HasSuffix(path, "/installation"):
 		writeError(w, http.StatusNotFound, "Not Found")
 		return true

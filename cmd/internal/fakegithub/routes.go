@@ -38,7 +38,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, parts []string, b
 	case parts[0] == "commits" && n == 3 && parts[2] == "status" && get:
 		s.combinedStatus(w, r, parts[1])
 	case parts[0] == "statuses" && n == 2 && post:
-		s.createStatus(w, parts[1], body)
+		s.createStatus(w, parts[1], body, s.actor(r))
 	case parts[0] == "labels" && n == 2 && get:
 		if !s.labels[parts[1]] {
 			writeError(w, http.StatusNotFound, "Not Found")
@@ -61,7 +61,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, parts []string, b
 		if p := s.pull(w, parts[1]); p != nil && get {
 			s.listComments(w, r, p.Number)
 		} else if p != nil && post {
-			s.createComment(w, p.Number, body)
+			s.createComment(w, p.Number, body, s.actor(r))
 		}
 	default:
 		writeError(w, http.StatusNotFound, "Not Found")
@@ -179,12 +179,12 @@ func (s *Server) combinedStatus(w http.ResponseWriter, r *http.Request, ref stri
 	statuses := []map[string]any{}
 	for _, c := range order[from:to] {
 		st := latest[c]
-		statuses = append(statuses, map[string]any{"context": st.Context, "state": st.State, "description": st.Description, "target_url": st.TargetURL})
+		statuses = append(statuses, map[string]any{"context": st.Context, "state": st.State, "description": st.Description, "target_url": st.TargetURL, "creator": map[string]any{"login": st.Creator}})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"state": "pending", "sha": ref, "total_count": len(order), "statuses": statuses})
 }
 
-func (s *Server) createStatus(w http.ResponseWriter, sha string, body []byte) {
+func (s *Server) createStatus(w http.ResponseWriter, sha string, body []byte, creator string) {
 	var st struct {
 		State, Context, Description string
 		TargetURL                   string `json:"target_url"`
@@ -204,7 +204,7 @@ func (s *Server) createStatus(w http.ResponseWriter, sha string, body []byte) {
 	if st.Context == "" {
 		st.Context = "default"
 	}
-	s.statuses[sha] = append(s.statuses[sha], Status{State: st.State, Context: st.Context, Description: st.Description, TargetURL: st.TargetURL})
+	s.statuses[sha] = append(s.statuses[sha], Status{State: st.State, Context: st.Context, Description: st.Description, TargetURL: st.TargetURL, Creator: creator})
 	writeJSON(w, http.StatusCreated, map[string]any{"state": st.State, "context": st.Context})
 }
 
@@ -274,19 +274,19 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request, n int) {
 	from, to := s.page(w, r, len(list))
 	out := []map[string]any{}
 	for _, c := range list[from:to] {
-		out = append(out, map[string]any{"id": c.ID, "body": c.Body})
+		out = append(out, map[string]any{"id": c.ID, "body": c.Body, "user": map[string]any{"login": c.User}})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) createComment(w http.ResponseWriter, n int, body []byte) {
+func (s *Server) createComment(w http.ResponseWriter, n int, body []byte, user string) {
 	var c struct{ Body string }
 	if json.Unmarshal(body, &c) != nil || c.Body == "" {
 		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: body")
 		return
 	}
 	s.nextID++
-	s.comments[n] = append(s.comments[n], &Comment{ID: s.nextID, Body: c.Body})
+	s.comments[n] = append(s.comments[n], &Comment{ID: s.nextID, Body: c.Body, User: user})
 	writeJSON(w, http.StatusCreated, map[string]any{"id": s.nextID, "body": c.Body})
 }
 

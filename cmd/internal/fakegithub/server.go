@@ -38,6 +38,7 @@ type Server struct {
 	requests []Request
 	faults   []*Fault
 	hooks    []*Hook
+	users    map[string]string // token → login, for tokens of users
 	app      *app
 	// ancestors holds, per commit, every commit it descends from.
 	ancestors map[string]map[string]bool
@@ -70,12 +71,16 @@ type File struct {
 // Status is a commit status.
 type Status struct {
 	State, Context, Description, TargetURL string
+	// Creator is the login of who created it.
+	Creator string
 }
 
 // Comment is an issue comment.
 type Comment struct {
 	ID   int64
 	Body string
+	// User is the login of its author.
+	User string
 }
 
 // Request is a recorded request, its path without the API prefix.
@@ -179,13 +184,8 @@ func (s *Server) PullState(n int) Pull {
 	return *s.pulls[n]
 }
 
-// AddComment adds a comment to pull request n, as another user would.
-func (s *Server) AddComment(n int, body string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.nextID++
-	s.comments[n] = append(s.comments[n], &Comment{ID: s.nextID, Body: body})
-}
+// AddComment adds a comment to pull request n, as the user octocat would.
+func (s *Server) AddComment(n int, body string) { s.AddCommentAs(n, "octocat", body) }
 
 // Comments returns the comments of pull request n.
 func (s *Server) Comments(n int) []Comment {
@@ -301,6 +301,10 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, path string, b
 		}
 	}
 	if s.app != nil && s.serveApp(w, r, path) {
+		return
+	}
+	if path == "/user" && r.Method == http.MethodGet {
+		s.user(w, r)
 		return
 	}
 	repoPrefix := "/repos/" + s.Owner + "/" + s.Repo + "/"

@@ -19,6 +19,7 @@ type App struct {
 
 	mu            sync.Mutex
 	installations map[int64]*ghinstallation.Transport
+	login         string // the App's bot, once Login read it
 }
 
 // NewApp returns the App id with its PEM private key. opts give the API

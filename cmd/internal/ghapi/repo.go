@@ -57,12 +57,14 @@ type Status struct {
 	State       string // pending, success, failure, error
 	Description string
 	TargetURL   string
+	Creator     string // the login of who created it; read only
 }
 
 // Comment is an issue comment.
 type Comment struct {
-	ID   int64
-	Body string
+	ID     int64
+	Body   string
+	Author string // the login of who wrote it
 }
 
 // File returns the content of path at ref; ErrNotFound when there is none.
@@ -128,7 +130,7 @@ func (c *Client) Statuses(ctx context.Context, sha string) (map[string]Status, e
 			return nil, wrap(err, "read statuses of %.12s", sha)
 		}
 		for _, s := range combined.Statuses {
-			out[s.GetContext()] = Status{Context: s.GetContext(), State: s.GetState(), Description: s.GetDescription(), TargetURL: s.GetTargetURL()}
+			out[s.GetContext()] = Status{Context: s.GetContext(), State: s.GetState(), Description: s.GetDescription(), TargetURL: s.GetTargetURL(), Creator: s.GetCreator().GetLogin()}
 		}
 		if resp.NextPage == 0 {
 			return out, nil
@@ -187,7 +189,7 @@ func (c *Client) Comments(ctx context.Context, n int) ([]Comment, error) {
 			return nil, wrap(err, "list comments of #%d", n)
 		}
 		for _, cm := range page {
-			out = append(out, Comment{ID: cm.GetID(), Body: cm.GetBody()})
+			out = append(out, Comment{ID: cm.GetID(), Body: cm.GetBody(), Author: cm.GetUser().GetLogin()})
 		}
 		if resp.NextPage == 0 {
 			return out, nil
