@@ -242,3 +242,32 @@ func TestHumanCommentWithTheMarker(t *testing.T) {
 		}
 	}
 }
+
+// TestReopenedThreadPRReevaluatesTheOthers: after thread 1's pull request
+// is closed, thread 2's status says to reopen it; reopening it must update
+// thread 2's status and comment, not only its own.
+func TestReopenedThreadPRReevaluatesTheOthers(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.pull(12, "api-cleanup", "b1", "services/api/handler.go")
+	s.gh.Update(11, func(p *fakegithub.Pull) { p.State = "closed" })
+	wantCode(t, s.prEvent("pull_request", "closed", 11), exitOK)
+	s.wantStatus("b1", order, "pending: waiting on thread 1 (extract-auth), #11 closed; reopen #11")
+
+	s.gh.Update(11, func(p *fakegithub.Pull) { p.State = "open" })
+	r := s.prEvent("pull_request", "reopened", 11)
+	wantCode(t, r, exitOK)
+	s.wantStatus("a1", order, "success: ready")
+	s.wantStatus("b1", order, "pending: waiting on thread 1 (extract-auth), #11 open; merge #11")
+	if c := s.botComment(12); strings.Contains(c, "reopen #11") {
+		t.Errorf("#12's comment still says to reopen #11:\n%s", c)
+	}
+	if r.outputs["thread"] != "1" || r.outputs["scope"] != "success" {
+		t.Errorf("outputs of the reopened pull request's job: %v", r.outputs)
+	}
+	// A reopened pull request that is no thread is gated too.
+	s.pull(40, "hotfix", "h1", "services/api/x.go")
+	r = s.prEvent("pull_request", "reopened", 40)
+	wantCode(t, r, exitFail)
+	s.wantStatus("h1", scope, "failure: services/api/x.go is owned by thread 2")
+}

@@ -75,7 +75,7 @@ type outcome struct {
 func (e *engine) handle(ctx context.Context, ev event) (*outcome, error) {
 	switch ev.todo() {
 	case doGatePR:
-		return e.gatePR(ctx, ev.pr)
+		return e.gatePR(ctx, ev.pr, ev.action == "reopened")
 	case doReevaluate:
 		return e.reevaluate(ctx, ev.base)
 	case doGateGroup:
@@ -127,8 +127,9 @@ func (e *engine) planToGate(ctx context.Context, base, sha, what string) (*planS
 	return ps, out, false, err
 }
 
-// gatePR handles a pull request event for pull request n.
-func (e *engine) gatePR(ctx context.Context, n int) (*outcome, error) {
+// gatePR handles a pull request event for pull request n; reopened says
+// the event reopened it.
+func (e *engine) gatePR(ctx context.Context, n int, reopened bool) (*outcome, error) {
 	pr, err := e.gh.PullRequest(ctx, n)
 	if err != nil {
 		return nil, err
@@ -141,6 +142,10 @@ func (e *engine) gatePR(ctx context.Context, n int) (*outcome, error) {
 	ps, out, ok, err := e.planToGate(ctx, pr.BaseRef, pr.HeadSHA, fmt.Sprintf("#%d", n))
 	if !ok {
 		return out, err
+	}
+	if reopened {
+		// Its coming back changes what the others wait on.
+		return e.regate(ctx, ps, out, n)
 	}
 	out.ownPR = n
 	var statuses map[int]ordering.Status
@@ -169,19 +174,27 @@ func (e *engine) reevaluate(ctx context.Context, base string) (*outcome, error) 
 	if !ok {
 		return out, err
 	}
+	return e.regate(ctx, ps, out, 0)
+}
+
+// regate re-evaluates the base of ps into out. Pull request own, when not
+// 0, is the event's own: it is gated in any case and its outcome is the
+// job's.
+func (e *engine) regate(ctx context.Context, ps *planState, out *outcome, own int) (*outcome, error) {
 	statuses, err := e.threadStatuses(ctx, ps, nil)
 	if err != nil {
 		return nil, err
 	}
 	decisions := ordering.Decide(ps.plan, statuses)
-	open, err := e.gh.OpenPulls(ctx, base)
+	open, err := e.gh.OpenPulls(ctx, ps.base)
 	if err != nil {
 		return nil, err
 	}
 	var errs []error
+	out.ownPR = own
 	for _, pr := range open {
 		again, err := e.gatedBefore(ctx, ps.plan, pr)
-		if err == nil && again {
+		if err == nil && (again || pr.Number == own) {
 			var g gated
 			if g, err = e.gate(ctx, ps, pr, decisions); err == nil {
 				out.gated = append(out.gated, g)
@@ -189,6 +202,11 @@ func (e *engine) reevaluate(ctx context.Context, base string) (*outcome, error) 
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("#%d: %w", pr.Number, err))
+		}
+	}
+	for i := range out.gated {
+		if out.gated[i].pr.Number == own {
+			out.ownGated = &out.gated[i]
 		}
 	}
 	return out, errors.Join(errs...)

@@ -32,7 +32,7 @@ type mergeGroup struct {
 // What the engine does for an event.
 const (
 	doGatePR     = "gate-pr"    // gate one pull request
-	doReevaluate = "reevaluate" // re-evaluate every open thread pull request of a base
+	doReevaluate = "reevaluate" // re-evaluate every open pull request of a base gated before or of a thread
 	doGateGroup  = "gate-group" // gate a merge queue's group
 	doNothing    = "nothing"
 )
