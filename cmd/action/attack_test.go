@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/parallel-sessions/parallel-sessions/cmd/internal/fakegithub"
 )
@@ -270,4 +272,25 @@ func TestReopenedThreadPRReevaluatesTheOthers(t *testing.T) {
 	r = s.prEvent("pull_request", "reopened", 40)
 	wantCode(t, r, exitFail)
 	s.wantStatus("h1", scope, "failure: services/api/x.go is owned by thread 2")
+}
+
+// TestCommentOverGitHubsLimit: long file names out of scope would make a
+// comment GitHub refuses (65,536 characters); the comment stays under it
+// and says what it left out.
+func TestCommentOverGitHubsLimit(t *testing.T) {
+	s := newScenario(t)
+	var files []string
+	for i := range 30 {
+		files = append(files, fmt.Sprintf("services/auth/%04d-%s.go", i, strings.Repeat("x", 3500)))
+	}
+	s.pull(12, "api-cleanup", "b1", files...)
+	r := s.prEvent("pull_request", "synchronize", 12)
+	wantCode(t, r, exitFail)
+	c := s.botComment(12)
+	if n := utf8.RuneCountInString(c); n > 65536 {
+		t.Errorf("comment of %d characters", n)
+	}
+	if !strings.Contains(c, " more (run `ps-local check` in the thread's worktree for the full list)") {
+		t.Errorf("the comment does not say what it left out:\n%.2000s", c)
+	}
 }

@@ -7,8 +7,14 @@ import (
 	"github.com/parallel-sessions/parallel-sessions/ordering"
 )
 
-// maxListedViolations bounds the out-of-scope paths a comment lists.
-const maxListedViolations = 20
+// Bounds of the bot comment, which GitHub refuses over 65,536 characters:
+// at most maxListedViolations out-of-scope paths, listed while the comment
+// is under listBudget bytes, and the whole comment cut at maxCommentBytes.
+const (
+	maxListedViolations = 20
+	listBudget          = 40000
+	maxCommentBytes     = 60000
+)
 
 // renderComment writes the one bot comment of a thread pull request: what
 // the thread is, whether it is in scope, whether its turn has come, what to
@@ -27,11 +33,12 @@ func renderComment(ps *planState, g *gated, decisions []ordering.Decision) strin
 		r := g.report
 		fmt.Fprintf(&b, "**Scope:** ❌ %d of %d changed paths are out of this thread's scope:\n\n", len(r.Violations), r.Paths)
 		for i, v := range r.Violations {
-			if i == maxListedViolations {
+			line := fmt.Sprintf("- %s: %s `[%s]`\n", codeSpan(v.Path), logSafe(r.Message(v)), v.Reason)
+			if i == maxListedViolations || b.Len()+len(line) > listBudget {
 				fmt.Fprintf(&b, "- and %d more (run `ps-local check` in the thread's worktree for the full list)\n", len(r.Violations)-i)
 				break
 			}
-			fmt.Fprintf(&b, "- %s: %s `[%s]`\n", codeSpan(v.Path), logSafe(r.Message(v)), v.Reason)
+			b.WriteString(line)
 		}
 		b.WriteString("\n")
 	default:
@@ -63,6 +70,9 @@ func renderComment(ps *planState, g *gated, decisions []ordering.Decision) strin
 	}
 	b.WriteString(ordering.Table(ps.plan, decisions, g.pr.Number))
 	fmt.Fprintf(&b, "\n<sub>From %s on %s. Updated by ps-action when this pull request or another thread changes.</sub>\n", codeSpan(ps.path), codeSpan(ps.base))
+	if b.Len() > maxCommentBytes {
+		return truncate(b.String(), maxCommentBytes-200) + "\n\n(cut here: the comment would be over GitHub's size limit; the job's summary and `ps-local check` have the rest)\n"
+	}
 	return b.String()
 }
 

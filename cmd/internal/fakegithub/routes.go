@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxListedFiles is where GitHub stops listing a pull request's files.
@@ -279,10 +280,17 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request, n int) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// maxCommentChars is GitHub's limit on a comment's body.
+const maxCommentChars = 65536
+
 func (s *Server) createComment(w http.ResponseWriter, n int, body []byte, user string) {
 	var c struct{ Body string }
 	if json.Unmarshal(body, &c) != nil || c.Body == "" {
 		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: body")
+		return
+	}
+	if utf8.RuneCountInString(c.Body) > maxCommentChars {
+		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: body is too long (maximum is 65536 characters)")
 		return
 	}
 	s.nextID++
@@ -294,6 +302,10 @@ func (s *Server) editComment(w http.ResponseWriter, id string, body []byte) {
 	var c struct{ Body string }
 	if json.Unmarshal(body, &c) != nil || c.Body == "" {
 		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: body")
+		return
+	}
+	if utf8.RuneCountInString(c.Body) > maxCommentChars {
+		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: body is too long (maximum is 65536 characters)")
 		return
 	}
 	for _, list := range s.comments {
