@@ -31,7 +31,7 @@ Environment:
   GITHUB_API_URL                REST API root (default https://api.github.com;
                                 on GitHub Enterprise https://HOST/api/v3)
 
-Limits (README, "The bot: limits and faults"): a delivery body over
+Limits (README, "Limits and faults" under the bot): a delivery body over
 --max-body is refused; at most --max-unverified bodies are read before their
 signature is checked, the others wait for a slot or are refused (503); each
 job has --job-timeout and --retry-budget; on SIGTERM the accepted jobs get
