@@ -41,7 +41,7 @@ func startServe(t testing.TB, s *scenario) *servedBot {
 		fmt.Sprintf("GITHUB_APP_ID=%d", testAppID),
 		"GITHUB_APP_PRIVATE_KEY_FILE=" + keyFile,
 		"GITHUB_WEBHOOK_SECRET=" + webhookSecret,
-		"GITHUB_API_URL=" + s.gh.APIURL(),
+		"GITHUB_API_URL=" + s.gh.APIURL(), coverEnv(), raceEnv,
 	}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
