@@ -150,7 +150,13 @@ func (e *engine) gatePR(ctx context.Context, n int, reopened bool) (*outcome, er
 	out.ownPR = n
 	var statuses map[int]ordering.Status
 	if thread, _ := e.identify(ps.plan, pr); thread != nil || e.untracked == untrackedGuard {
-		if statuses, err = e.threadStatuses(ctx, ps, map[string]ghapi.PullRequest{pr.HeadRef: pr}); err != nil {
+		// Only a thread's own pull request stands for its thread, never a
+		// fork's of the same branch name.
+		known := map[string]ghapi.PullRequest{}
+		if thread != nil {
+			known[pr.HeadRef] = pr
+		}
+		if statuses, err = e.threadStatuses(ctx, ps, known); err != nil {
 			return nil, err
 		}
 	}
