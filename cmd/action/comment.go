@@ -27,9 +27,9 @@ func renderComment(ps *planState, g *gated, decisions []ordering.Decision) strin
 	fmt.Fprintf(&b, "**Goal:** %s\n\n", oneLine(t.Goal))
 
 	switch g.scope {
-	case "success":
+	case passed:
 		fmt.Fprintf(&b, "**Scope:** ✅ %s in this thread's scope.\n\n", plural(g.report.Paths, "the changed path is", fmt.Sprintf("all %d changed paths are", g.report.Paths)))
-	case "failure":
+	case failed:
 		r := g.report
 		fmt.Fprintf(&b, "**Scope:** ❌ %d of %d changed paths are out of this thread's scope:\n\n", len(r.Violations), r.Paths)
 		for i, v := range r.Violations {

@@ -133,7 +133,7 @@ func (b *bot) process(cfg serveConfig, app *ghapi.App, j job) {
 		attrs = append(attrs, "plan_findings", len(out.plan.findings))
 	}
 	for _, g := range out.gated {
-		attrs = append(attrs, "pr_"+strconv.Itoa(g.pr.Number), g.scope+"/"+readyWord(g.ready))
+		attrs = append(attrs, "pr_"+strconv.Itoa(g.pr.Number), string(g.scope)+"/"+readyWord(g.ready))
 	}
 	log.Info("job done", attrs...)
 }
