@@ -294,3 +294,15 @@ func TestCommentOverGitHubsLimit(t *testing.T) {
 		t.Errorf("the comment does not say what it left out:\n%.2000s", c)
 	}
 }
+
+// TestMergeGroupOfNoThreadIntoAThreadsPaths: the merge queue must not let a
+// pull request that is no thread land on the paths of a thread that has
+// not landed, any more than the pull request's own statuses do.
+func TestMergeGroupOfNoThreadIntoAThreadsPaths(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.pull(40, "hotfix", "h1", "services/auth/login.go")
+	r := s.groupEvent("checks_requested", queueRefOf("40"), "g40", "m0")
+	wantCode(t, r, exitFail)
+	s.wantStatus("g40", scope, "failure: services/auth/login.go is owned by thread 1 (extract-auth), #11 open")
+}
