@@ -69,8 +69,13 @@ func (s *Server) serveApp(w http.ResponseWriter, r *http.Request, path string) b
 			writeJSON(w, http.StatusOK, map[string]any{"id": s.app.id, "slug": AppSlug, "name": "PS Gate"})
 		}
 		return true
+	case strings.HasPrefix(path, "/repos/") && strings.HasSuffix(path, "/installation") && r.Method == http.MethodGet:
+		if s.checkJWT(w, r) {
+			writeError(w, http.StatusNotFound, "Not Found") // GitHub's answer where the App is not installed
+		}
+		return true
 	case strings.HasPrefix(path, "/app/"), strings.HasSuffix(path, "/installation"):
-		writeError(w, http.StatusNotFound, "Not Found")
+		s.unimplemented(w, r)
 		return true
 	}
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "token ")

@@ -64,8 +64,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, parts []string, b
 		} else if p != nil && post {
 			s.createComment(w, p.Number, body, s.actor(r))
 		}
+	case parts[0] == "git" && n >= 3 && parts[1] == "trees" && get:
+		s.tree(w, r, strings.Join(parts[2:], "/"))
+	case parts[0] == "installation" && n == 1 && get:
+		writeError(w, http.StatusNotFound, "Not Found") // no App is installed (InstallApp)
 	default:
-		writeError(w, http.StatusNotFound, "Not Found")
+		s.unimplemented(w, r)
 	}
 }
 

@@ -40,6 +40,11 @@ type Server struct {
 	hooks    []*Hook
 	users    map[string]string // token → login, for tokens of users
 	app      *app
+	t        testing.TB
+	// done is closed when the test ends: hung answers give up then.
+	done chan struct{}
+	// treeTruncated makes the trees route cut its answer short.
+	treeTruncated bool
 	// ancestors holds, per commit, every commit it descends from.
 	ancestors map[string]map[string]bool
 	// MaxPerPage caps per_page, to exercise pagination with few items.
@@ -91,17 +96,6 @@ type Request struct {
 	Auth string
 }
 
-// Fault answers matching requests with an error, Times times (0: always).
-type Fault struct {
-	Method  string // "" for any
-	Path    string // a substring of the path without the prefix; "" for any
-	Status  int
-	Header  map[string]string
-	Body    string
-	Times   int
-	matched int
-}
-
 // Hook runs Fn after the fake has answered a matching request, Times times
 // (0: always), outside the fake's lock: a test changes the repository
 // between two of the client's requests with it, as GitHub changes under a
@@ -133,9 +127,12 @@ func New(t testing.TB, owner, repo string) *Server {
 		comments:  map[int][]*Comment{},
 		nextID:    1000,
 		ancestors: map[string]map[string]bool{},
+		t:         t,
+		done:      make(chan struct{}),
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
+	t.Cleanup(func() { close(s.done) }) // runs first: hung answers end
 	return s
 }
 
@@ -280,26 +277,35 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request) []func() {
 			after = append(after, h.Fn)
 		}
 	}
-	s.dispatch(w, r, path, body)
+	if fault := s.dispatch(w, r, path, body); fault != nil {
+		after = append([]func(){fault}, after...)
+	}
 	return after
 }
 
-func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, path string, body []byte) {
+// dispatch records r and answers it, or injects the first matching fault;
+// it returns what a fault does once the lock is released (hang, drop).
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, path string, body []byte) func() {
 	s.requests = append(s.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Body: body, Auth: r.Header.Get("Authorization")})
 	if !strings.HasPrefix(r.URL.Path, Prefix+"/") {
-		writeError(w, http.StatusNotFound, "not under the API prefix "+Prefix)
-		return
+		s.unimplemented(w, r)
+		return nil
 	}
 	for _, f := range s.faults {
 		if (f.Method == "" || f.Method == r.Method) && strings.Contains(path, f.Path) && (f.Times == 0 || f.matched < f.Times) {
 			f.matched++
-			for k, v := range f.Header {
-				w.Header().Set(k, v)
+			if f.AfterWrite {
+				s.handle(httptest.NewRecorder(), r, path, body)
 			}
-			writeError(w, f.Status, f.Body)
-			return
+			return s.inject(w, r, f)
 		}
 	}
+	s.handle(w, r, path, body)
+	return nil
+}
+
+// handle answers r as GitHub would.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, path string, body []byte) {
 	if s.app != nil && s.serveApp(w, r, path) {
 		return
 	}
@@ -309,7 +315,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, path string, b
 	}
 	repoPrefix := "/repos/" + s.Owner + "/" + s.Repo + "/"
 	if !strings.HasPrefix(path, repoPrefix) {
-		writeError(w, http.StatusNotFound, "Not Found")
+		s.unimplemented(w, r)
 		return
 	}
 	s.route(w, r, strings.Split(strings.TrimPrefix(path, repoPrefix), "/"), body)

@@ -16,19 +16,8 @@ func (c *Client) OpenPulls(ctx context.Context, base string) ([]PullRequest, err
 // listPulls lists every page of pull requests opts select; what names the
 // call in an error.
 func (c *Client) listPulls(ctx context.Context, opts *github.PullRequestListOptions, what string) ([]PullRequest, error) {
-	opts.PerPage = perPage
-	var out []PullRequest
-	for {
-		page, resp, err := c.gh.PullRequests.List(ctx, c.owner, c.repo, opts)
-		if err != nil {
-			return nil, wrap(err, "%s", what)
-		}
-		for _, p := range page {
-			out = append(out, pullRequest(p))
-		}
-		if resp.NextPage == 0 {
-			return out, nil
-		}
-		opts.Page = resp.NextPage
-	}
+	pulls, err := listAll(&opts.ListOptions, func() ([]*github.PullRequest, *github.Response, error) {
+		return c.gh.PullRequests.List(ctx, c.owner, c.repo, opts)
+	}, pullRequest)
+	return pulls, wrap(err, "%s", what)
 }

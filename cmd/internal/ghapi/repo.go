@@ -24,7 +24,19 @@ type PullRequest struct {
 	Title, Body  string
 }
 
-func pullRequest(p *github.PullRequest) PullRequest {
+// pullRequest converts GitHub's pull request; one without a number, state,
+// head or base is ErrMalformed, never a closed pull request into "".
+func pullRequest(p *github.PullRequest) (PullRequest, error) {
+	switch {
+	case p.GetNumber() <= 0:
+		return PullRequest{}, malformed("a pull request without a number")
+	case p.GetState() != "open" && p.GetState() != "closed":
+		return PullRequest{}, malformed("pull request #%d has state %q", p.GetNumber(), p.GetState())
+	case p.GetHead().GetRef() == "" || p.GetHead().GetSHA() == "":
+		return PullRequest{}, malformed("pull request #%d has no head branch or commit", p.GetNumber())
+	case p.GetBase().GetRef() == "":
+		return PullRequest{}, malformed("pull request #%d has no base branch", p.GetNumber())
+	}
 	pr := PullRequest{
 		Number:       p.GetNumber(),
 		State:        p.GetState(),
@@ -41,7 +53,7 @@ func pullRequest(p *github.PullRequest) PullRequest {
 	for _, l := range p.Labels {
 		pr.Labels = append(pr.Labels, l.GetName())
 	}
-	return pr
+	return pr, nil
 }
 
 // File is one entry of a pull request's file list.
@@ -89,7 +101,14 @@ func (c *Client) PullRequest(ctx context.Context, n int) (PullRequest, error) {
 	if err != nil {
 		return PullRequest{}, wrap(err, "get pull request #%d", n)
 	}
-	return pullRequest(p), nil
+	pr, err := pullRequest(p)
+	if err != nil {
+		return PullRequest{}, fmt.Errorf("get pull request #%d: %w", n, err)
+	}
+	if pr.Number != n {
+		return PullRequest{}, fmt.Errorf("get pull request #%d: %w", n, malformed("GitHub answered with #%d", pr.Number))
+	}
+	return pr, nil
 }
 
 // BranchPulls lists the pull requests, open and closed, from branch of this
@@ -103,40 +122,41 @@ func (c *Client) BranchPulls(ctx context.Context, base, branch string) ([]PullRe
 // PullFiles lists every file GitHub reports for pull request n. GitHub stops
 // at 3,000 files: compare the count with PullRequest.ChangedFiles.
 func (c *Client) PullFiles(ctx context.Context, n int) ([]File, error) {
-	opts := &github.ListOptions{PerPage: perPage}
-	var out []File
-	for {
-		page, resp, err := c.gh.PullRequests.ListFiles(ctx, c.owner, c.repo, n, opts)
-		if err != nil {
-			return nil, wrap(err, "list files of pull request #%d", n)
+	opts := &github.ListOptions{}
+	files, err := listAll(opts, func() ([]*github.CommitFile, *github.Response, error) {
+		return c.gh.PullRequests.ListFiles(ctx, c.owner, c.repo, n, opts)
+	}, func(f *github.CommitFile) (File, error) {
+		if f.GetFilename() == "" || f.GetStatus() == "" {
+			return File{}, malformed("a file without a name or status")
 		}
-		for _, f := range page {
-			out = append(out, File{Status: f.GetStatus(), Filename: f.GetFilename(), PreviousFilename: f.GetPreviousFilename()})
-		}
-		if resp.NextPage == 0 {
-			return out, nil
-		}
-		opts.Page = resp.NextPage
-	}
+		return File{Status: f.GetStatus(), Filename: f.GetFilename(), PreviousFilename: f.GetPreviousFilename()}, nil
+	})
+	return files, wrap(err, "list files of pull request #%d", n)
 }
 
 // Statuses returns the latest status of each context on sha.
 func (c *Client) Statuses(ctx context.Context, sha string) (map[string]Status, error) {
-	opts := &github.ListOptions{PerPage: perPage}
-	out := map[string]Status{}
-	for {
+	opts := &github.ListOptions{}
+	list, err := listAll(opts, func() ([]*github.RepoStatus, *github.Response, error) {
 		combined, resp, err := c.gh.Repositories.GetCombinedStatus(ctx, c.owner, c.repo, sha, opts)
 		if err != nil {
-			return nil, wrap(err, "read statuses of %.12s", sha)
+			return nil, resp, err
 		}
-		for _, s := range combined.Statuses {
-			out[s.GetContext()] = Status{Context: s.GetContext(), State: s.GetState(), Description: s.GetDescription(), TargetURL: s.GetTargetURL(), Creator: s.GetCreator().GetLogin()}
+		return combined.Statuses, resp, nil
+	}, func(s *github.RepoStatus) (Status, error) {
+		if s.GetContext() == "" || s.GetState() == "" {
+			return Status{}, malformed("a status without a context or state")
 		}
-		if resp.NextPage == 0 {
-			return out, nil
-		}
-		opts.Page = resp.NextPage
+		return Status{Context: s.GetContext(), State: s.GetState(), Description: s.GetDescription(), TargetURL: s.GetTargetURL(), Creator: s.GetCreator().GetLogin()}, nil
+	})
+	if err != nil {
+		return nil, wrap(err, "read statuses of %.12s", sha)
 	}
+	out := map[string]Status{}
+	for _, s := range list {
+		out[s.Context] = s
+	}
+	return out, nil
 }
 
 // SetStatus creates a commit status on sha.
@@ -181,21 +201,16 @@ func (c *Client) RemoveLabel(ctx context.Context, n int, name string) error {
 
 // Comments lists the comments of issue or pull request n.
 func (c *Client) Comments(ctx context.Context, n int) ([]Comment, error) {
-	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage}}
-	var out []Comment
-	for {
-		page, resp, err := c.gh.Issues.ListComments(ctx, c.owner, c.repo, n, opts)
-		if err != nil {
-			return nil, wrap(err, "list comments of #%d", n)
+	opts := &github.IssueListCommentsOptions{}
+	comments, err := listAll(&opts.ListOptions, func() ([]*github.IssueComment, *github.Response, error) {
+		return c.gh.Issues.ListComments(ctx, c.owner, c.repo, n, opts)
+	}, func(cm *github.IssueComment) (Comment, error) {
+		if cm.GetID() <= 0 {
+			return Comment{}, malformed("a comment without an id")
 		}
-		for _, cm := range page {
-			out = append(out, Comment{ID: cm.GetID(), Body: cm.GetBody(), Author: cm.GetUser().GetLogin()})
-		}
-		if resp.NextPage == 0 {
-			return out, nil
-		}
-		opts.Page = resp.NextPage
-	}
+		return Comment{ID: cm.GetID(), Body: cm.GetBody(), Author: cm.GetUser().GetLogin()}, nil
+	})
+	return comments, wrap(err, "list comments of #%d", n)
 }
 
 // CreateComment comments on issue or pull request n.
