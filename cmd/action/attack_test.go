@@ -306,3 +306,23 @@ func TestMergeGroupOfNoThreadIntoAThreadsPaths(t *testing.T) {
 	wantCode(t, r, exitFail)
 	s.wantStatus("g40", scope, "failure: services/auth/login.go is owned by thread 1 (extract-auth), #11 open")
 }
+
+// TestOverlappingRunsLeaveOneBotComment: two runs that overlapped (a
+// re-evaluation and the pull request's own run are in different
+// concurrency groups) each created the bot comment; the next run keeps
+// one, and never touches a human's.
+func TestOverlappingRunsLeaveOneBotComment(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.gh.AddCommentAs(11, fakegithub.ActionsBot, "<!-- parallel-sessions:thread -->\nfrom run A")
+	s.gh.AddComment(11, "a human in between")
+	s.gh.AddCommentAs(11, fakegithub.ActionsBot, "<!-- parallel-sessions:thread -->\nfrom run B")
+	wantCode(t, s.prEvent("pull_request", "synchronize", 11), exitOK)
+	c := s.botComment(11)
+	if !strings.Contains(c, "turn has come") {
+		t.Errorf("the kept comment is not up to date:\n%s", c)
+	}
+	if got := s.gh.Comments(11); len(got) != 2 || got[1].Body != "a human in between" {
+		t.Errorf("comments: %+v", got)
+	}
+}

@@ -474,19 +474,33 @@ func (e *engine) ensureLabel(ctx context.Context, pr ghapi.PullRequest, order in
 
 // upsertComment keeps exactly one bot comment, found by its marker and its
 // author, the engine's own login (a marker in anyone else's comment is
-// text), edited only when its text changes.
+// text), edited only when its text changes. Two runs that overlapped may
+// each have created one: the first is kept, the others are deleted.
 func (e *engine) upsertComment(ctx context.Context, n int, body string) error {
 	comments, err := e.gh.Comments(ctx, n)
 	if err != nil {
 		return err
 	}
+	var kept bool
 	for _, c := range comments {
-		if c.Author == e.self && strings.Contains(c.Body, marker) {
-			if c.Body == body {
-				return nil
-			}
-			return e.gh.EditComment(ctx, c.ID, body)
+		if c.Author != e.self || !strings.Contains(c.Body, marker) {
+			continue
 		}
+		if kept {
+			if err := e.gh.DeleteComment(ctx, c.ID); err != nil && !errors.Is(err, ghapi.ErrNotFound) {
+				return err
+			}
+			continue
+		}
+		kept = true
+		if c.Body != body {
+			if err := e.gh.EditComment(ctx, c.ID, body); err != nil {
+				return err
+			}
+		}
+	}
+	if kept {
+		return nil
 	}
 	return e.gh.CreateComment(ctx, n, body)
 }
