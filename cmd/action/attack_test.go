@@ -326,3 +326,26 @@ func TestOverlappingRunsLeaveOneBotComment(t *testing.T) {
 		t.Errorf("comments: %+v", got)
 	}
 }
+
+// TestHeadMovesDuringAReevaluation: a push to one pull request while a
+// re-evaluation checks it is no failure of the re-evaluation: nothing is
+// written for the old head, a warning says so, the others are gated.
+func TestHeadMovesDuringAReevaluation(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.pull(12, "api-cleanup", "b1", "services/api/handler.go")
+	s.gh.AddHook(&fakegithub.Hook{Method: "GET", Path: "/pulls/12/files", Times: 1, Fn: func() {
+		s.gh.Update(12, func(p *fakegithub.Pull) { p.HeadSHA = "b2" })
+	}})
+	r := s.pushEvent("refs/heads/main")
+	wantCode(t, r, exitOK)
+	s.wantStatus("a1", order, "success")
+	for _, sha := range []string{"b1", "b2"} {
+		if got := s.status(sha, scope); got != "none" {
+			t.Errorf("a status on %s, whose files were not the ones checked: %s", sha, got)
+		}
+	}
+	if !strings.Contains(r.stdout, "::warning::ps-action: the head of #12 moved from b1 to b2") {
+		t.Errorf("no warning:\n%s", r.stdout)
+	}
+}

@@ -68,6 +68,9 @@ type outcome struct {
 	gated    []gated
 	ownPR    int // the pull request of a pull request event
 	ownGated *gated
+	// moved says, for each pull request a re-evaluation skipped because its
+	// head moved while it was checked, what happened.
+	moved []string
 }
 
 // handle does what the event asks; a nil outcome means the event is not
@@ -206,7 +209,12 @@ func (e *engine) regate(ctx context.Context, ps *planState, out *outcome, own in
 				out.gated = append(out.gated, g)
 			}
 		}
-		if err != nil {
+		var moved *headMovedError
+		switch {
+		case errors.As(err, &moved) && pr.Number != own:
+			// Not a failure: the run for its new head gates it.
+			out.moved = append(out.moved, moved.Error())
+		case err != nil:
 			errs = append(errs, fmt.Errorf("#%d: %w", pr.Number, err))
 		}
 	}

@@ -32,6 +32,10 @@ func report(action *githubactions.Action, getenv func(string) string, out *outco
 		}
 		code = exitFail
 	}
+	for _, m := range out.moved {
+		action.Warningf("ps-action: %s", m)
+		fmt.Fprintf(&summary, "- %s\n", logSafe(m))
+	}
 	for i := range out.gated {
 		g := &out.gated[i]
 		line := logSafe(gatedLine(g))

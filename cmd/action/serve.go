@@ -129,6 +129,9 @@ func (b *bot) process(cfg serveConfig, app *ghapi.App, j job) {
 	if out.notice != "" {
 		attrs = append(attrs, "notice", out.notice)
 	}
+	if len(out.moved) > 0 {
+		attrs = append(attrs, "head_moved", out.moved)
+	}
 	if out.plan != nil && len(out.plan.findings) > 0 {
 		attrs = append(attrs, "plan_findings", len(out.plan.findings))
 	}
