@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,6 +21,10 @@ const (
 	exitFail  = 1 // the pull request's scope check failed, or the plan is invalid
 	exitError = 2 // configuration or GitHub API failure
 )
+
+// defaultTimeout bounds a run when the timeout input is not given: far
+// under GitHub's six hours for a job.
+const defaultTimeout = 10 * time.Minute
 
 // maxAnnotations bounds the annotations of one run; the rest are summed up.
 const maxAnnotations = 10
@@ -49,6 +54,8 @@ type config struct {
 	token, planPath, untracked                                string
 	comment                                                   bool
 	retry                                                     ghapi.RetryPolicy
+	// timeout bounds the whole run (input timeout).
+	timeout time.Duration
 	// appID and appKey, when set, make ps-action act as that GitHub App's
 	// installation instead of with the token.
 	appID  int64
@@ -81,6 +88,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	action.AddMask(cfg.token)
 	maskLines(action, cfg.appKey)
+	// The whole run has a deadline and one retry budget (README, "What
+	// happens on faults").
+	ctx, cancel := context.WithTimeout(ghapi.WithRetryBudget(ctx, cfg.retry.Budget), cfg.timeout)
+	defer cancel()
 	ev, err := readEvent(cfg)
 	if err != nil {
 		action.Errorf("ps-action: %v", err)
@@ -104,6 +115,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		for _, e := range unjoin(err) {
 			action.Errorf("ps-action: %v; statuses already written stand, nothing else was verified", e)
+		}
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			action.Errorf("ps-action: the run passed its timeout of %v (input timeout) and stopped", cfg.timeout)
 		}
 		return exitError
 	}
@@ -130,6 +144,7 @@ func readConfig(action *githubactions.Action, getenv func(string) string) (confi
 		untracked:  action.GetInput("untracked-prs"),
 		comment:    true,
 		retry:      ghapi.DefaultRetry,
+		timeout:    defaultTimeout,
 	}
 	if server, runID := getenv("GITHUB_SERVER_URL"), getenv("GITHUB_RUN_ID"); server != "" && runID != "" && cfg.repository != "" {
 		cfg.runURL = strings.TrimSuffix(server, "/") + "/" + cfg.repository + "/actions/runs/" + runID
@@ -174,7 +189,13 @@ func readConfig(action *githubactions.Action, getenv func(string) string) (confi
 			return cfg, fmt.Errorf("input retry-budget is %q; give whole seconds", v)
 		}
 		cfg.retry.Budget = time.Duration(secs) * time.Second
-		cfg.retry.Backoff = min(cfg.retry.Backoff, max(cfg.retry.Budget/8, 10*time.Millisecond))
+	}
+	if v := action.GetInput("timeout"); v != "" {
+		secs, err := strconv.Atoi(v)
+		if err != nil || secs <= 0 {
+			return cfg, fmt.Errorf("input timeout is %q; give whole seconds, more than 0", v)
+		}
+		cfg.timeout = time.Duration(secs) * time.Second
 	}
 	return cfg, nil
 }

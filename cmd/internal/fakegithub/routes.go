@@ -222,7 +222,10 @@ func (s *Server) createLabel(w http.ResponseWriter, body []byte) {
 		return
 	}
 	if s.labels[l.Name] {
-		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: already_exists")
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{
+			"message": "Validation Failed", "documentation_url": "https://docs.github.com/rest/issues/labels#create-a-label",
+			"errors": []map[string]any{{"resource": "Label", "code": "already_exists", "field": "name"}},
+		})
 		return
 	}
 	s.labels[l.Name] = true

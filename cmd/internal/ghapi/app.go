@@ -3,7 +3,6 @@ package ghapi
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 
@@ -30,11 +29,7 @@ func NewApp(id int64, privateKey []byte, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	next := opts.Transport
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	apps, err := ghinstallation.NewAppsTransport(next, id, privateKey)
+	apps, err := ghinstallation.NewAppsTransport(opts.bounded(), id, privateKey)
 	if err != nil {
 		return nil, fmt.Errorf("read the private key of GitHub App %d: %w", id, err)
 	}

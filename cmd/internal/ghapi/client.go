@@ -32,6 +32,9 @@ type Options struct {
 	// Retry bounds the retries of transient failures; zero means
 	// DefaultRetry.
 	Retry RetryPolicy
+	// RequestTimeout bounds each request; zero means
+	// DefaultRequestTimeout.
+	RequestTimeout time.Duration
 	// Transport carries the requests; nil means http.DefaultTransport.
 	Transport http.RoundTripper
 }
@@ -56,11 +59,10 @@ func New(repository string, opts Options) (*Client, error) {
 	if policy == (RetryPolicy{}) {
 		policy = DefaultRetry
 	}
-	next := opts.Transport
-	if next == nil {
-		next = http.DefaultTransport
+	if policy.Floor <= 0 {
+		policy.Floor = DefaultRetry.Floor
 	}
-	hc := &http.Client{Transport: &retryTransport{next: next, policy: policy, sleep: sleepCtx, now: time.Now}}
+	hc := &http.Client{Transport: &retryTransport{next: opts.bounded(), policy: policy, budget: &budget{left: policy.Budget}, sleep: sleepCtx, now: time.Now}}
 	gh := github.NewClient(hc)
 	if opts.Token != "" {
 		gh = gh.WithAuthToken(opts.Token)
@@ -68,6 +70,19 @@ func New(repository string, opts Options) (*Client, error) {
 	gh.BaseURL = base
 	gh.UploadURL = base
 	return &Client{gh: gh, owner: owner, repo: name}, nil
+}
+
+// bounded is the options' transport with each request's timeout.
+func (opts Options) bounded() http.RoundTripper {
+	next := opts.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	timeout := opts.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	return timeoutTransport{next: next, timeout: timeout}
 }
 
 // BaseURL parses an API root and gives it the trailing slash go-github
@@ -102,4 +117,21 @@ func wrap(err error, format string, args ...any) error {
 func isNotFound(err error) bool {
 	var er *github.ErrorResponse
 	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound
+}
+
+// alreadyExists reports GitHub's 422 for a resource that exists already.
+func alreadyExists(err error) bool {
+	var er *github.ErrorResponse
+	if !errors.As(err, &er) || er.Response == nil || er.Response.StatusCode != http.StatusUnprocessableEntity {
+		return false
+	}
+	if strings.Contains(er.Message, "already_exists") {
+		return true
+	}
+	for _, e := range er.Errors {
+		if e.Code == "already_exists" {
+			return true
+		}
+	}
+	return false
 }

@@ -13,7 +13,7 @@ import (
 
 func newClient(t *testing.T, fake *fakegithub.Server) *Client {
 	t.Helper()
-	c, err := New("octo/repo", Options{BaseURL: fake.APIURL(), Token: "t0ken", Retry: RetryPolicy{Budget: 2 * time.Second, Backoff: 10 * time.Millisecond}})
+	c, err := New("octo/repo", Options{BaseURL: fake.APIURL(), Token: "t0ken", Retry: RetryPolicy{Budget: 2 * time.Second, Backoff: 10 * time.Millisecond, Floor: 10 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestRetries(t *testing.T) {
 func TestRetriesEndWithinTheBudget(t *testing.T) {
 	fake := fakegithub.New(t, "octo", "repo")
 	fake.AddFault(&fakegithub.Fault{Status: 500})
-	c, _ := New("octo/repo", Options{BaseURL: fake.APIURL(), Retry: RetryPolicy{Budget: 300 * time.Millisecond, Backoff: 50 * time.Millisecond}})
+	c, _ := New("octo/repo", Options{BaseURL: fake.APIURL(), Retry: RetryPolicy{Budget: 300 * time.Millisecond, Backoff: 50 * time.Millisecond, Floor: 50 * time.Millisecond}})
 	start := time.Now()
 	_, err := c.PullRequest(context.Background(), 1)
 	if err == nil || !strings.Contains(err.Error(), "500") {
@@ -117,7 +117,7 @@ func TestRetriesEndWithinTheBudget(t *testing.T) {
 	// A secondary limit that asks for longer than the budget is not waited.
 	fake2 := fakegithub.New(t, "octo", "repo")
 	fake2.AddFault(&fakegithub.Fault{Status: 403, Header: map[string]string{"Retry-After": "3600"}, Body: "secondary rate limit"})
-	c2, _ := New("octo/repo", Options{BaseURL: fake2.APIURL(), Retry: RetryPolicy{Budget: time.Second, Backoff: time.Millisecond}})
+	c2, _ := New("octo/repo", Options{BaseURL: fake2.APIURL(), Retry: RetryPolicy{Budget: time.Second, Backoff: time.Millisecond, Floor: time.Millisecond}})
 	if _, err := c2.PullRequest(context.Background(), 1); err == nil || len(fake2.Requests()) != 1 {
 		t.Errorf("waited for a limit beyond the budget: %v", err)
 	}

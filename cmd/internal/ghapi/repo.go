@@ -165,7 +165,7 @@ func (c *Client) SetStatus(ctx context.Context, sha string, s Status) error {
 	if s.TargetURL != "" {
 		st.TargetURL = github.String(s.TargetURL)
 	}
-	_, _, err := c.gh.Repositories.CreateStatus(ctx, c.owner, c.repo, sha, st)
+	_, _, err := c.gh.Repositories.CreateStatus(retrySafe(ctx), c.owner, c.repo, sha, st)
 	return wrap(err, "set status %s on %.12s", s.Context, sha)
 }
 
@@ -183,19 +183,25 @@ func (c *Client) LabelExists(ctx context.Context, name string) (bool, error) {
 
 // CreateLabel creates a repository label.
 func (c *Client) CreateLabel(ctx context.Context, name, color, description string) error {
-	_, _, err := c.gh.Issues.CreateLabel(ctx, c.owner, c.repo, &github.Label{Name: github.String(name), Color: github.String(color), Description: github.String(description)})
+	_, _, err := c.gh.Issues.CreateLabel(retrySafe(ctx), c.owner, c.repo, &github.Label{Name: github.String(name), Color: github.String(color), Description: github.String(description)})
+	if alreadyExists(err) {
+		return nil // made by a run in parallel, or by this one before its answer was lost
+	}
 	return wrap(err, "create label %s", name)
 }
 
 // AddLabel adds a label to issue or pull request n.
 func (c *Client) AddLabel(ctx context.Context, n int, name string) error {
-	_, _, err := c.gh.Issues.AddLabelsToIssue(ctx, c.owner, c.repo, n, []string{name})
+	_, _, err := c.gh.Issues.AddLabelsToIssue(retrySafe(ctx), c.owner, c.repo, n, []string{name})
 	return wrap(err, "add label %s to #%d", name, n)
 }
 
 // RemoveLabel removes a label from issue or pull request n.
 func (c *Client) RemoveLabel(ctx context.Context, n int, name string) error {
 	_, err := c.gh.Issues.RemoveLabelForIssue(ctx, c.owner, c.repo, n, name)
+	if isNotFound(err) {
+		return nil // not there: removed by a retry whose first answer was lost, or by someone else
+	}
 	return wrap(err, "remove label %s from #%d", name, n)
 }
 
@@ -213,7 +219,9 @@ func (c *Client) Comments(ctx context.Context, n int) ([]Comment, error) {
 	return comments, wrap(err, "list comments of #%d", n)
 }
 
-// CreateComment comments on issue or pull request n.
+// CreateComment comments on issue or pull request n. It is never sent
+// twice: when its answer is lost (5xx, broken connection) GitHub may have
+// made the comment, and the error says so.
 func (c *Client) CreateComment(ctx context.Context, n int, body string) error {
 	_, _, err := c.gh.Issues.CreateComment(ctx, c.owner, c.repo, n, &github.IssueComment{Body: github.String(body)})
 	return wrap(err, "comment on #%d", n)
