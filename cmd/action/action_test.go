@@ -220,6 +220,16 @@ func TestForkWithAThreadBranchName(t *testing.T) {
 	r := s.prEvent("pull_request_target", "opened", 20)
 	wantCode(t, r, exitFail)
 	s.wantStatus("f1", scope, "failure: services/api/handler.go is owned by thread 2 (api-cleanup), #12 open, which has not landed")
+	// Into thread 1's own paths: thread 1 has no pull request, the fork's
+	// does not stand for it.
+	s.gh.Update(20, func(p *fakegithub.Pull) {
+		p.HeadSHA, p.Files = "f0", []fakegithub.File{{Status: "modified", Filename: "services/auth/login.go"}}
+	})
+	wantCode(t, s.prEvent("pull_request_target", "synchronize", 20), exitFail)
+	s.wantStatus("f0", scope, "failure: services/auth/login.go is owned by thread 1 (extract-auth), no pull request yet, which has not landed")
+	s.gh.Update(20, func(p *fakegithub.Pull) {
+		p.HeadSHA, p.Files = "f1", []fakegithub.File{{Status: "modified", Filename: "services/api/handler.go"}}
+	})
 	s.inputs["untracked-prs"] = "allow"
 	r = s.prEvent("pull_request_target", "opened", 20)
 	wantCode(t, r, exitOK)

@@ -34,6 +34,16 @@ func TestActsAsGitHubApp(t *testing.T) {
 	if !strings.Contains(r.stdout, "::add-mask::ghs_fake1") {
 		t.Errorf("the installation token is not masked:\n%s", r.stdout)
 	}
+	// The App's bot wrote them, and knows them for its own: a re-run
+	// writes nothing.
+	if st, _ := s.gh.LatestStatus("a1", scope); st.Creator != fakegithub.AppSlug+"[bot]" {
+		t.Errorf("scope status created by %q", st.Creator)
+	}
+	for _, w := range s.prEvent("pull_request", "opened", 11).writes() {
+		if strings.HasPrefix(w, "POST /repos/") || strings.HasPrefix(w, "PATCH /repos/") {
+			t.Errorf("a re-run as the App wrote %s", w)
+		}
+	}
 	for _, line := range strings.Split(strings.TrimSpace(string(pemKey)), "\n") {
 		if strings.HasPrefix(line, "-----") {
 			continue

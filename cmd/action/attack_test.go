@@ -294,3 +294,58 @@ func TestCommentOverGitHubsLimit(t *testing.T) {
 		t.Errorf("the comment does not say what it left out:\n%.2000s", c)
 	}
 }
+
+// TestMergeGroupOfNoThreadIntoAThreadsPaths: the merge queue must not let a
+// pull request that is no thread land on the paths of a thread that has
+// not landed, any more than the pull request's own statuses do.
+func TestMergeGroupOfNoThreadIntoAThreadsPaths(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.pull(40, "hotfix", "h1", "services/auth/login.go")
+	r := s.groupEvent("checks_requested", queueRefOf("40"), "g40", "m0")
+	wantCode(t, r, exitFail)
+	s.wantStatus("g40", scope, "failure: services/auth/login.go is owned by thread 1 (extract-auth), #11 open")
+}
+
+// TestOverlappingRunsLeaveOneBotComment: two runs that overlapped (a
+// re-evaluation and the pull request's own run are in different
+// concurrency groups) each created the bot comment; the next run keeps
+// one, and never touches a human's.
+func TestOverlappingRunsLeaveOneBotComment(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.gh.AddCommentAs(11, fakegithub.ActionsBot, "<!-- parallel-sessions:thread -->\nfrom run A")
+	s.gh.AddComment(11, "a human in between")
+	s.gh.AddCommentAs(11, fakegithub.ActionsBot, "<!-- parallel-sessions:thread -->\nfrom run B")
+	wantCode(t, s.prEvent("pull_request", "synchronize", 11), exitOK)
+	c := s.botComment(11)
+	if !strings.Contains(c, "turn has come") {
+		t.Errorf("the kept comment is not up to date:\n%s", c)
+	}
+	if got := s.gh.Comments(11); len(got) != 2 || got[1].Body != "a human in between" {
+		t.Errorf("comments: %+v", got)
+	}
+}
+
+// TestHeadMovesDuringAReevaluation: a push to one pull request while a
+// re-evaluation checks it is no failure of the re-evaluation: nothing is
+// written for the old head, a warning says so, the others are gated.
+func TestHeadMovesDuringAReevaluation(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.pull(12, "api-cleanup", "b1", "services/api/handler.go")
+	s.gh.AddHook(&fakegithub.Hook{Method: "GET", Path: "/pulls/12/files", Times: 1, Fn: func() {
+		s.gh.Update(12, func(p *fakegithub.Pull) { p.HeadSHA = "b2" })
+	}})
+	r := s.pushEvent("refs/heads/main")
+	wantCode(t, r, exitOK)
+	s.wantStatus("a1", order, "success")
+	for _, sha := range []string{"b1", "b2"} {
+		if got := s.status(sha, scope); got != "none" {
+			t.Errorf("a status on %s, whose files were not the ones checked: %s", sha, got)
+		}
+	}
+	if !strings.Contains(r.stdout, "::warning::ps-action: the head of #12 moved from b1 to b2") {
+		t.Errorf("no warning:\n%s", r.stdout)
+	}
+}

@@ -27,13 +27,13 @@ func renderComment(ps *planState, g *gated, decisions []ordering.Decision) strin
 	fmt.Fprintf(&b, "**Goal:** %s\n\n", oneLine(t.Goal))
 
 	switch g.scope {
-	case "success":
+	case passed:
 		fmt.Fprintf(&b, "**Scope:** ✅ %s in this thread's scope.\n\n", plural(g.report.Paths, "the changed path is", fmt.Sprintf("all %d changed paths are", g.report.Paths)))
-	case "failure":
+	case failed:
 		r := g.report
 		fmt.Fprintf(&b, "**Scope:** ❌ %d of %d changed paths are out of this thread's scope:\n\n", len(r.Violations), r.Paths)
 		for i, v := range r.Violations {
-			line := fmt.Sprintf("- %s: %s `[%s]`\n", codeSpan(v.Path), logSafe(r.Message(v)), v.Reason)
+			line := fmt.Sprintf("- %s: %s `[%s]`\n", codeSpan(v.Path), mdText(r.Message(v)), v.Reason)
 			if i == maxListedViolations || b.Len()+len(line) > listBudget {
 				fmt.Fprintf(&b, "- and %d more (run `ps-local check` in the thread's worktree for the full list)\n", len(r.Violations)-i)
 				break
@@ -42,7 +42,7 @@ func renderComment(ps *planState, g *gated, decisions []ordering.Decision) strin
 		}
 		b.WriteString("\n")
 	default:
-		fmt.Fprintf(&b, "**Scope:** ⚠️ not verified: %s\n\n", logSafe(g.scopeNote))
+		fmt.Fprintf(&b, "**Scope:** ⚠️ not verified: %s\n\n", mdText(g.scopeNote))
 	}
 
 	d, active := ordering.Find(decisions, t.ID)

@@ -13,7 +13,7 @@ import (
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
-// The GitHub contract (DESIGN.md).
+// The GitHub contract (README, "The Action").
 const (
 	scopeContext = "parallel-sessions/scope"
 	orderContext = "parallel-sessions/order"
@@ -52,7 +52,7 @@ type gated struct {
 	thread    *plan.Thread // nil for a pull request that is no thread
 	why       string       // for no thread: why not
 	guarded   []guarded    // for no thread: the paths of threads that have not landed
-	scope     string       // success, failure or error
+	scope     state        // passed, failed or errored
 	scopeNote string       // the scope status description
 	report    *check.Report
 	decision  ordering.Decision
@@ -68,6 +68,9 @@ type outcome struct {
 	gated    []gated
 	ownPR    int // the pull request of a pull request event
 	ownGated *gated
+	// moved says, for each pull request a re-evaluation skipped because its
+	// head moved while it was checked, what happened.
+	moved []string
 }
 
 // handle does what the event asks; a nil outcome means the event is not
@@ -150,7 +153,13 @@ func (e *engine) gatePR(ctx context.Context, n int, reopened bool) (*outcome, er
 	out.ownPR = n
 	var statuses map[int]ordering.Status
 	if thread, _ := e.identify(ps.plan, pr); thread != nil || e.untracked == untrackedGuard {
-		if statuses, err = e.threadStatuses(ctx, ps, map[string]ghapi.PullRequest{pr.HeadRef: pr}); err != nil {
+		// Only a thread's own pull request stands for its thread, never a
+		// fork's of the same branch name.
+		known := map[string]ghapi.PullRequest{}
+		if thread != nil {
+			known[pr.HeadRef] = pr
+		}
+		if statuses, err = e.threadStatuses(ctx, ps, known); err != nil {
 			return nil, err
 		}
 	}
@@ -200,7 +209,12 @@ func (e *engine) regate(ctx context.Context, ps *planState, out *outcome, own in
 				out.gated = append(out.gated, g)
 			}
 		}
-		if err != nil {
+		var moved *headMovedError
+		switch {
+		case errors.As(err, &moved) && pr.Number != own:
+			// Not a failure: the run for its new head gates it.
+			out.moved = append(out.moved, moved.Error())
+		case err != nil:
 			errs = append(errs, fmt.Errorf("#%d: %w", pr.Number, err))
 		}
 	}
@@ -324,7 +338,7 @@ func (e *engine) judge(ctx context.Context, ps *planState, g *gated, decisions [
 	if err := e.checkScope(ctx, ps, g); err != nil {
 		return scope, order, err
 	}
-	scope = ghapi.Status{Context: scopeContext, State: g.scope, Description: g.scopeNote}
+	scope = status(scopeContext, g.scope, g.scopeNote)
 	return scope, e.orderStatus(g, decisions), nil
 }
 
@@ -338,13 +352,12 @@ func (e *engine) untrackedStatuses(ctx context.Context, ps *planState, g *gated,
 			return scope, order, err
 		}
 	case untrackedFail:
-		g.scope, g.scopeNote = "failure", "not a thread: "+g.why
+		g.scope, g.scopeNote = failed, "not a thread: "+g.why
 	default:
-		g.scope, g.scopeNote = "success", "not a thread of "+e.planPath+": not gated"
+		g.scope, g.scopeNote = passed, "not a thread of "+e.planPath+": not gated"
 	}
 	g.ready = true
-	return ghapi.Status{Context: scopeContext, State: g.scope, Description: g.scopeNote},
-		ghapi.Status{Context: orderContext, State: "success", Description: "not a thread of " + e.planPath + ": no merge order"}, nil
+	return status(scopeContext, g.scope, g.scopeNote), status(orderContext, passed, "not a thread of "+e.planPath+": no merge order"), nil
 }
 
 // checkScope lists the pull request's files and checks them against the
@@ -359,21 +372,21 @@ func (e *engine) checkScope(ctx context.Context, ps *planState, g *gated) error 
 	var incomplete *check.IncompleteError
 	switch {
 	case errors.As(err, &incomplete):
-		g.scope = "error"
+		g.scope = errored
 		g.scopeNote = fmt.Sprintf("GitHub lists %d of %d changed files, so scope is unverified; split the PR or check locally", incomplete.Listed, incomplete.Total)
 		return nil
 	case err != nil:
-		g.scope, g.scopeNote = "error", err.Error()
+		g.scope, g.scopeNote = errored, err.Error()
 		return nil
 	}
 	g.report = &report
 	if report.InScope() {
-		g.scope = "success"
+		g.scope = passed
 		g.scopeNote = fmt.Sprintf("in scope: %d %s of %s", report.Paths, plural(report.Paths, "path", "paths"), g.thread.Label())
 		return nil
 	}
 	first := report.Violations[0]
-	g.scope = "failure"
+	g.scope = failed
 	g.scopeNote = fmt.Sprintf("%d of %d paths out of scope, first %s (%s)", len(report.Violations), report.Paths, first.Path, first.Reason)
 	return nil
 }
@@ -397,24 +410,20 @@ func changeStatus(s string) check.Status {
 
 // orderStatus decides the order status of a thread's pull request.
 func (e *engine) orderStatus(g *gated, decisions []ordering.Decision) ghapi.Status {
-	st := ghapi.Status{Context: orderContext}
 	d, ok := ordering.Find(decisions, g.thread.ID)
 	if !ok {
-		st.State, st.Description = "pending", fmt.Sprintf("%s is dropped in %s and cannot land", g.thread.Label(), e.planPath)
-		return st
+		return status(orderContext, waiting, fmt.Sprintf("%s is dropped in %s and cannot land", g.thread.Label(), e.planPath))
 	}
 	g.decision, g.ready = d, d.Ready
 	if d.Ready {
-		st.State, st.Description = "success", "ready: every earlier thread has landed"
-		return st
+		return status(orderContext, passed, "ready: every earlier thread has landed")
 	}
 	w := d.Waits[0]
-	st.State = "pending"
-	st.Description = fmt.Sprintf("waiting on %s; %s", w, w.Unblock())
+	note := fmt.Sprintf("waiting on %s; %s", w, w.Unblock())
 	if len(d.Waits) > 1 {
-		st.Description += fmt.Sprintf(" (and %d more)", len(d.Waits)-1)
+		note += fmt.Sprintf(" (and %d more)", len(d.Waits)-1)
 	}
-	return st
+	return status(orderContext, waiting, note)
 }
 
 // planInvalid reports an invalid plan on the commit of a pull request or
@@ -422,8 +431,7 @@ func (e *engine) orderStatus(g *gated, decisions []ordering.Decision) ghapi.Stat
 func (e *engine) planInvalid(ctx context.Context, ps *planState, sha string) error {
 	msg := fmt.Sprintf("%s on %s is invalid: %s", e.planPath, ps.base, ps.findings[0].Message)
 	return e.setStatuses(ctx, sha,
-		ghapi.Status{Context: scopeContext, State: "error", Description: msg},
-		ghapi.Status{Context: orderContext, State: "error", Description: msg})
+		status(scopeContext, errored, msg), status(orderContext, errored, msg))
 }
 
 // setStatuses creates the statuses whose state or description differ from
@@ -474,19 +482,33 @@ func (e *engine) ensureLabel(ctx context.Context, pr ghapi.PullRequest, order in
 
 // upsertComment keeps exactly one bot comment, found by its marker and its
 // author, the engine's own login (a marker in anyone else's comment is
-// text), edited only when its text changes.
+// text), edited only when its text changes. Two runs that overlapped may
+// each have created one: the first is kept, the others are deleted.
 func (e *engine) upsertComment(ctx context.Context, n int, body string) error {
 	comments, err := e.gh.Comments(ctx, n)
 	if err != nil {
 		return err
 	}
+	var kept bool
 	for _, c := range comments {
-		if c.Author == e.self && strings.Contains(c.Body, marker) {
-			if c.Body == body {
-				return nil
-			}
-			return e.gh.EditComment(ctx, c.ID, body)
+		if c.Author != e.self || !strings.Contains(c.Body, marker) {
+			continue
 		}
+		if kept {
+			if err := e.gh.DeleteComment(ctx, c.ID); err != nil && !errors.Is(err, ghapi.ErrNotFound) {
+				return err
+			}
+			continue
+		}
+		kept = true
+		if c.Body != body {
+			if err := e.gh.EditComment(ctx, c.ID, body); err != nil {
+				return err
+			}
+		}
+	}
+	if kept {
+		return nil
 	}
 	return e.gh.CreateComment(ctx, n, body)
 }

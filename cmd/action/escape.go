@@ -1,31 +1,30 @@
 package main
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // logSafe makes text a pull request or a plan controls safe for one line
 // of the job log or the step summary: every character that is not
 // printable (newlines, carriage returns, other controls, Unicode line
-// separators) and the backslash become Go escapes, so the text can never
+// separators), every byte that is not UTF-8 and the backslash become Go
+// escapes, so the text can never
 // start a line of its own, and with it a workflow command such as
 // ::add-mask:: (README, "Security model").
 func logSafe(s string) string {
-	clean := true
-	for _, r := range s {
-		if r == '\\' || (r != ' ' && !unicode.IsPrint(r)) {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if !needsEscape(s) {
 		return s
 	}
 	var b strings.Builder
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
 		case r == '\\':
 			b.WriteString(`\\`)
 		case r != ' ' && !unicode.IsPrint(r):
@@ -34,8 +33,22 @@ func logSafe(s string) string {
 		default:
 			b.WriteRune(r)
 		}
+		i += size
 	}
 	return b.String()
+}
+
+// needsEscape reports whether logSafe changes s.
+func needsEscape(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	for _, r := range s {
+		if r == '\\' || (r != ' ' && !unicode.IsPrint(r)) {
+			return true
+		}
+	}
+	return false
 }
 
 // codeSpan puts text in a Markdown code span it cannot break out of: the
@@ -60,4 +73,23 @@ func codeSpan(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
+}
+
+// mdSpecial are the characters mdText escapes; the backslash first.
+const mdSpecial = "\\`*_[]<>|!~&"
+
+// mdText makes text safe as Markdown prose: one line, with every character
+// that could start a link, image, emphasis, code span, HTML, an entity or
+// a table cell escaped by a backslash, so a file name quoted in a message renders as
+// the text it is.
+func mdText(s string) string {
+	s = logSafe(s)
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(mdSpecial, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

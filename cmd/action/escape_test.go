@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 func FuzzLogSafe(f *testing.F) {
@@ -17,9 +18,12 @@ func FuzzLogSafe(f *testing.F) {
 				t.Fatalf("logSafe(%q) = %q holds %U", s, got, r)
 			}
 		}
-		plain := true
+		plain := utf8.ValidString(s)
 		for _, r := range s {
 			plain = plain && r != '\\' && (r == ' ' || unicode.IsPrint(r))
+		}
+		if !utf8.ValidString(got) {
+			t.Fatalf("logSafe(%q) = %q is not UTF-8", s, got)
 		}
 		if plain && got != s {
 			t.Fatalf("logSafe changed printable text %q to %q", s, got)
@@ -53,6 +57,35 @@ func FuzzCodeSpan(f *testing.F) {
 		}
 		if want := logSafe(s); inner != want && !(strings.Trim(want, " ") == "" && strings.TrimSpace(inner) == strings.TrimSpace(want)) {
 			t.Fatalf("codeSpan(%q) shows %q, want %q", s, inner, want)
+		}
+	})
+}
+
+func FuzzMDText(f *testing.F) {
+	for _, s := range []string{"", "renamed from \"a\"", "[x](https://evil)", "![i](u)", "<img src=x>", "a|b", "`code`", "a\\b", "*bold*"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := mdText(s)
+		if strings.ContainsAny(got, "\n\r") {
+			t.Fatalf("mdText(%q) = %q holds a line break", s, got)
+		}
+		// Every special character is escaped: removing the escapes gives
+		// logSafe(s) back, and none is left bare.
+		var plain strings.Builder
+		for i := 0; i < len(got); i++ {
+			if got[i] == '\\' {
+				i++
+				if i == len(got) || !strings.ContainsRune(mdSpecial, rune(got[i])) {
+					t.Fatalf("mdText(%q) = %q: a backslash escapes nothing special", s, got)
+				}
+			} else if strings.ContainsRune(mdSpecial[1:], rune(got[i])) {
+				t.Fatalf("mdText(%q) = %q: %q is bare", s, got, got[i])
+			}
+			plain.WriteByte(got[i])
+		}
+		if plain.String() != logSafe(s) {
+			t.Fatalf("mdText(%q) = %q does not show %q", s, got, logSafe(s))
 		}
 	})
 }

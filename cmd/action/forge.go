@@ -23,6 +23,7 @@ type forge interface {
 	Comments(ctx context.Context, n int) ([]ghapi.Comment, error)
 	CreateComment(ctx context.Context, n int, body string) error
 	EditComment(ctx context.Context, id int64, body string) error
+	DeleteComment(ctx context.Context, id int64) error
 	Contains(ctx context.Context, head, commit string) (bool, error)
 }
 

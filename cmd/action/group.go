@@ -43,10 +43,7 @@ func (e *engine) gateGroup(ctx context.Context, mg mergeGroup, base string) (*ou
 	n, ok := queuedPull(mg.HeadRef)
 	if !ok {
 		msg := fmt.Sprintf("merge group %s names no pull request (gh-readonly-queue/BASE/pr-N-SHA)", mg.HeadRef)
-		bad := func(context string) ghapi.Status {
-			return ghapi.Status{Context: context, State: "error", Description: msg}
-		}
-		if err := e.setStatuses(ctx, mg.HeadSHA, bad(scopeContext), bad(orderContext)); err != nil {
+		if err := e.setStatuses(ctx, mg.HeadSHA, status(scopeContext, errored, msg), status(orderContext, errored, msg)); err != nil {
 			return nil, err
 		}
 		return nil, fmt.Errorf("%s", msg)
@@ -77,8 +74,8 @@ func (e *engine) gateGroup(ctx context.Context, mg mergeGroup, base string) (*ou
 	if err != nil {
 		return nil, err
 	}
-	if order.State == "pending" {
-		order.State = "failure"
+	if order.State == string(waiting) {
+		order.State = string(failed)
 		order.Description = "out of order in the merge queue: " + order.Description
 	}
 	if err := e.setStatuses(ctx, mg.HeadSHA, scope, order); err != nil {

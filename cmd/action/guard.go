@@ -47,7 +47,7 @@ func (e *engine) guard(ctx context.Context, ps *planState, g *gated, decisions [
 		return err
 	}
 	if len(changes) != total {
-		g.scope = "error"
+		g.scope = errored
 		g.scopeNote = fmt.Sprintf("GitHub lists %d of %d changed files, so whether this pull request touches a thread's paths is unverified; split the PR", len(changes), total)
 		return nil
 	}
@@ -71,10 +71,10 @@ func (e *engine) guard(ctx context.Context, ps *planState, g *gated, decisions [
 		visit(c.Path)
 	}
 	if len(g.guarded) == 0 {
-		g.scope, g.scopeNote = "success", "not a thread of "+e.planPath+": touches no path of an active thread"
+		g.scope, g.scopeNote = passed, "not a thread of "+e.planPath+": touches no path of an active thread"
 		return nil
 	}
-	g.scope = "failure"
+	g.scope = failed
 	g.scopeNote = g.guarded[0].String()
 	if len(g.guarded) > 1 {
 		g.scopeNote += fmt.Sprintf(" (and %d more)", len(g.guarded)-1)

@@ -13,8 +13,14 @@ import (
 	"github.com/parallel-sessions/parallel-sessions/cmd/internal/fakegithub"
 )
 
-// binary is ps-action built once for the end-to-end tests.
+// binary is ps-action built once for the end-to-end tests, with the race
+// detector and coverage of every package of the module.
 var binary string
+
+// coverDir is where the binary's runs write their coverage counters:
+// PS_COVER_DIR when set (README, "Development"), else a temporary
+// directory.
+var coverDir string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "ps-action-test")
@@ -22,15 +28,30 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "ps-action")
-	build := exec.Command("go", "build", "-o", binary, ".")
+	build := exec.Command("go", "build", "-race", "-cover", "-coverpkg=github.com/parallel-sessions/parallel-sessions/...", "-o", binary, ".")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		panic("build ps-action: " + err.Error())
+	}
+	coverDir = os.Getenv("PS_COVER_DIR")
+	if coverDir == "" {
+		coverDir = filepath.Join(dir, "cover")
+	}
+	if err := os.MkdirAll(coverDir, 0o755); err != nil {
+		panic(err)
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
+
+// coverEnv is the environment entry that makes a run of binary write its
+// coverage counters.
+func coverEnv() string { return "GOCOVERDIR=" + coverDir }
+
+// raceEnv makes the race-detecting binary exit at once (it sleeps a second
+// by default) with exit code 66 when it found a race.
+const raceEnv = "GORACE=atexit_sleep_ms=0 exitcode=66"
 
 const token = "ghs_secretTOKEN123"
 
@@ -153,7 +174,7 @@ func (s *scenario) run(eventName string, payload map[string]any) result {
 		"GITHUB_REPOSITORY=octo/repo", "GITHUB_REF_NAME=main",
 		"GITHUB_API_URL=" + s.gh.APIURL(), "GITHUB_SERVER_URL=https://github.example", "GITHUB_RUN_ID=4242",
 		"GITHUB_OUTPUT=" + outputPath, "GITHUB_STEP_SUMMARY=" + summaryPath,
-		"INPUT_TOKEN=" + token,
+		"INPUT_TOKEN=" + token, coverEnv(), raceEnv,
 	}
 	for k, v := range s.inputs {
 		env = append(env, "INPUT_"+strings.ToUpper(k)+"="+v)
@@ -171,7 +192,7 @@ func (s *scenario) run(eventName string, payload map[string]any) result {
 		s.t.Fatal(err)
 	}
 	out := stdout.String() + stderr.String()
-	if strings.Contains(out, "panic:") || strings.Contains(out, "goroutine ") {
+	if strings.Contains(out, "panic:") || strings.Contains(out, "goroutine ") || strings.Contains(out, "DATA RACE") {
 		s.t.Fatalf("ps-action crashed:\n%s", out)
 	}
 	if strings.Contains(strings.ReplaceAll(out, "::add-mask::"+token, ""), token) {

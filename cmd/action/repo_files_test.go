@@ -75,3 +75,25 @@ func TestActionYAML(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeWorkflowConcurrencyIsPerPullRequest: the README's example
+// workflow must not put every run of the repository in one concurrency
+// group, where GitHub cancels the pending run of one pull request for a
+// newer run of another and leaves its head without statuses.
+func TestReadmeWorkflowConcurrencyIsPerPullRequest(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, _ := strings.Cut(string(data), "## The Action")
+	workflow, _, _ := strings.Cut(after, "\n```\n")
+	group := regexp.MustCompile(`(?m)^\s+group:\s*(.+)$`).FindStringSubmatch(workflow)
+	if group == nil {
+		t.Fatalf("the README's workflow has no concurrency group:\n%s", workflow)
+	}
+	for _, key := range []string{"github.event.pull_request.number", "github.event.merge_group.head_ref", "github.ref"} {
+		if !strings.Contains(group[1], key) {
+			t.Errorf("the concurrency group %q is not keyed by %s", group[1], key)
+		}
+	}
+}

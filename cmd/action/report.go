@@ -32,6 +32,10 @@ func report(action *githubactions.Action, getenv func(string) string, out *outco
 		}
 		code = exitFail
 	}
+	for _, m := range out.moved {
+		action.Warningf("ps-action: %s", m)
+		fmt.Fprintf(&summary, "- %s\n", logSafe(m))
+	}
 	for i := range out.gated {
 		g := &out.gated[i]
 		line := logSafe(gatedLine(g))
@@ -45,7 +49,7 @@ func report(action *githubactions.Action, getenv func(string) string, out *outco
 	if g := out.ownGated; g != nil {
 		annotate(action, g)
 		setOutputs(action, getenv, g)
-		if g.scope != "success" {
+		if g.scope != passed {
 			code = exitFail
 		}
 	}
@@ -78,9 +82,9 @@ func annotate(action *githubactions.Action, g *gated) {
 			}
 			action.WithFieldsMap(map[string]string{"file": gd.path, "title": "owned by a thread [untracked-guard]"}).Errorf("pull request #%d is not a thread (%s); %s: %s", g.pr.Number, g.why, gd, gd.hint())
 		}
-	case g.thread == nil && g.scope != "success":
+	case g.thread == nil && g.scope != passed:
 		action.Errorf("pull request #%d is not a thread: %s", g.pr.Number, g.why)
-	case g.scope == "error":
+	case g.scope == errored:
 		action.Errorf("scope of #%d not verified: %s", g.pr.Number, g.scopeNote)
 	case g.report != nil:
 		for i, v := range g.report.Violations {
@@ -109,7 +113,7 @@ func setOutputs(action *githubactions.Action, getenv func(string) string, g *gat
 	}
 	action.SetOutput("thread", thread)
 	action.SetOutput("merge-order", order)
-	action.SetOutput("scope", g.scope)
+	action.SetOutput("scope", string(g.scope))
 	action.SetOutput("ready", strconv.FormatBool(g.ready))
 	action.SetOutput("violations", strconv.Itoa(violations))
 }

@@ -172,11 +172,14 @@ func (b *bot) process(jobs context.Context, cfg serveConfig, app *ghapi.App, j j
 	if out.notice != "" {
 		attrs = append(attrs, "notice", out.notice)
 	}
+	if len(out.moved) > 0 {
+		attrs = append(attrs, "head_moved", out.moved)
+	}
 	if out.plan != nil && len(out.plan.findings) > 0 {
 		attrs = append(attrs, "plan_findings", len(out.plan.findings))
 	}
 	for _, g := range out.gated {
-		attrs = append(attrs, "pr_"+strconv.Itoa(g.pr.Number), g.scope+"/"+readyWord(g.ready))
+		attrs = append(attrs, "pr_"+strconv.Itoa(g.pr.Number), string(g.scope)+"/"+readyWord(g.ready))
 	}
 	log.Info("job done", attrs...)
 	return nil

@@ -40,7 +40,7 @@ func startServe(t testing.TB, s *scenario, args ...string) *servedBot {
 		fmt.Sprintf("GITHUB_APP_ID=%d", testAppID),
 		"GITHUB_APP_PRIVATE_KEY_FILE=" + keyFile,
 		"GITHUB_WEBHOOK_SECRET=" + webhookSecret,
-		"GITHUB_API_URL=" + s.gh.APIURL(),
+		"GITHUB_API_URL=" + s.gh.APIURL(), coverEnv(), raceEnv,
 	}
 	// Stderr is a writer, not a pipe read on the side: Wait returns only
 	// once all of it is copied, so the logs are complete after Wait.

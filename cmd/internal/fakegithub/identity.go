@@ -2,6 +2,7 @@ package fakegithub
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -64,4 +65,18 @@ func (s *Server) user(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeError(w, http.StatusForbidden, "Resource not accessible by integration")
+}
+
+// deleteComment answers DELETE issues/comments/{id}.
+func (s *Server) deleteComment(w http.ResponseWriter, id string) {
+	for n, list := range s.comments {
+		for i, c := range list {
+			if strconv.FormatInt(c.ID, 10) == id {
+				s.comments[n] = append(list[:i:i], list[i+1:]...)
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
+	}
+	writeError(w, http.StatusNotFound, "Not Found")
 }

@@ -56,6 +56,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, parts []string, b
 		if p := s.pull(w, parts[1]); p != nil {
 			s.addLabels(w, p, body)
 		}
+	case parts[0] == "issues" && n == 3 && parts[1] == "comments" && r.Method == http.MethodDelete:
+		s.deleteComment(w, parts[2])
 	case parts[0] == "issues" && n == 3 && parts[1] == "comments" && r.Method == http.MethodPatch:
 		s.editComment(w, parts[2], body)
 	case parts[0] == "issues" && n == 3 && parts[2] == "comments":

@@ -25,6 +25,9 @@ func (c *Client) Login(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", wrap(err, "find who the token acts as (GET /user)")
 	}
+	if u.GetLogin() == "" {
+		return "", malformed("GET /user names no login")
+	}
 	return u.GetLogin(), nil
 }
 
@@ -45,6 +48,9 @@ func (a *App) Login(ctx context.Context, repository string) (string, error) {
 	app, _, err := c.gh.Apps.Get(ctx, "")
 	if err != nil {
 		return "", wrap(err, "read GitHub App %d (GET /app)", a.apps.AppID())
+	}
+	if app.GetSlug() == "" {
+		return "", malformed("GET /app names no slug")
 	}
 	a.login = app.GetSlug() + "[bot]"
 	return a.login, nil
