@@ -52,6 +52,7 @@ func TestPastRateLimitResetWaitsAFloor(t *testing.T) {
 		wantCode(t, r, exitError)
 		// 3 s of budget at a floor of 1 s: at most 3 retries in the whole
 		// run, plus one first try of each request the run still makes.
+		t.Logf("%d with a past reset: %d requests in the run", f.Status, len(r.reqs))
 		if n := len(r.reqs); n > 12 {
 			t.Errorf("%d: %d requests to GitHub in a rate limit storm:\n%s", f.Status, n, fmtReqs(r.reqs))
 		}
