@@ -78,8 +78,8 @@ func describeStep(s fanoutStep, base string) string {
 }
 
 // planFanout checks every precondition before anything is changed: the
-// work tree is clean, the plan is committed on the base
-// as it is, and no worktree folder or branch is in the way.
+// work tree is clean, the plan is in the repository, and no worktree
+// folder or branch is in the way. The plan is the base's (loadBasePlan).
 func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.Plan, baseSHA string) ([]fanoutStep, error) {
 	dirty, err := git.output("status", "--porcelain", "--untracked-files=no")
 	if err != nil {
@@ -91,17 +91,6 @@ func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.
 	planFile := planInRepo(loc)
 	if planFile == "" {
 		return nil, fmt.Errorf("%s is outside the repository; fanout needs the plan committed on %s", loc.display, p.Base)
-	}
-	committed, err := git.output("show", baseSHA+":"+planFile)
-	if err != nil {
-		return nil, fmt.Errorf("%s is not committed on %s; commit it there first: the Action reads the plan from %s", planFile, p.Base, p.Base)
-	}
-	current, err := os.ReadFile(loc.path)
-	if err != nil {
-		return nil, fmt.Errorf("read plan %s: %w", loc.display, unwrapPath(err))
-	}
-	if !bytes.Equal(committed, current) {
-		return nil, fmt.Errorf("%s differs from the one committed on %s; commit it on %s first: the Action reads the plan from there", loc.display, p.Base, p.Base)
 	}
 	worktrees, err := listWorktrees(git)
 	if err != nil {
