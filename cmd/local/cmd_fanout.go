@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,13 +54,17 @@ func (c *command) runFanout(args []string) int {
 	}
 	planFile := planInRepo(loc)
 	for _, s := range steps {
-		if err := applyStep(git, p, s, baseSHA, planFile); err != nil {
+		kept, err := applyStep(git, p, s, baseSHA, planFile)
+		if err != nil {
 			return c.fail(err)
+		}
+		for _, name := range kept {
+			fmt.Fprintf(c.stderr, "%s: kept the committed %s; fanout never writes over a tracked file\n", s.thread.Label(), name)
 		}
 		fmt.Fprintf(c.stdout, "%s: %s\n  cd %s && %s\n", s.thread.Label(), describeStep(s, p.Base), c.display(s.dir, root), *agent)
 	}
 	if *hooks {
-		if err := installHook(git, p); err != nil {
+		if err := installHook(git, p, hookPlanPath(loc)); err != nil {
 			return c.fail(err)
 		}
 		fmt.Fprintln(c.stdout, "pre-push hook installed: thread branches run `ps-local check --committed` before each push")
@@ -92,6 +97,9 @@ func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.
 	if planFile == "" {
 		return nil, fmt.Errorf("%s is outside the repository; fanout needs the plan committed on %s", loc.display, p.Base)
 	}
+	if err := checkWorktreesFolder(git, root, p, baseSHA); err != nil {
+		return nil, err
+	}
 	worktrees, err := listWorktrees(git)
 	if err != nil {
 		return nil, err
@@ -119,6 +127,28 @@ func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.
 		steps = append(steps, step)
 	}
 	return steps, nil
+}
+
+// checkWorktreesFolder refuses a worktrees folder that holds tracked
+// content (on the base or in the index) or is a file: fanout excludes the
+// folder from git, which would silently ignore new files there.
+func checkWorktreesFolder(git gitCmd, root string, p *plan.Plan, baseSHA string) error {
+	folder := strings.Trim(p.Worktrees, "/")
+	onBase, err := git.output("ls-tree", "-z", "--name-only", baseSHA, "--", folder)
+	if err != nil {
+		return fmt.Errorf("look for %s on %s: %w", folder, p.Base, err)
+	}
+	inIndex, err := git.output("ls-files", "-z", "--", folder)
+	if err != nil {
+		return fmt.Errorf("look for %s in the index: %w", folder, err)
+	}
+	if len(onBase) > 0 || len(inIndex) > 0 {
+		return fmt.Errorf("the worktrees folder %s/ holds files git tracks; fanout would hide new files there from git, so set worktrees in the plan to a folder of its own (e.g. worktrees = \".worktrees\")", folder)
+	}
+	if info, err := os.Lstat(filepath.Join(root, filepath.FromSlash(folder))); err == nil && !info.IsDir() {
+		return fmt.Errorf("the worktrees folder %s is a file, not a folder; move it away or set worktrees in the plan to another folder", folder)
+	}
+	return nil
 }
 
 // listWorktrees maps each worktree's absolute path to its branch ref.
@@ -165,32 +195,57 @@ func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fan
 
 // applyStep makes one thread's worktree and writes its files. A failure
 // removes what this step made, so no half-made worktree or branch stays.
-func applyStep(git gitCmd, p *plan.Plan, s fanoutStep, baseSHA, planFile string) (err error) {
+// It never writes over a file the branch tracks: those are kept, and
+// returned so the user hears of them.
+func applyStep(git gitCmd, p *plan.Plan, s fanoutStep, baseSHA, planFile string) (kept []string, err error) {
 	switch s.action {
 	case fanCreate:
 		if _, err := git.output("worktree", "add", "--quiet", "-b", s.thread.Branch, s.dir, baseSHA); err != nil {
 			undoStep(git, s)
-			return fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
+			return nil, fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
 		}
 	case fanAttach:
 		if _, err := git.output("worktree", "add", "--quiet", s.dir, s.thread.Branch); err != nil {
 			undoStep(git, s)
-			return fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
+			return nil, fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
 		}
 	}
 	files := map[string]string{briefFile: renderBrief(p, s.thread, planFile), claudeFile: claudeLocal}
 	if env := renderEnv(p, s.thread); env != "" {
 		files[envFile] = env
 	}
+	for name := range files {
+		tracked, err := isTracked(s.dir, name)
+		if err != nil {
+			if s.action != fanKeep {
+				undoStep(git, s)
+			}
+			return nil, err
+		}
+		if tracked {
+			delete(files, name)
+			kept = append(kept, name)
+		}
+	}
+	slices.Sort(kept)
 	for name, content := range files {
 		if err := writeFileAtomic(filepath.Join(s.dir, name), []byte(content)); err != nil {
 			if s.action != fanKeep {
 				undoStep(git, s)
 			}
-			return fmt.Errorf("write %s for %s: %w", name, s.thread.Label(), err)
+			return nil, fmt.Errorf("write %s for %s: %w", name, s.thread.Label(), err)
 		}
 	}
-	return nil
+	return kept, nil
+}
+
+// isTracked reports whether git tracks name in the worktree dir.
+func isTracked(dir, name string) (bool, error) {
+	out, err := gitCmd{dir: dir}.output("ls-files", "-z", "--", name)
+	if err != nil {
+		return false, fmt.Errorf("ask git whether %s is tracked in %s: %w", name, dir, err)
+	}
+	return len(out) > 0, nil
 }
 
 // undoStep removes the worktree a failed step made, and the branch when the
@@ -241,4 +296,13 @@ func ensureExcludes(git gitCmd, worktrees string) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return writeFileAtomic(path, []byte(text))
+}
+
+// hookPlanPath is the plan as the hook names it: repository-relative (the
+// hook runs at a worktree's root), or absolute for a plan outside.
+func hookPlanPath(loc planLocation) string {
+	if rel := planInRepo(loc); rel != "" {
+		return rel
+	}
+	return loc.path
 }
