@@ -16,21 +16,13 @@ func (c *command) runCleanup(args []string) int {
 	if code, done := c.parseNoArgs(fset, args); done {
 		return code
 	}
-	loc, p, findings, err := c.loadPlan()
+	bp, err := c.loadBasePlan()
 	if err != nil {
 		return c.fail(err)
 	}
-	if p == nil || hasRule(findings, "syntax") {
-		return c.fail(fmt.Errorf("%s cannot be read as a plan; cleanup needs its base and worktrees folder (run ps-local validate)", loc.display))
-	}
-	root, err := gitTopLevel(c.dir)
-	if err != nil {
-		return c.fail(err)
-	}
-	git := gitCmd{dir: root}
-	_, baseSHA, err := resolveBase(git, p.Base, "")
-	if err != nil {
-		return c.fail(err)
+	p, root, git, baseSHA := bp.plan, bp.main, bp.git, bp.baseSHA
+	if p == nil || hasRule(bp.findings, "syntax") {
+		return c.fail(fmt.Errorf("%s cannot be read as a plan; cleanup needs its base and worktrees folder (run ps-local validate)", bp.loc.display))
 	}
 	if _, err := git.output("worktree", "prune"); err != nil {
 		return c.fail(fmt.Errorf("prune stale worktrees: %w", err))
@@ -70,7 +62,7 @@ func (c *command) cleanupOne(git gitCmd, root string, p *plan.Plan, wt threadWor
 	}
 	var st branchState
 	if wt.branch != "" {
-		if st, err = readBranchState(git, wt.branch, baseSHA); err != nil {
+		if st, err = readBranchState(git, wt.branch, landingBases(git, p.Base, baseSHA)); err != nil {
 			return "", err
 		}
 		// A squash or rebase merge leaves the commits out of the base:

@@ -18,7 +18,8 @@ import (
 type fanoutStep struct {
 	thread *plan.Thread
 	dir    string // absolute worktree path
-	action string // create, attach (existing branch), keep (existing worktree)
+	action string // one of the fan* actions
+	landed string // for fanLanded: how (see threadLanded)
 }
 
 // Fanout actions.
@@ -26,6 +27,9 @@ const (
 	fanCreate = "create"
 	fanAttach = "attach"
 	fanKeep   = "keep"
+	fanRepair = "repair" // git has the worktree, its folder was deleted by hand
+	fanTrack  = "track"  // the branch exists only on origin
+	fanLanded = "landed" // the thread landed: not fanned out again
 )
 
 func (c *command) runFanout(args []string) int {
@@ -54,6 +58,10 @@ func (c *command) runFanout(args []string) int {
 	}
 	planFile := planInRepo(loc)
 	for _, s := range steps {
+		if s.action == fanLanded {
+			fmt.Fprintf(c.stdout, "%s: landed in %s (%s); not fanned out again (mark it done in the plan, or run ps-local cleanup --delete-branches)\n", s.thread.Label(), p.Base, s.landed)
+			continue
+		}
 		kept, err := applyStep(git, p, s, baseSHA, planFile)
 		if err != nil {
 			return c.fail(err)
@@ -78,6 +86,10 @@ func describeStep(s fanoutStep, base string) string {
 		return fmt.Sprintf("created on new branch %s from %s", s.thread.Branch, base)
 	case fanAttach:
 		return fmt.Sprintf("created on the existing branch %s, its commits kept", s.thread.Branch)
+	case fanRepair:
+		return fmt.Sprintf("its folder was deleted by hand: pruned git's stale worktree entry and re-created it on %s, its commits kept", s.thread.Branch)
+	case fanTrack:
+		return fmt.Sprintf("created on branch %s from origin/%s, tracking it", s.thread.Branch, s.thread.Branch)
 	}
 	return fmt.Sprintf("kept the existing worktree of %s", s.thread.Branch)
 }
@@ -109,12 +121,17 @@ func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.
 		dir := filepath.Join(root, filepath.FromSlash(p.Worktrees), "thread-"+strconv.Itoa(t.ID))
 		step := fanoutStep{thread: t, dir: dir, action: fanCreate}
 		branchRef := "refs/heads/" + t.Branch
+		_, statErr := os.Lstat(dir)
+		gone := errors.Is(statErr, fs.ErrNotExist)
 		if wt, ok := worktrees[dir]; ok {
 			if wt != branchRef {
 				return nil, fmt.Errorf("%s is a worktree of %s, not of %s's branch %s; remove it (git worktree remove) or fix the plan", c.display(dir, root), strings.TrimPrefix(wt, "refs/heads/"), t.Label(), t.Branch)
 			}
 			step.action = fanKeep
-		} else if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+			if gone {
+				step.action = fanRepair
+			}
+		} else if !gone {
 			return nil, fmt.Errorf("%s exists and is not a worktree of %s; move it away first", c.display(dir, root), t.Branch)
 		} else if _, err := git.line("rev-parse", "--verify", "--quiet", branchRef); err == nil {
 			for path, ref := range worktrees {
@@ -123,6 +140,15 @@ func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.
 				}
 			}
 			step.action = fanAttach
+			st, err := readBranchState(git, t.Branch, landingBases(git, p.Base, baseSHA))
+			if err != nil {
+				return nil, err
+			}
+			if st.landed {
+				step.action, step.landed = fanLanded, st.how
+			}
+		} else if _, err := git.line("rev-parse", "--verify", "--quiet", "refs/remotes/origin/"+t.Branch); err == nil {
+			step.action = fanTrack
 		}
 		steps = append(steps, step)
 	}
@@ -179,6 +205,13 @@ func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fan
 			fmt.Fprintf(c.stdout, "git worktree add -b %s %s %s\n", s.thread.Branch, rel, baseSHA)
 		case fanAttach:
 			fmt.Fprintf(c.stdout, "git worktree add %s %s\n", rel, s.thread.Branch)
+		case fanRepair:
+			fmt.Fprintf(c.stdout, "git worktree prune\ngit worktree add %s %s\n", rel, s.thread.Branch)
+		case fanTrack:
+			fmt.Fprintf(c.stdout, "git worktree add --track -b %s %s origin/%s\n", s.thread.Branch, rel, s.thread.Branch)
+		case fanLanded:
+			fmt.Fprintf(c.stdout, "# skip %s: landed in %s (%s)\n", s.thread.Label(), p.Base, s.landed)
+			continue
 		default:
 			fmt.Fprintf(c.stdout, "# keep %s (already a worktree of %s)\n", rel, s.thread.Branch)
 		}
@@ -201,6 +234,19 @@ func applyStep(git gitCmd, p *plan.Plan, s fanoutStep, baseSHA, planFile string)
 	switch s.action {
 	case fanCreate:
 		if _, err := git.output("worktree", "add", "--quiet", "-b", s.thread.Branch, s.dir, baseSHA); err != nil {
+			undoStep(git, s)
+			return nil, fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
+		}
+	case fanRepair:
+		if _, err := git.output("worktree", "prune"); err != nil {
+			return nil, fmt.Errorf("prune the stale worktree entry of %s: %w", s.thread.Label(), err)
+		}
+		if _, err := git.output("worktree", "add", "--quiet", s.dir, s.thread.Branch); err != nil {
+			undoStep(git, s)
+			return nil, fmt.Errorf("re-create the worktree of %s: %w", s.thread.Label(), err)
+		}
+	case fanTrack:
+		if _, err := git.output("worktree", "add", "--quiet", "--track", "-b", s.thread.Branch, s.dir, "refs/remotes/origin/"+s.thread.Branch); err != nil {
 			undoStep(git, s)
 			return nil, fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
 		}
@@ -254,7 +300,7 @@ func undoStep(git gitCmd, s fanoutStep) {
 	git.output("worktree", "remove", "--force", s.dir)
 	os.RemoveAll(s.dir)
 	git.output("worktree", "prune")
-	if s.action == fanCreate {
+	if s.action == fanCreate || s.action == fanTrack {
 		git.output("branch", "-D", s.thread.Branch)
 	}
 }

@@ -38,7 +38,7 @@ func (c *command) runPush(args []string) int {
 	var ready []*plan.Thread
 	refused := 0
 	for _, t := range activeByOrder(p) {
-		st, err := readBranchState(git, t.Branch, baseSHA)
+		st, err := readBranchState(git, t.Branch, []string{baseSHA})
 		if err != nil {
 			return c.fail(err)
 		}

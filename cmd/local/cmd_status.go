@@ -32,6 +32,7 @@ type statusRow struct {
 	PR          int       `json:"pr,omitempty"`
 	PRState     string    `json:"pr_state,omitempty"`
 	Turn        string    `json:"turn,omitempty"`
+	Landed      string    `json:"landed,omitempty"`
 }
 
 // Scope verdicts in status.
@@ -82,7 +83,10 @@ func (c *command) runStatus(args []string) int {
 		if r.PR != 0 {
 			pr = fmt.Sprintf("#%d %s", r.PR, r.PRState)
 		}
-		if turn == "" {
+		switch {
+		case r.Landed != "" && (r.PRState == "" || turn == ""):
+			turn = "landed (" + r.Landed + ")"
+		case turn == "":
 			turn = "-"
 		}
 		scope := r.Scope
@@ -105,11 +109,11 @@ func (c *command) threadStatus(git gitCmd, root string, p *plan.Plan, t *plan.Th
 	if row.Status == "" {
 		row.Status = string(plan.StatusActive)
 	}
-	st, err := readBranchState(git, t.Branch, baseSHA)
+	st, err := readBranchState(git, t.Branch, landingBases(git, p.Base, baseSHA))
 	if err != nil {
 		return row, err
 	}
-	row.Branch, row.Ahead, row.Behind, row.Unpushed = st.exists, st.ahead, st.behind, st.unpushed
+	row.Branch, row.Ahead, row.Behind, row.Unpushed, row.Landed = st.exists, st.ahead, st.behind, st.unpushed, st.how
 	dir := filepath.Join(root, filepath.FromSlash(p.Worktrees), "thread-"+strconv.Itoa(t.ID))
 	var set changeSet
 	if info, err := os.Stat(dir); err == nil && info.IsDir() {
