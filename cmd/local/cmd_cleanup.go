@@ -37,7 +37,7 @@ func (c *command) runCleanup(args []string) int {
 	}
 	merged, err := c.mergedOnGitHub(git, p, trees)
 	if err != nil {
-		return c.fail(err)
+		fmt.Fprintf(c.stderr, "ps-local: note: GitHub not reached, so only git's view of landing counts: %s\n", oneLine(err))
 	}
 	for _, wt := range trees {
 		line, err := c.cleanupOne(git, root, p, wt, baseSHA, merged, *force, *deleteBranches)
@@ -112,8 +112,8 @@ func (c *command) cleanupOne(git gitCmd, root string, p *plan.Plan, wt threadWor
 // mergedOnGitHub asks GitHub, when a token and an origin on GitHub allow,
 // which worktree branches have a merged pull request, and at which head.
 func (c *command) mergedOnGitHub(git gitCmd, p *plan.Plan, trees []threadWorktree) (map[string]string, error) {
-	repo, err := remoteOf(git, "origin")
-	if err != nil {
+	repo, onGitHub, err := c.remoteOf(git, "origin")
+	if err != nil || !onGitHub {
 		return nil, nil
 	}
 	gh, err := c.githubFor(repo)
@@ -126,7 +126,9 @@ func (c *command) mergedOnGitHub(git gitCmd, p *plan.Plan, trees []threadWorktre
 			branches = append(branches, wt.branch)
 		}
 	}
-	return mergedPulls(context.Background(), gh, p.Base, branches)
+	ctx, cancel := context.WithTimeout(context.Background(), githubTimeout)
+	defer cancel()
+	return mergedPulls(ctx, gh, p.Base, branches)
 }
 
 func threadOfBranch(p *plan.Plan, branch string) *plan.Thread {

@@ -35,6 +35,9 @@ type statusRow struct {
 	Landed      string    `json:"landed,omitempty"`
 }
 
+// prUnknown marks the GitHub columns when GitHub could not be asked.
+const prUnknown = "unknown"
+
 // Scope verdicts in status.
 const (
 	scopeIn      = "in-scope"
@@ -63,7 +66,10 @@ func (c *command) runStatus(args []string) int {
 		rows = append(rows, row)
 	}
 	if err := c.addGitHubStatus(git, p, rows); err != nil {
-		return c.fail(err)
+		fmt.Fprintf(c.stderr, "ps-local: note: GitHub not reached, so PR and TURN are unknown: %s\n", oneLine(err))
+		for i := range rows {
+			rows[i].PRState, rows[i].Turn = prUnknown, prUnknown
+		}
 	}
 	if *asJSON {
 		data, err := json.MarshalIndent(rows, "", "  ")
@@ -80,8 +86,11 @@ func (c *command) runStatus(args []string) int {
 		if wt == "" {
 			wt = "-"
 		}
-		if r.PR != 0 {
+		switch {
+		case r.PR != 0:
 			pr = fmt.Sprintf("#%d %s", r.PR, r.PRState)
+		case r.PRState == prUnknown:
+			pr = prUnknown
 		}
 		switch {
 		case r.Landed != "" && (r.PRState == "" || turn == ""):
@@ -146,15 +155,16 @@ func (c *command) threadStatus(git gitCmd, root string, p *plan.Plan, t *plan.Th
 // and an origin remote on GitHub make that possible; without them the
 // columns stay empty.
 func (c *command) addGitHubStatus(git gitCmd, p *plan.Plan, rows []statusRow) error {
-	repo, err := remoteOf(git, "origin")
-	if err != nil {
+	repo, onGitHub, err := c.remoteOf(git, "origin")
+	if err != nil || !onGitHub {
 		return nil
 	}
 	gh, err := c.githubFor(repo)
 	if err != nil || gh == nil {
 		return err
 	}
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), githubTimeout)
+	defer cancel()
 	statuses := map[int]ordering.Status{}
 	for i := range p.Threads {
 		t := &p.Threads[i]
