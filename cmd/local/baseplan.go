@@ -77,6 +77,7 @@ func (c *command) loadBasePlan() (basePlan, error) {
 	if err != nil {
 		return bp, fmt.Errorf("%s is not committed on %s%s; commit it there first (git add %s && git commit), since ps-local and the gate read the plan from %s", rel, bp.baseRef, whyNot(err), rel, base)
 	}
+	data = stripBOM(data)
 	bp.plan, bp.findings = plan.Parse(loc.display, data)
 	if localErr == nil && !bytes.Equal(data, local) && !sameAsCommitted(gitCmd{dir: loc.root}, loc.path, rel, data) {
 		fmt.Fprintf(c.stderr, "ps-local: note: %s differs from the plan committed on %s; using %s's, as the gate does (commit the change to %s for it to count)\n", loc.display, bp.baseRef, bp.baseRef, base)

@@ -120,6 +120,15 @@ func envQuote(v string) string {
 	return v
 }
 
+// quoteIfNeeded shell-quotes s unless it is made of shell-safe characters
+// only, so a printed command can be pasted as it is.
+func quoteIfNeeded(s string) string {
+	if envQuote(s) == s {
+		return s
+	}
+	return shellQuote(s)
+}
+
 // slug is the branch in lower case with everything but [a-z0-9_] replaced
 // by '_'.
 func slug(branch string) string {

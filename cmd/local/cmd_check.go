@@ -233,7 +233,7 @@ func resolveBase(git gitCmd, planBase, baseRef string) (name, sha string, err er
 	if baseRef != "" {
 		return "", "", fmt.Errorf("--base %s is not a commit in this repository", baseRef)
 	}
-	return "", "", fmt.Errorf("base branch %q not found, neither as a local branch nor as origin/%s; run `git fetch origin %s`, or pass --base REF", planBase, planBase, planBase)
+	return "", "", fmt.Errorf("base branch %q not found, neither as a local branch nor as origin/%s; run `git fetch origin %s`, or fix base in the plan", planBase, planBase, planBase)
 }
 
 func (c *command) printCheck(set changeSet, r check.Report) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -35,7 +34,7 @@ const (
 func (c *command) runFanout(args []string) int {
 	fset := c.flags("fanout", "[--dry-run] [--hooks] [--command CMD]")
 	dryRun := fset.Bool("dry-run", false, "print the git commands and files fanout would write, and change nothing")
-	hooks := fset.Bool("hooks", false, "install a pre-push hook that runs `ps-local check --committed` on thread branches")
+	hooks := fset.Bool("hooks", false, "install a pre-push hook that runs ps-local check --committed on thread branches")
 	agent := fset.String("command", "claude", "the `command` to start work with, printed for each worktree")
 	if code, done := c.parseNoArgs(fset, args); done {
 		return code
@@ -69,7 +68,7 @@ func (c *command) runFanout(args []string) int {
 		for _, name := range kept {
 			fmt.Fprintf(c.stderr, "%s: kept the committed %s; fanout never writes over a tracked file\n", s.thread.Label(), name)
 		}
-		fmt.Fprintf(c.stdout, "%s: %s\n  cd %s && %s\n", s.thread.Label(), describeStep(s, p.Base), c.display(s.dir, root), *agent)
+		fmt.Fprintf(c.stdout, "%s: %s\n  cd %s && %s\n", s.thread.Label(), describeStep(s, p.Base), quoteIfNeeded(c.display(s.dir, root)), *agent)
 	}
 	if *hooks {
 		if err := installHook(git, p, hookPlanPath(loc)); err != nil {
@@ -98,12 +97,16 @@ func describeStep(s fanoutStep, base string) string {
 // work tree is clean, the plan is in the repository, and no worktree
 // folder or branch is in the way. The plan is the base's (loadBasePlan).
 func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.Plan, baseSHA string) ([]fanoutStep, error) {
-	dirty, err := git.output("status", "--porcelain", "--untracked-files=no")
+	dirty, err := git.output("diff", "HEAD", "--name-only", "-z", "--no-ext-diff")
 	if err != nil {
 		return nil, fmt.Errorf("read the work tree's state: %w", err)
 	}
-	if n := bytes.Count(dirty, []byte("\n")); n > 0 {
-		return nil, fmt.Errorf("the work tree has uncommitted changes to %d tracked %s; commit or stash them first", n, plural(n, "file", "files"))
+	if names := parseNULNames(dirty); len(names) > 0 {
+		shown := names
+		if len(shown) > 5 {
+			shown = append(shown[:5:5], "...")
+		}
+		return nil, fmt.Errorf("the work tree has uncommitted changes to %d tracked %s (%s); commit or stash them first", len(names), plural(len(names), "file", "files"), strings.Join(shown, ", "))
 	}
 	planFile := planInRepo(loc)
 	if planFile == "" {
@@ -283,6 +286,17 @@ func applyStep(git gitCmd, p *plan.Plan, s fanoutStep, baseSHA, planFile string)
 		}
 	}
 	return kept, nil
+}
+
+// parseNULNames splits git's -z name list.
+func parseNULNames(out []byte) []string {
+	var names []string
+	for _, n := range strings.Split(string(out), "\x00") {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
 }
 
 // isTracked reports whether git tracks name in the worktree dir.

@@ -122,7 +122,7 @@ func TestFanoutRefusals(t *testing.T) {
 	}{
 		{"dirty tree", func(t *testing.T, repo string) {
 			write(t, filepath.Join(repo, "services/auth/login.go"), "package auth // edited\n")
-		}, "the work tree has uncommitted changes to 1 tracked file; commit or stash them first"},
+		}, "the work tree has uncommitted changes to 1 tracked file (services/auth/login.go); commit or stash them first"},
 		{"plan not committed", func(t *testing.T, repo string) {
 			gitIn(t, repo, "rm", "-q", "--cached", "plan.toml")
 			gitIn(t, repo, "commit", "-q", "-m", "untrack the plan")
