@@ -111,3 +111,29 @@ func TestPlanOnlyInWorktree(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanAutocrlfAndSymlink: line-ending conversion or a symlinked plan
+// is not a differing plan, and does not block fanout.
+func TestPlanAutocrlfAndSymlink(t *testing.T) {
+	repo := fanoutRepo(t)
+	gitIn(t, repo, "config", "core.autocrlf", "true")
+	plan := filepath.Join(repo, "plan.toml")
+	write(t, plan, strings.ReplaceAll(readFile(t, plan), "\n", "\r\n"))
+	r := runIn(t, repo, "fanout")
+	wantCode(t, r, exitOK)
+	if strings.Contains(r.stderr, "differs") {
+		t.Errorf("CRLF on disk read as a different plan: %q", r.stderr)
+	}
+
+	repo = fanoutRepo(t)
+	gitIn(t, repo, "mv", "plan.toml", "plan-real.toml")
+	if err := os.Symlink("plan-real.toml", filepath.Join(repo, "plan.toml")); err != nil {
+		t.Skip(err)
+	}
+	commitAll(t, repo, "the plan behind a symlink")
+	r = runIn(t, repo, "fanout")
+	wantCode(t, r, exitOK)
+	if strings.Contains(r.stderr, "differs") || !strings.Contains(r.stdout, "thread 1 (extract-auth): created") {
+		t.Errorf("symlinked plan:\n%s\n%s", r.stdout, r.stderr)
+	}
+}
