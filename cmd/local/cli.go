@@ -36,6 +36,7 @@ Usage:
   ps-local [--plan FILE] COMMAND [flags] [args]
 
 Commands:
+  demo      [--dir DIR] the main job on a throwaway repository, no network
   init      [--force]   write a commented plan.toml template
   validate  [--json]    check the plan: exit 0 valid, 1 findings
   explain   PATH...     which thread owns, forbids or shares each path
@@ -115,6 +116,8 @@ func (c *command) run(args []string) int {
 		return c.runStatus(rest)
 	case "converge":
 		return c.runConverge(rest)
+	case "demo":
+		return c.runDemo(rest)
 	case "help":
 		fmt.Fprint(c.stdout, usage)
 		return exitOK
