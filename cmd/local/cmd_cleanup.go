@@ -39,8 +39,9 @@ func (c *command) runCleanup(args []string) int {
 	if err != nil {
 		fmt.Fprintf(c.stderr, "ps-local: note: GitHub not reached, so only git's view of landing counts: %s\n", oneLine(err))
 	}
+	run := cleanupRun{git: git, root: root, plan: p, bases: landingBases(git, p.Base, baseSHA), merged: merged, force: *force, deleteBranches: *deleteBranches}
 	for _, wt := range trees {
-		line, err := c.cleanupOne(git, root, p, wt, baseSHA, merged, *force, *deleteBranches)
+		line, err := c.cleanupOne(run, wt)
 		if err != nil {
 			return c.fail(err)
 		}
@@ -49,9 +50,21 @@ func (c *command) runCleanup(args []string) int {
 	return exitOK
 }
 
+// cleanupRun is what cleanup decides each worktree by.
+type cleanupRun struct {
+	git            gitCmd // in the main worktree
+	root           string
+	plan           *plan.Plan
+	bases          []string          // see landingBases
+	merged         map[string]string // branch: head SHA of its merged pull request
+	force          bool
+	deleteBranches bool
+}
+
 // cleanupOne removes one worktree when that loses nothing, and says what it
 // did and why.
-func (c *command) cleanupOne(git gitCmd, root string, p *plan.Plan, wt threadWorktree, baseSHA string, merged map[string]string, force, deleteBranch bool) (string, error) {
+func (c *command) cleanupOne(run cleanupRun, wt threadWorktree) (string, error) {
+	git, root, p, merged, force, deleteBranch := run.git, run.root, run.plan, run.merged, run.force, run.deleteBranches
 	name := c.display(wt.dir, root)
 	if t := threadOfBranch(p, wt.branch); t != nil {
 		name = t.Label() + " " + name
@@ -62,7 +75,7 @@ func (c *command) cleanupOne(git gitCmd, root string, p *plan.Plan, wt threadWor
 	}
 	var st branchState
 	if wt.branch != "" {
-		if st, err = readBranchState(git, wt.branch, landingBases(git, p.Base, baseSHA)); err != nil {
+		if st, err = readBranchState(git, wt.branch, run.bases); err != nil {
 			return "", err
 		}
 		// A squash or rebase merge leaves the commits out of the base:
