@@ -1,7 +1,16 @@
 package plan
 
+import (
+	"path"
+	"slices"
+	"strings"
+	"unicode"
+)
+
 // validate applies the rules that span threads: unique ids and branches,
-// no thread on the base branch, and no overlap in ownership.
+// no thread on the base branch, branch names git can hold together and a
+// shell can carry, the worktrees folder outside every thread's paths, and
+// no overlap in ownership.
 func validate(p *Plan, fs *findings) {
 	ids := map[int]*Thread{}
 	branches := map[string]*Thread{}
@@ -17,6 +26,11 @@ func validate(p *Plan, fs *findings) {
 		if t.Branch == "" || checkBranchName(t.Branch) != nil {
 			continue
 		}
+		if bad := shellUnsafe(t.Branch); bad != 0 {
+			fs.add(t.BranchPos, "branch", "%s: branch %q contains %q, which a shell would interpret; use letters, digits and . _ - / + only", t.Label(), t.Branch, bad)
+		} else if other := nestedBranch(t.Branch, p.Base, branches); other != "" {
+			fs.add(t.BranchPos, "branch", "%s: branch %q and branch %q cannot both exist in git (one is a folder of the other); rename one, e.g. %q", t.Label(), t.Branch, other, strings.ReplaceAll(t.Branch, "/", "-"))
+		}
 		if t.Branch == p.Base {
 			fs.add(t.BranchPos, "branch", "%s: branch %q is the base branch; a thread needs a branch of its own", t.Label(), t.Branch)
 		} else if prev, dup := branches[t.Branch]; dup {
@@ -25,5 +39,62 @@ func validate(p *Plan, fs *findings) {
 			branches[t.Branch] = t
 		}
 	}
+	checkWorktreesFolder(p, fs)
 	checkOverlaps(p, fs)
+}
+
+// shellUnsafe is the first rune of branch outside the set every shell
+// takes literally, or 0.
+func shellUnsafe(branch string) rune {
+	for _, r := range branch {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("._-/+", r) {
+			return r
+		}
+	}
+	return 0
+}
+
+// nestedBranch is a branch among base and those seen that is a folder of
+// branch, or has branch as its folder: git stores refs as files, so
+// "feature" and "feature/auth" cannot coexist.
+func nestedBranch(branch, base string, seen map[string]*Thread) string {
+	others := []string{base}
+	for b := range seen {
+		others = append(others, b)
+	}
+	slices.Sort(others[1:])
+	for _, o := range others {
+		if strings.HasPrefix(branch, o+"/") || strings.HasPrefix(o, branch+"/") {
+			return o
+		}
+	}
+	return ""
+}
+
+// checkWorktreesFolder: the worktrees folder must lie outside every
+// thread's owned and shared paths, or files made there would be ignored
+// by git in a folder a thread means to commit.
+func checkWorktreesFolder(p *Plan, fs *findings) {
+	dir := strings.Trim(p.Worktrees, "/")
+	if checkFolder(dir) != nil {
+		return
+	}
+	probes := []string{dir, path.Join(dir, "thread-1", "THREAD_BRIEF.md")}
+	hits := func(pt Pattern) bool { return slices.ContainsFunc(probes, pt.Match) }
+	for _, s := range p.Shared {
+		if hits(s) {
+			fs.add(s.Pos, "worktrees", "shared pattern %q covers the worktrees folder %q; choose a worktrees folder outside every thread's and shared paths (worktrees = \"...\")", s.Text, dir)
+		}
+	}
+	for i := range p.Threads {
+		t := &p.Threads[i]
+		if !t.Active() {
+			continue
+		}
+		for _, o := range t.Owns {
+			if hits(o) {
+				fs.add(o.Pos, "worktrees", "%s owns %q, which covers the worktrees folder %q; choose a worktrees folder outside every thread's paths (worktrees = \"...\")", t.Label(), o.Text, dir)
+			}
+		}
+	}
 }

@@ -104,9 +104,29 @@ func renderEnv(p *plan.Plan, t *plan.Thread) string {
 	var b strings.Builder
 	b.WriteString("# Written by ps-local fanout from plan.toml [env]\n")
 	for _, v := range p.Env {
-		fmt.Fprintf(&b, "%s=%s\n", v.Name, r.Replace(v.Template))
+		fmt.Fprintf(&b, "%s=%s\n", v.Name, envQuote(r.Replace(v.Template)))
 	}
 	return b.String()
+}
+
+// envQuote leaves a value of only shell-safe characters as it is and
+// single-quotes any other, so a .env that a shell sources runs nothing.
+func envQuote(v string) string {
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-/+:@,=%", r)) {
+			return shellQuote(v)
+		}
+	}
+	return v
+}
+
+// quoteIfNeeded shell-quotes s unless it is made of shell-safe characters
+// only, so a printed command can be pasted as it is.
+func quoteIfNeeded(s string) string {
+	if envQuote(s) == s {
+		return s
+	}
+	return shellQuote(s)
 }
 
 // slug is the branch in lower case with everything but [a-z0-9_] replaced

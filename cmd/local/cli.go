@@ -36,6 +36,7 @@ Usage:
   ps-local [--plan FILE] COMMAND [flags] [args]
 
 Commands:
+  demo      [--dir DIR] the main job on a throwaway repository, no network
   init      [--force]   write a commented plan.toml template
   validate  [--json]    check the plan: exit 0 valid, 1 findings
   explain   PATH...     which thread owns, forbids or shares each path
@@ -49,9 +50,14 @@ Commands:
   push      [--remote NAME] [--open-prs] [--force-scope]
                         push thread branches (never force) after their scope
                         check; open or update their pull requests
+  converge  [--remote NAME] [--no-push]
+                        push --open-prs; --no-push prints what it would run
   cleanup   [--force] [--delete-branches]
                         remove the worktrees of landed threads; never one
                         with uncommitted or unpushed work unless --force
+
+Commands that take no paths also take the plan file as their one argument
+(ps-local fanout plan.toml).
 
 Global flags:
   --plan FILE   the plan (default: plan.toml at the root of the git repository
@@ -108,6 +114,10 @@ func (c *command) run(args []string) int {
 		return c.runPush(rest)
 	case "status":
 		return c.runStatus(rest)
+	case "converge":
+		return c.runConverge(rest)
+	case "demo":
+		return c.runDemo(rest)
 	case "help":
 		fmt.Fprint(c.stdout, usage)
 		return exitOK
@@ -148,6 +158,10 @@ func (c *command) parse(fs *flag.FlagSet, args []string) (code int, done bool) {
 func (c *command) parseNoArgs(fs *flag.FlagSet, args []string) (code int, done bool) {
 	if code, done := c.parse(fs, args); done {
 		return code, true
+	}
+	if fs.NArg() == 1 && c.planFlag == "" && fs.Name() != "ps-local init" {
+		c.planFlag = fs.Arg(0) // the seed's form: ps-local fanout plan.toml
+		return 0, false
 	}
 	if fs.NArg() > 0 {
 		return c.fail(fmt.Errorf("%w: %s takes no arguments, got %q", errUsage, strings.TrimPrefix(fs.Name(), "ps-local "), fs.Arg(0))), true

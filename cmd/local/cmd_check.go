@@ -71,25 +71,30 @@ func (c *command) runCheck(args []string) int {
 	if *files != "" && (*committed || *baseRef != "") {
 		return c.fail(fmt.Errorf("%w: --files checks the given list; it does not go with --committed or --base", errUsage))
 	}
-	loc, p, findings, err := c.loadPlan()
-	if err != nil {
-		return c.fail(err)
-	}
-	if len(findings) > 0 {
-		for _, f := range findings {
-			fmt.Fprintln(c.stdout, f)
-		}
-		fmt.Fprintf(c.stderr, "%s has %d %s; fix the plan before checking scope (run ps-local validate)\n",
-			loc.display, len(findings), plural(len(findings), "problem", "problems"))
-		return exitFindings
-	}
-	git := gitCmd{dir: loc.root}
 	if *files == "" || *threadID == 0 {
 		if _, err := gitTopLevel(c.dir); err != nil {
 			return c.fail(fmt.Errorf("%w; check asks git for the thread and its changes (or pass --thread ID --files FILE)", err))
 		}
 	}
-	t, err := c.findThread(git, p, loc, *threadID)
+	bp, err := c.loadBasePlan()
+	if err != nil {
+		return c.fail(err)
+	}
+	loc, p := bp.loc, bp.plan
+	if len(bp.findings) > 0 {
+		c.printPlanFindings(bp, "check")
+		return exitFindings
+	}
+	var t *plan.Thread
+	var work threadWork
+	if *threadID != 0 {
+		t, err = threadByID(p, loc, *threadID)
+		if err == nil && *files == "" {
+			work, err = c.findWork(bp, t)
+		}
+	} else {
+		t, work, err = c.currentThread(p, loc)
+	}
 	if err != nil {
 		return c.fail(err)
 	}
@@ -97,7 +102,7 @@ func (c *command) runCheck(args []string) int {
 	if *files != "" {
 		set, err = c.listedChanges(*files)
 	} else {
-		set, err = gitChanges(git, p.Base, *baseRef, "HEAD", !*committed)
+		set, err = gitChanges(gitCmd{dir: work.dir}, p.Base, *baseRef, work.head, work.head == "HEAD" && !*committed)
 	}
 	if err != nil {
 		return c.fail(err)
@@ -130,31 +135,6 @@ func planInRepo(loc planLocation) string {
 		return ""
 	}
 	return filepath.ToSlash(rel)
-}
-
-// findThread picks the thread by --thread, or by the checked-out branch.
-func (c *command) findThread(git gitCmd, p *plan.Plan, loc planLocation, id int) (*plan.Thread, error) {
-	if id != 0 {
-		for i := range p.Threads {
-			if p.Threads[i].ID == id {
-				return &p.Threads[i], nil
-			}
-		}
-		return nil, fmt.Errorf("%w: %s has no thread %d; its threads are %s", errUsage, loc.display, id, threadList(p))
-	}
-	branch, err := git.line("symbolic-ref", "--quiet", "--short", "HEAD")
-	switch {
-	case exitedWith(err, 1):
-		return nil, fmt.Errorf("HEAD is detached, so the thread is unknown; pass --thread ID (threads: %s)", threadList(p))
-	case err != nil:
-		return nil, fmt.Errorf("find the current branch: %w", err)
-	}
-	for i := range p.Threads {
-		if p.Threads[i].Branch == branch {
-			return &p.Threads[i], nil
-		}
-	}
-	return nil, fmt.Errorf("branch %q is not a thread branch in %s; switch to a thread's branch or pass --thread ID (threads: %s)", branch, loc.display, threadList(p))
 }
 
 func threadList(p *plan.Plan) string {
@@ -253,7 +233,7 @@ func resolveBase(git gitCmd, planBase, baseRef string) (name, sha string, err er
 	if baseRef != "" {
 		return "", "", fmt.Errorf("--base %s is not a commit in this repository", baseRef)
 	}
-	return "", "", fmt.Errorf("base branch %q not found, neither as a local branch nor as origin/%s; run `git fetch origin %s`, or pass --base REF", planBase, planBase, planBase)
+	return "", "", fmt.Errorf("base branch %q not found, neither as a local branch nor as origin/%s; run `git fetch origin %s`, or fix base in the plan", planBase, planBase, planBase)
 }
 
 func (c *command) printCheck(set changeSet, r check.Report) {

@@ -160,14 +160,21 @@ func TestCheckThreadSelection(t *testing.T) {
 	write(t, filepath.Join(repo, "services/api/x.go"), "package api\n")
 	commitAll(t, repo, "api change on the auth branch")
 
-	// --thread overrides the branch: the same change is in thread 2's scope.
-	if r := checkJSON(t, repo, exitOK, "--thread", "2"); r.Thread.Branch != "api-cleanup" {
-		t.Errorf("--thread 2 checked %+v", r.Thread)
+	// --thread names a thread, not the current HEAD: thread 2 has no work
+	// yet, so there is nothing of its to check.
+	r := runIn(t, repo, "check", "--thread", "2")
+	wantCode(t, r, exitError)
+	if !strings.Contains(r.stderr, "thread 2 (api-cleanup) has no branch api-cleanup yet") {
+		t.Errorf("--thread 2 without a branch: %q", r.stderr)
 	}
 	// The dropped thread may change nothing.
-	wantViolations(t, checkJSON(t, repo, exitFindings, "--thread", "3"), "services/api/x.go thread-dropped added")
+	r = runStdin(t, repo, "services/api/x.go\n", "check", "--json", "--thread", "3", "--files", "-")
+	wantCode(t, r, exitFindings)
+	if !strings.Contains(r.stdout, `"reason": "thread-dropped"`) {
+		t.Errorf("dropped thread: %s", r.stdout)
+	}
 
-	r := runIn(t, repo, "check", "--thread", "9")
+	r = runIn(t, repo, "check", "--thread", "9")
 	wantCode(t, r, exitError)
 	if !strings.Contains(r.stderr, "plan.toml has no thread 9; its threads are 1 (extract-auth), 2 (api-cleanup), 3 (old-docs)") {
 		t.Errorf("unknown thread: %q", r.stderr)
@@ -241,6 +248,7 @@ func TestCheckOperationalErrors(t *testing.T) {
 	if !strings.Contains(r.stderr, `base branch "develop" not found, neither as a local branch nor as origin/develop; run `+"`git fetch origin develop`") {
 		t.Errorf("missing base: %q", r.stderr)
 	}
+	gitIn(t, repo, "checkout", "--", "plan.toml")
 	r = runIn(t, repo, "check", "--base", "no-such-ref")
 	wantCode(t, r, exitError)
 	if !strings.Contains(r.stderr, "--base no-such-ref is not a commit") {
@@ -259,10 +267,14 @@ func TestCheckOperationalErrors(t *testing.T) {
 	r = runStdin(t, outside, "services/api/x.go\n", "--plan", "plan.toml", "check", "--thread", "1", "--files", "-")
 	wantCode(t, r, exitFindings)
 
+	// An invalid plan on the base stops check, seen from the thread branch.
+	gitIn(t, repo, "checkout", "-q", "main")
 	write(t, plan, readFile(t, filepath.Join("testdata", "overlapping.toml")))
+	commitAll(t, repo, "a plan with an overlap")
+	gitIn(t, repo, "checkout", "-q", "extract-auth")
 	r = runIn(t, repo, "check")
 	wantCode(t, r, exitFindings)
-	if !strings.Contains(r.stderr, "fix the plan before checking scope") || !strings.Contains(r.stdout, "[overlap]") {
+	if !strings.Contains(r.stderr, "plan.toml as committed on main has 2 problems; check needs a valid plan") || !strings.Contains(r.stdout, "[overlap]") {
 		t.Errorf("invalid plan: %q / %q", r.stdout, r.stderr)
 	}
 	wantCode(t, runIn(t, repo, "check", "--files", "-", "--committed"), exitError)

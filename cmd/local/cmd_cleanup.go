@@ -16,21 +16,13 @@ func (c *command) runCleanup(args []string) int {
 	if code, done := c.parseNoArgs(fset, args); done {
 		return code
 	}
-	loc, p, findings, err := c.loadPlan()
+	bp, err := c.loadBasePlan()
 	if err != nil {
 		return c.fail(err)
 	}
-	if p == nil || hasRule(findings, "syntax") {
-		return c.fail(fmt.Errorf("%s cannot be read as a plan; cleanup needs its base and worktrees folder (run ps-local validate)", loc.display))
-	}
-	root, err := gitTopLevel(c.dir)
-	if err != nil {
-		return c.fail(err)
-	}
-	git := gitCmd{dir: root}
-	_, baseSHA, err := resolveBase(git, p.Base, "")
-	if err != nil {
-		return c.fail(err)
+	p, root, git, baseSHA := bp.plan, bp.main, bp.git, bp.baseSHA
+	if p == nil || hasRule(bp.findings, "syntax") {
+		return c.fail(fmt.Errorf("%s cannot be read as a plan; cleanup needs its base and worktrees folder (run ps-local validate)", bp.loc.display))
 	}
 	if _, err := git.output("worktree", "prune"); err != nil {
 		return c.fail(fmt.Errorf("prune stale worktrees: %w", err))
@@ -45,10 +37,11 @@ func (c *command) runCleanup(args []string) int {
 	}
 	merged, err := c.mergedOnGitHub(git, p, trees)
 	if err != nil {
-		return c.fail(err)
+		fmt.Fprintf(c.stderr, "ps-local: note: GitHub not reached, so only git's view of landing counts: %s\n", oneLine(err))
 	}
+	run := cleanupRun{git: git, root: root, plan: p, bases: landingBases(git, p.Base, baseSHA), merged: merged, force: *force, deleteBranches: *deleteBranches}
 	for _, wt := range trees {
-		line, err := c.cleanupOne(git, root, p, wt, baseSHA, merged, *force, *deleteBranches)
+		line, err := c.cleanupOne(run, wt)
 		if err != nil {
 			return c.fail(err)
 		}
@@ -57,9 +50,21 @@ func (c *command) runCleanup(args []string) int {
 	return exitOK
 }
 
+// cleanupRun is what cleanup decides each worktree by.
+type cleanupRun struct {
+	git            gitCmd // in the main worktree
+	root           string
+	plan           *plan.Plan
+	bases          []string          // see landingBases
+	merged         map[string]string // branch: head SHA of its merged pull request
+	force          bool
+	deleteBranches bool
+}
+
 // cleanupOne removes one worktree when that loses nothing, and says what it
 // did and why.
-func (c *command) cleanupOne(git gitCmd, root string, p *plan.Plan, wt threadWorktree, baseSHA string, merged map[string]string, force, deleteBranch bool) (string, error) {
+func (c *command) cleanupOne(run cleanupRun, wt threadWorktree) (string, error) {
+	git, root, p, merged, force, deleteBranch := run.git, run.root, run.plan, run.merged, run.force, run.deleteBranches
 	name := c.display(wt.dir, root)
 	if t := threadOfBranch(p, wt.branch); t != nil {
 		name = t.Label() + " " + name
@@ -70,7 +75,7 @@ func (c *command) cleanupOne(git gitCmd, root string, p *plan.Plan, wt threadWor
 	}
 	var st branchState
 	if wt.branch != "" {
-		if st, err = readBranchState(git, wt.branch, baseSHA); err != nil {
+		if st, err = readBranchState(git, wt.branch, run.bases); err != nil {
 			return "", err
 		}
 		// A squash or rebase merge leaves the commits out of the base:
@@ -120,8 +125,8 @@ func (c *command) cleanupOne(git gitCmd, root string, p *plan.Plan, wt threadWor
 // mergedOnGitHub asks GitHub, when a token and an origin on GitHub allow,
 // which worktree branches have a merged pull request, and at which head.
 func (c *command) mergedOnGitHub(git gitCmd, p *plan.Plan, trees []threadWorktree) (map[string]string, error) {
-	repo, err := remoteOf(git, "origin")
-	if err != nil {
+	repo, onGitHub, err := c.remoteOf(git, "origin")
+	if err != nil || !onGitHub {
 		return nil, nil
 	}
 	gh, err := c.githubFor(repo)
@@ -134,7 +139,9 @@ func (c *command) mergedOnGitHub(git gitCmd, p *plan.Plan, trees []threadWorktre
 			branches = append(branches, wt.branch)
 		}
 	}
-	return mergedPulls(context.Background(), gh, p.Base, branches)
+	ctx, cancel := context.WithTimeout(context.Background(), githubTimeout)
+	defer cancel()
+	return mergedPulls(ctx, gh, p.Base, branches)
 }
 
 func threadOfBranch(p *plan.Plan, branch string) *plan.Thread {

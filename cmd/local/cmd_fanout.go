@@ -1,12 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,7 +17,8 @@ import (
 type fanoutStep struct {
 	thread *plan.Thread
 	dir    string // absolute worktree path
-	action string // create, attach (existing branch), keep (existing worktree)
+	action string // one of the fan* actions
+	landed string // for fanLanded: how (see threadLanded)
 }
 
 // Fanout actions.
@@ -25,12 +26,15 @@ const (
 	fanCreate = "create"
 	fanAttach = "attach"
 	fanKeep   = "keep"
+	fanRepair = "repair" // git has the worktree, its folder was deleted by hand
+	fanTrack  = "track"  // the branch exists only on origin
+	fanLanded = "landed" // the thread landed: not fanned out again
 )
 
 func (c *command) runFanout(args []string) int {
 	fset := c.flags("fanout", "[--dry-run] [--hooks] [--command CMD]")
 	dryRun := fset.Bool("dry-run", false, "print the git commands and files fanout would write, and change nothing")
-	hooks := fset.Bool("hooks", false, "install a pre-push hook that runs `ps-local check --committed` on thread branches")
+	hooks := fset.Bool("hooks", false, "install a pre-push hook that runs ps-local check --committed on thread branches")
 	agent := fset.String("command", "claude", "the `command` to start work with, printed for each worktree")
 	if code, done := c.parseNoArgs(fset, args); done {
 		return code
@@ -53,13 +57,21 @@ func (c *command) runFanout(args []string) int {
 	}
 	planFile := planInRepo(loc)
 	for _, s := range steps {
-		if err := applyStep(git, p, s, baseSHA, planFile); err != nil {
+		if s.action == fanLanded {
+			fmt.Fprintf(c.stdout, "%s: landed in %s (%s); not fanned out again (mark it done in the plan, or run ps-local cleanup --delete-branches)\n", s.thread.Label(), p.Base, s.landed)
+			continue
+		}
+		kept, err := applyStep(git, p, s, baseSHA, planFile)
+		if err != nil {
 			return c.fail(err)
 		}
-		fmt.Fprintf(c.stdout, "%s: %s\n  cd %s && %s\n", s.thread.Label(), describeStep(s, p.Base), c.display(s.dir, root), *agent)
+		for _, name := range kept {
+			fmt.Fprintf(c.stderr, "%s: kept the committed %s; fanout never writes over a tracked file\n", s.thread.Label(), name)
+		}
+		fmt.Fprintf(c.stdout, "%s: %s\n  cd %s && %s\n", s.thread.Label(), describeStep(s, p.Base), quoteIfNeeded(c.display(s.dir, root)), *agent)
 	}
 	if *hooks {
-		if err := installHook(git, p); err != nil {
+		if err := installHook(git, p, hookPlanPath(loc)); err != nil {
 			return c.fail(err)
 		}
 		fmt.Fprintln(c.stdout, "pre-push hook installed: thread branches run `ps-local check --committed` before each push")
@@ -73,35 +85,35 @@ func describeStep(s fanoutStep, base string) string {
 		return fmt.Sprintf("created on new branch %s from %s", s.thread.Branch, base)
 	case fanAttach:
 		return fmt.Sprintf("created on the existing branch %s, its commits kept", s.thread.Branch)
+	case fanRepair:
+		return fmt.Sprintf("its folder was deleted by hand: pruned git's stale worktree entry and re-created it on %s, its commits kept", s.thread.Branch)
+	case fanTrack:
+		return fmt.Sprintf("created on branch %s from origin/%s, tracking it", s.thread.Branch, s.thread.Branch)
 	}
 	return fmt.Sprintf("kept the existing worktree of %s", s.thread.Branch)
 }
 
 // planFanout checks every precondition before anything is changed: the
-// work tree is clean, the plan is committed on the base
-// as it is, and no worktree folder or branch is in the way.
+// work tree is clean, the plan is in the repository, and no worktree
+// folder or branch is in the way. The plan is the base's (loadBasePlan).
 func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.Plan, baseSHA string) ([]fanoutStep, error) {
-	dirty, err := git.output("status", "--porcelain", "--untracked-files=no")
+	dirty, err := git.output("diff", "HEAD", "--name-only", "-z", "--no-ext-diff")
 	if err != nil {
 		return nil, fmt.Errorf("read the work tree's state: %w", err)
 	}
-	if n := bytes.Count(dirty, []byte("\n")); n > 0 {
-		return nil, fmt.Errorf("the work tree has uncommitted changes to %d tracked %s; commit or stash them first", n, plural(n, "file", "files"))
+	if names := parseNULNames(dirty); len(names) > 0 {
+		shown := names
+		if len(shown) > 5 {
+			shown = append(shown[:5:5], "...")
+		}
+		return nil, fmt.Errorf("the work tree has uncommitted changes to %d tracked %s (%s); commit or stash them first", len(names), plural(len(names), "file", "files"), strings.Join(shown, ", "))
 	}
 	planFile := planInRepo(loc)
 	if planFile == "" {
 		return nil, fmt.Errorf("%s is outside the repository; fanout needs the plan committed on %s", loc.display, p.Base)
 	}
-	committed, err := git.output("show", baseSHA+":"+planFile)
-	if err != nil {
-		return nil, fmt.Errorf("%s is not committed on %s; commit it there first: the Action reads the plan from %s", planFile, p.Base, p.Base)
-	}
-	current, err := os.ReadFile(loc.path)
-	if err != nil {
-		return nil, fmt.Errorf("read plan %s: %w", loc.display, unwrapPath(err))
-	}
-	if !bytes.Equal(committed, current) {
-		return nil, fmt.Errorf("%s differs from the one committed on %s; commit it on %s first: the Action reads the plan from there", loc.display, p.Base, p.Base)
+	if err := checkWorktreesFolder(git, root, p, baseSHA); err != nil {
+		return nil, err
 	}
 	worktrees, err := listWorktrees(git)
 	if err != nil {
@@ -112,12 +124,17 @@ func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.
 		dir := filepath.Join(root, filepath.FromSlash(p.Worktrees), "thread-"+strconv.Itoa(t.ID))
 		step := fanoutStep{thread: t, dir: dir, action: fanCreate}
 		branchRef := "refs/heads/" + t.Branch
+		_, statErr := os.Lstat(dir)
+		gone := errors.Is(statErr, fs.ErrNotExist)
 		if wt, ok := worktrees[dir]; ok {
 			if wt != branchRef {
 				return nil, fmt.Errorf("%s is a worktree of %s, not of %s's branch %s; remove it (git worktree remove) or fix the plan", c.display(dir, root), strings.TrimPrefix(wt, "refs/heads/"), t.Label(), t.Branch)
 			}
 			step.action = fanKeep
-		} else if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+			if gone {
+				step.action = fanRepair
+			}
+		} else if !gone {
 			return nil, fmt.Errorf("%s exists and is not a worktree of %s; move it away first", c.display(dir, root), t.Branch)
 		} else if _, err := git.line("rev-parse", "--verify", "--quiet", branchRef); err == nil {
 			for path, ref := range worktrees {
@@ -126,10 +143,41 @@ func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.
 				}
 			}
 			step.action = fanAttach
+			st, err := readBranchState(git, t.Branch, landingBases(git, p.Base, baseSHA))
+			if err != nil {
+				return nil, err
+			}
+			if st.landed {
+				step.action, step.landed = fanLanded, st.how
+			}
+		} else if _, err := git.line("rev-parse", "--verify", "--quiet", "refs/remotes/origin/"+t.Branch); err == nil {
+			step.action = fanTrack
 		}
 		steps = append(steps, step)
 	}
 	return steps, nil
+}
+
+// checkWorktreesFolder refuses a worktrees folder that holds tracked
+// content (on the base or in the index) or is a file: fanout excludes the
+// folder from git, which would silently ignore new files there.
+func checkWorktreesFolder(git gitCmd, root string, p *plan.Plan, baseSHA string) error {
+	folder := strings.Trim(p.Worktrees, "/")
+	onBase, err := git.output("ls-tree", "-z", "--name-only", baseSHA, "--", folder)
+	if err != nil {
+		return fmt.Errorf("look for %s on %s: %w", folder, p.Base, err)
+	}
+	inIndex, err := git.output("ls-files", "-z", "--", folder)
+	if err != nil {
+		return fmt.Errorf("look for %s in the index: %w", folder, err)
+	}
+	if len(onBase) > 0 || len(inIndex) > 0 {
+		return fmt.Errorf("the worktrees folder %s/ holds files git tracks; fanout would hide new files there from git, so set worktrees in the plan to a folder of its own (e.g. worktrees = \".worktrees\")", folder)
+	}
+	if info, err := os.Lstat(filepath.Join(root, filepath.FromSlash(folder))); err == nil && !info.IsDir() {
+		return fmt.Errorf("the worktrees folder %s is a file, not a folder; move it away or set worktrees in the plan to another folder", folder)
+	}
+	return nil
 }
 
 // listWorktrees maps each worktree's absolute path to its branch ref.
@@ -160,6 +208,13 @@ func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fan
 			fmt.Fprintf(c.stdout, "git worktree add -b %s %s %s\n", s.thread.Branch, rel, baseSHA)
 		case fanAttach:
 			fmt.Fprintf(c.stdout, "git worktree add %s %s\n", rel, s.thread.Branch)
+		case fanRepair:
+			fmt.Fprintf(c.stdout, "git worktree prune\ngit worktree add %s %s\n", rel, s.thread.Branch)
+		case fanTrack:
+			fmt.Fprintf(c.stdout, "git worktree add --track -b %s %s origin/%s\n", s.thread.Branch, rel, s.thread.Branch)
+		case fanLanded:
+			fmt.Fprintf(c.stdout, "# skip %s: landed in %s (%s)\n", s.thread.Label(), p.Base, s.landed)
+			continue
 		default:
 			fmt.Fprintf(c.stdout, "# keep %s (already a worktree of %s)\n", rel, s.thread.Branch)
 		}
@@ -176,32 +231,81 @@ func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fan
 
 // applyStep makes one thread's worktree and writes its files. A failure
 // removes what this step made, so no half-made worktree or branch stays.
-func applyStep(git gitCmd, p *plan.Plan, s fanoutStep, baseSHA, planFile string) (err error) {
+// It never writes over a file the branch tracks: those are kept, and
+// returned so the user hears of them.
+func applyStep(git gitCmd, p *plan.Plan, s fanoutStep, baseSHA, planFile string) (kept []string, err error) {
 	switch s.action {
 	case fanCreate:
 		if _, err := git.output("worktree", "add", "--quiet", "-b", s.thread.Branch, s.dir, baseSHA); err != nil {
 			undoStep(git, s)
-			return fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
+			return nil, fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
+		}
+	case fanRepair:
+		if _, err := git.output("worktree", "prune"); err != nil {
+			return nil, fmt.Errorf("prune the stale worktree entry of %s: %w", s.thread.Label(), err)
+		}
+		if _, err := git.output("worktree", "add", "--quiet", s.dir, s.thread.Branch); err != nil {
+			undoStep(git, s)
+			return nil, fmt.Errorf("re-create the worktree of %s: %w", s.thread.Label(), err)
+		}
+	case fanTrack:
+		if _, err := git.output("worktree", "add", "--quiet", "--track", "-b", s.thread.Branch, s.dir, "refs/remotes/origin/"+s.thread.Branch); err != nil {
+			undoStep(git, s)
+			return nil, fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
 		}
 	case fanAttach:
 		if _, err := git.output("worktree", "add", "--quiet", s.dir, s.thread.Branch); err != nil {
 			undoStep(git, s)
-			return fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
+			return nil, fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
 		}
 	}
 	files := map[string]string{briefFile: renderBrief(p, s.thread, planFile), claudeFile: claudeLocal}
 	if env := renderEnv(p, s.thread); env != "" {
 		files[envFile] = env
 	}
+	for name := range files {
+		tracked, err := isTracked(s.dir, name)
+		if err != nil {
+			if s.action != fanKeep {
+				undoStep(git, s)
+			}
+			return nil, err
+		}
+		if tracked {
+			delete(files, name)
+			kept = append(kept, name)
+		}
+	}
+	slices.Sort(kept)
 	for name, content := range files {
 		if err := writeFileAtomic(filepath.Join(s.dir, name), []byte(content)); err != nil {
 			if s.action != fanKeep {
 				undoStep(git, s)
 			}
-			return fmt.Errorf("write %s for %s: %w", name, s.thread.Label(), err)
+			return nil, fmt.Errorf("write %s for %s: %w", name, s.thread.Label(), err)
 		}
 	}
-	return nil
+	return kept, nil
+}
+
+// parseNULNames splits git's -z name list.
+func parseNULNames(out []byte) []string {
+	var names []string
+	for _, n := range strings.Split(string(out), "\x00") {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// isTracked reports whether git tracks name in the worktree dir.
+func isTracked(dir, name string) (bool, error) {
+	out, err := gitCmd{dir: dir}.output("ls-files", "-z", "--", name)
+	if err != nil {
+		return false, fmt.Errorf("ask git whether %s is tracked in %s: %w", name, dir, err)
+	}
+	return len(out) > 0, nil
 }
 
 // undoStep removes the worktree a failed step made, and the branch when the
@@ -210,7 +314,7 @@ func undoStep(git gitCmd, s fanoutStep) {
 	git.output("worktree", "remove", "--force", s.dir)
 	os.RemoveAll(s.dir)
 	git.output("worktree", "prune")
-	if s.action == fanCreate {
+	if s.action == fanCreate || s.action == fanTrack {
 		git.output("branch", "-D", s.thread.Branch)
 	}
 }
@@ -252,4 +356,13 @@ func ensureExcludes(git gitCmd, worktrees string) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return writeFileAtomic(path, []byte(text))
+}
+
+// hookPlanPath is the plan as the hook names it: repository-relative (the
+// hook runs at a worktree's root), or absolute for a plan outside.
+func hookPlanPath(loc planLocation) string {
+	if rel := planInRepo(loc); rel != "" {
+		return rel
+	}
+	return loc.path
 }

@@ -23,14 +23,20 @@ func (c *command) runPush(args []string) int {
 		return code
 	}
 	loc, p, git, baseSHA := ws.loc, ws.plan, ws.git, ws.baseSHA
-	repo, err := remoteOf(git, *remote)
+	repo, onGitHub, err := c.remoteOf(git, *remote)
 	if err != nil {
 		return c.fail(err)
 	}
 	var gh *ghapi.Client
 	if *openPRs {
+		if !onGitHub {
+			return c.fail(fmt.Errorf("%w: remote %s is not on GitHub, and ps-local opens pull requests on GitHub only; push without --open-prs and open them on your forge", errUsage, *remote))
+		}
 		if gh, err = c.githubFor(repo); err != nil {
 			return c.fail(err)
+		}
+		if gh == nil {
+			return c.fail(fmt.Errorf("%w: --open-prs needs a token: set GITHUB_TOKEN or GH_TOKEN (for example GH_TOKEN=$(gh auth token)), or push without --open-prs", errUsage))
 		}
 	}
 	checker := check.New(p, planInRepo(loc))
@@ -38,7 +44,7 @@ func (c *command) runPush(args []string) int {
 	var ready []*plan.Thread
 	refused := 0
 	for _, t := range activeByOrder(p) {
-		st, err := readBranchState(git, t.Branch, baseSHA)
+		st, err := readBranchState(git, t.Branch, []string{baseSHA})
 		if err != nil {
 			return c.fail(err)
 		}
@@ -65,29 +71,42 @@ func (c *command) runPush(args []string) int {
 		ready = append(ready, t)
 	}
 	ctx := context.Background()
+	failed := 0
 	for _, t := range ready {
-		if _, err := git.output("push", "--quiet", "--porcelain", *remote, "refs/heads/"+t.Branch+":refs/heads/"+t.Branch); err != nil {
-			return c.fail(fmt.Errorf("push %s to %s: %w", t.Branch, *remote, err))
+		// -u: the branch tracks what it was pushed to. Never forced.
+		if _, err := git.output("push", "--quiet", "--porcelain", "--set-upstream", *remote, "refs/heads/"+t.Branch+":refs/heads/"+t.Branch); err != nil {
+			fmt.Fprintf(c.stderr, "%s: push %s to %s failed: %s\n", t.Label(), t.Branch, *remote, oneLine(err))
+			failed++
+			continue
 		}
 		line := fmt.Sprintf("%s: pushed %s to %s", t.Label(), t.Branch, *remote)
 		switch {
 		case gh != nil:
 			pr, err := upsertPull(ctx, gh, p, t, planInRepo(loc))
 			if err != nil {
-				return c.fail(err)
+				fmt.Fprintf(c.stdout, "%s\n", line)
+				fmt.Fprintf(c.stderr, "%s: pull request not opened: %s\n", t.Label(), oneLine(err))
+				failed++
+				continue
 			}
 			line += "; " + pr
-		case *openPRs:
-			line += "; no GITHUB_TOKEN or GH_TOKEN, open the pull request at " + repo.compareURL(p.Base, t.Branch)
-		default:
+		case onGitHub:
 			line += "; open a pull request at " + repo.compareURL(p.Base, t.Branch)
 		}
 		fmt.Fprintln(c.stdout, line)
+	}
+	if failed > 0 {
+		return exitError
 	}
 	if refused > 0 {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// oneLine is err's message on one line: git's stderr can hold several.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
 // pullTitle is "[<order>/<count>] <branch>: <goal>".

@@ -32,7 +32,11 @@ type statusRow struct {
 	PR          int       `json:"pr,omitempty"`
 	PRState     string    `json:"pr_state,omitempty"`
 	Turn        string    `json:"turn,omitempty"`
+	Landed      string    `json:"landed,omitempty"`
 }
+
+// prUnknown marks the GitHub columns when GitHub could not be asked.
+const prUnknown = "unknown"
 
 // Scope verdicts in status.
 const (
@@ -62,7 +66,10 @@ func (c *command) runStatus(args []string) int {
 		rows = append(rows, row)
 	}
 	if err := c.addGitHubStatus(git, p, rows); err != nil {
-		return c.fail(err)
+		fmt.Fprintf(c.stderr, "ps-local: note: GitHub not reached, so PR and TURN are unknown: %s\n", oneLine(err))
+		for i := range rows {
+			rows[i].PRState, rows[i].Turn = prUnknown, prUnknown
+		}
 	}
 	if *asJSON {
 		data, err := json.MarshalIndent(rows, "", "  ")
@@ -79,10 +86,16 @@ func (c *command) runStatus(args []string) int {
 		if wt == "" {
 			wt = "-"
 		}
-		if r.PR != 0 {
+		switch {
+		case r.PR != 0:
 			pr = fmt.Sprintf("#%d %s", r.PR, r.PRState)
+		case r.PRState == prUnknown:
+			pr = prUnknown
 		}
-		if turn == "" {
+		switch {
+		case r.Landed != "" && (r.PRState == "" || turn == ""):
+			turn = "landed (" + r.Landed + ")"
+		case turn == "":
 			turn = "-"
 		}
 		scope := r.Scope
@@ -105,11 +118,11 @@ func (c *command) threadStatus(git gitCmd, root string, p *plan.Plan, t *plan.Th
 	if row.Status == "" {
 		row.Status = string(plan.StatusActive)
 	}
-	st, err := readBranchState(git, t.Branch, baseSHA)
+	st, err := readBranchState(git, t.Branch, landingBases(git, p.Base, baseSHA))
 	if err != nil {
 		return row, err
 	}
-	row.Branch, row.Ahead, row.Behind, row.Unpushed = st.exists, st.ahead, st.behind, st.unpushed
+	row.Branch, row.Ahead, row.Behind, row.Unpushed, row.Landed = st.exists, st.ahead, st.behind, st.unpushed, st.how
 	dir := filepath.Join(root, filepath.FromSlash(p.Worktrees), "thread-"+strconv.Itoa(t.ID))
 	var set changeSet
 	if info, err := os.Stat(dir); err == nil && info.IsDir() {
@@ -142,15 +155,16 @@ func (c *command) threadStatus(git gitCmd, root string, p *plan.Plan, t *plan.Th
 // and an origin remote on GitHub make that possible; without them the
 // columns stay empty.
 func (c *command) addGitHubStatus(git gitCmd, p *plan.Plan, rows []statusRow) error {
-	repo, err := remoteOf(git, "origin")
-	if err != nil {
+	repo, onGitHub, err := c.remoteOf(git, "origin")
+	if err != nil || !onGitHub {
 		return nil
 	}
 	gh, err := c.githubFor(repo)
 	if err != nil || gh == nil {
 		return err
 	}
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), githubTimeout)
+	defer cancel()
 	statuses := map[int]ordering.Status{}
 	for i := range p.Threads {
 		t := &p.Threads[i]

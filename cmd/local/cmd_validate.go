@@ -55,7 +55,7 @@ func (c *command) runValidate(args []string) int {
 			fmt.Fprintln(c.stdout, f)
 		}
 		if len(findings) == 0 {
-			fmt.Fprintf(c.stdout, "%s: valid: %d active threads, %d dropped; no two threads own a common path\n", loc.display, counts.Active, counts.Dropped)
+			fmt.Fprintf(c.stdout, "%s: valid: %d active %s, %d dropped; no two threads own a common path\n", loc.display, counts.Active, plural(counts.Active, "thread", "threads"), counts.Dropped)
 		} else {
 			fmt.Fprintf(c.stderr, "%s: %d %s\n", loc.display, len(findings), plural(len(findings), "problem", "problems"))
 		}

@@ -16,9 +16,9 @@ import (
 const hookMarker = "# installed by ps-local fanout --hooks"
 
 // installHook writes the shared pre-push hook: on a thread branch it runs
-// `ps-local check --committed`; elsewhere it does nothing. A hook someone
-// else wrote is left alone.
-func installHook(git gitCmd, p *plan.Plan) error {
+// `ps-local --plan PLAN check --committed`; elsewhere it does nothing. A
+// hook someone else wrote is left alone.
+func installHook(git gitCmd, p *plan.Plan, planPath string) error {
 	dir, err := git.line("rev-parse", "--path-format=absolute", "--git-path", "hooks")
 	if err != nil {
 		return fmt.Errorf("find the hooks folder: %w", err)
@@ -39,23 +39,48 @@ func installHook(git gitCmd, p *plan.Plan) error {
 	for _, t := range activeByOrder(p) {
 		branches = append(branches, t.Branch)
 	}
-	script := fmt.Sprintf(`#!/bin/sh
-%s: rerun it after the plan changes.
-branch=$(git symbolic-ref --quiet --short HEAD) || exit 0
-case " %s " in
-*" $branch "*) exec %s check --committed ;;
-esac
-exit 0
-`, hookMarker, strings.Join(branches, " "), shellQuote(self))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := writeFileAtomic(path, []byte(script)); err != nil {
+	if err := writeFileAtomic(path, []byte(hookScript(branches, planPath, self))); err != nil {
 		return err
 	}
 	return os.Chmod(path, 0o755)
 }
 
+// hookScript is the pre-push hook's text. Everything the plan or the
+// machine controls reaches the shell single-quoted: branch names are case
+// patterns matched literally, never expanded. ps-local is looked up on
+// PATH first, then at the path of the binary that installed the hook
+// (which `go run` or a move may have removed).
+func hookScript(branches []string, planPath, self string) string {
+	patterns := make([]string, len(branches))
+	for i, b := range branches {
+		patterns[i] = shellQuote(b)
+	}
+	if len(patterns) == 0 {
+		patterns = []string{"''"}
+	}
+	return fmt.Sprintf(`#!/bin/sh
+%s: rerun it after the plan changes.
+branch=$(git symbolic-ref --quiet --short HEAD) || exit 0
+case "$branch" in
+%s) ;;
+*) exit 0 ;;
+esac
+if command -v ps-local >/dev/null 2>&1; then
+	ps_local=ps-local
+elif [ -x %s ]; then
+	ps_local=%s
+else
+	echo "pre-push: ps-local is neither on PATH nor at "%s"; put ps-local on PATH, or rerun ps-local fanout --hooks with the binary you use" >&2
+	exit 1
+fi
+exec "$ps_local" --plan %s check --committed
+`, hookMarker, strings.Join(patterns, "|"), shellQuote(self), shellQuote(self), shellQuote(self), shellQuote(planPath))
+}
+
+// shellQuote quotes s for a POSIX shell: single quotes, each ' as '\”.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -20,7 +20,9 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "ps-local")
-	build := exec.Command("go", "build", "-o", binary, ".")
+	// -race and -cover: the race detector and coverage see the product
+	// code the end-to-end tests run (each test's GOCOVERDIR is its own).
+	build := exec.Command("go", "build", "-race", "-cover", "-o", binary, ".")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		panic("build ps-local: " + err.Error())
@@ -67,6 +69,7 @@ func runCmd(t *testing.T, dir string, cred *syscall.Credential, stdin string, en
 	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(stdin)
 	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "HOME="+dir, "GITHUB_TOKEN=", "GH_TOKEN=", "GITHUB_API_URL=")
+	cmd.Env = append(cmd.Env, "GOCOVERDIR="+coverDir(t))
 	cmd.Env = append(cmd.Env, env...)
 	if cred != nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
@@ -85,6 +88,18 @@ func runCmd(t *testing.T, dir string, cred *syscall.Credential, stdin string, en
 		t.Fatalf("ps-local printed a Go stack:\n%s", r.stderr)
 	}
 	return r
+}
+
+// coverDir is the test's coverage folder, reachable by any user (the
+// unreadable-plan test runs the binary as nobody).
+func coverDir(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "cover")
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o777)
+	return dir
 }
 
 // gitRepo makes an empty git repository and returns its root.

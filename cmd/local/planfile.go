@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -110,7 +111,13 @@ func readPlanFile(loc planLocation) ([]byte, error) {
 	if len(data) > maxPlanSize {
 		return nil, fmt.Errorf("read plan %s: larger than %d KiB; a plan is a small text file, is this the right file?", loc.display, maxPlanSize>>10)
 	}
-	return data, nil
+	return stripBOM(data), nil
+}
+
+// stripBOM drops a UTF-8 byte order mark, which some Windows editors
+// write and TOML does not allow.
+func stripBOM(data []byte) []byte {
+	return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 }
 
 // unwrapPath drops the path an *fs.PathError repeats, since the message

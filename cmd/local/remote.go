@@ -5,9 +5,14 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
 )
+
+// githubTimeout bounds what status and cleanup wait for GitHub before they
+// show git's view alone.
+const githubTimeout = 4 * time.Second
 
 // remoteRepo is a GitHub repository named by a git remote URL.
 type remoteRepo struct {
@@ -65,13 +70,21 @@ func (c *command) githubFor(repo remoteRepo) (*ghapi.Client, error) {
 }
 
 // remoteOf reads the configured URL of a remote (before insteadOf
-// rewriting, which names the repository as the user wrote it).
-func remoteOf(git gitCmd, remote string) (remoteRepo, error) {
+// rewriting, which names the repository as the user wrote it). onGitHub is
+// whether it is a GitHub repository: github.com, a host named like
+// GitHub Enterprise (github.*), or any host when GITHUB_API_URL says
+// where the API is. Other remotes (a path, file://, GitLab, Gitea) are
+// pushed to all the same.
+func (c *command) remoteOf(git gitCmd, remote string) (repo remoteRepo, onGitHub bool, err error) {
 	raw, err := git.line("config", "--get", "remote."+remote+".url")
 	if err != nil {
-		return remoteRepo{}, fmt.Errorf("no remote %q in this repository; add it (git remote add %s URL) or pass --remote NAME", remote, remote)
+		return remoteRepo{}, false, fmt.Errorf("no remote %q in this repository; add it (git remote add %s URL) or pass --remote NAME", remote, remote)
 	}
-	return parseRemoteURL(raw)
+	repo, err = parseRemoteURL(raw)
+	if err != nil {
+		return remoteRepo{}, false, nil
+	}
+	return repo, isGitHubHost(repo.host) || c.getenv("GITHUB_API_URL") != "", nil
 }
 
 // mergedPulls reports, per branch, the head SHA of a merged pull request
@@ -90,4 +103,10 @@ func mergedPulls(ctx context.Context, gh *ghapi.Client, base string, branches []
 		}
 	}
 	return merged, nil
+}
+
+// isGitHubHost: github.com, or a GitHub Enterprise host named github.*.
+func isGitHubHost(host string) bool {
+	host = strings.ToLower(host)
+	return host == "github.com" || strings.HasPrefix(host, "github.")
 }

@@ -14,15 +14,19 @@ type branchState struct {
 	// own is how many commits the branch has made since it was created
 	// (0: none of its own); ahead and behind count against the base.
 	own, ahead, behind int
-	// landed: it has commits of its own, and all of them are in the base.
+	// landed: it has commits of its own, and all of them are in the base
+	// (or the remote's base): merged, rebased or squashed.
 	landed bool
+	how    string // how it landed, see threadLanded
 	// unpushed counts commits in neither the base nor any remote branch.
 	unpushed int
 }
 
-// readBranchState asks git about branch against baseSHA. The point the
-// branch was created at is the oldest entry of its reflog.
-func readBranchState(git gitCmd, branch, baseSHA string) (branchState, error) {
+// readBranchState asks git about branch against bases[0] (landing is
+// looked for in all bases, see landingBases). The point the branch was
+// created at is the oldest entry of its reflog.
+func readBranchState(git gitCmd, branch string, bases []string) (branchState, error) {
+	baseSHA := bases[0]
 	var s branchState
 	ref := "refs/heads/" + branch
 	tip, err := git.line("rev-parse", "--verify", "--quiet", ref)
@@ -49,12 +53,26 @@ func readBranchState(git gitCmd, branch, baseSHA string) (branchState, error) {
 	} else {
 		s.own = s.ahead // the creation point is gone: count what is not in the base
 	}
-	s.landed = s.own > 0 && s.ahead == 0
+	if s.own > 0 {
+		fork := created
+		if created == tip { // no reflog: the fork is the merge base
+			if fork, err = git.line("merge-base", tip, baseSHA); err != nil {
+				return s, fmt.Errorf("find where %s forked from the base: %w", branch, err)
+			}
+		}
+		if s.how, err = threadLanded(git, tip, fork, bases); err != nil {
+			return s, err
+		}
+		s.landed = s.how != ""
+	}
 	out, err := git.output("rev-list", tip, "--not", baseSHA, "--remotes")
 	if err != nil {
 		return s, fmt.Errorf("find unpushed commits of %s: %w", branch, err)
 	}
 	s.unpushed = bytes.Count(out, []byte("\n"))
+	if s.landed {
+		s.unpushed = 0 // its changes are in the base
+	}
 	return s, nil
 }
 

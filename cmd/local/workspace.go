@@ -16,29 +16,31 @@ type workspace struct {
 	baseSHA string
 }
 
-// openWorkspace loads the plan and the repository for command name. A plan
-// with findings prints them (exit 1); a missing repository or base is an
-// error (exit 2). done is true when the command should return code.
+// openWorkspace loads the plan as committed on the base branch and the
+// repository's main worktree for command name. A plan with findings prints
+// them (exit 1); a missing repository or base is an error (exit 2). done is
+// true when the command should return code.
 func (c *command) openWorkspace(name string) (ws workspace, code int, done bool) {
-	loc, p, findings, err := c.loadPlan()
+	bp, err := c.loadBasePlan()
 	if err != nil {
 		return ws, c.fail(err), true
 	}
-	if len(findings) > 0 {
-		for _, f := range findings {
-			fmt.Fprintln(c.stdout, f)
-		}
-		fmt.Fprintf(c.stderr, "%s has %d %s; %s needs a valid plan (run ps-local validate)\n", loc.display, len(findings), plural(len(findings), "problem", "problems"), name)
+	if len(bp.findings) > 0 {
+		c.printPlanFindings(bp, name)
 		return ws, exitFindings, true
 	}
-	root, err := gitTopLevel(c.dir)
-	if err != nil {
-		return ws, c.fail(err), true
+	return workspace{loc: bp.loc, plan: bp.plan, root: bp.main, git: bp.git, baseSHA: bp.baseSHA}, 0, false
+}
+
+// printPlanFindings prints the findings of the base's plan and why command
+// name stops.
+func (c *command) printPlanFindings(bp basePlan, name string) {
+	for _, f := range bp.findings {
+		fmt.Fprintln(c.stdout, f)
 	}
-	git := gitCmd{dir: root}
-	_, baseSHA, err := resolveBase(git, p.Base, "")
-	if err != nil {
-		return ws, c.fail(err), true
+	from := ""
+	if bp.baseRef != "" {
+		from = " as committed on " + bp.baseRef
 	}
-	return workspace{loc: loc, plan: p, root: root, git: git, baseSHA: baseSHA}, 0, false
+	fmt.Fprintf(c.stderr, "%s%s has %d %s; %s needs a valid plan (run ps-local validate, then commit the fix)\n", bp.loc.display, from, len(bp.findings), plural(len(bp.findings), "problem", "problems"), name)
 }

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runHook runs a hook script with sh in dir with PATH set to path, and
+// returns its combined output and error.
+func runHook(t *testing.T, dir, script, path string) (string, error) {
+	t.Helper()
+	hook := filepath.Join(t.TempDir(), "pre-push")
+	write(t, hook, script)
+	cmd := exec.Command("/bin/sh", hook)
+	cmd.Dir = dir
+	cmd.Env = append(gitEnv(dir), "PATH="+path)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// fakePsLocal writes an executable ps-local in dir that records its
+// arguments, one per line, in dir/args.
+func fakePsLocal(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "ps-local")
+	write(t, bin, "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > "+shellQuote(filepath.Join(dir, "args"))+"\n")
+	os.Chmod(bin, 0o755)
+	return bin
+}
+
+// TestHookNoInjection: branch names, the plan path and the binary's path
+// reach the shell as literal text; nothing in them runs.
+func TestHookNoInjection(t *testing.T) {
+	gitBin, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git")
+	}
+	sysPath := filepath.Dir(gitBin)
+	repo := gitRepo(t)
+	write(t, filepath.Join(repo, "README.md"), "x\n")
+	commitAll(t, repo, "first")
+	evil := "feat$(touch${IFS}pwned)"
+	quote := "it's`touch${IFS}pwned2`"
+	gitIn(t, repo, "checkout", "-q", "-b", evil)
+
+	bin := t.TempDir()
+	fakePsLocal(t, bin)
+	planPath := "plans/$(touch pwned3)'x.toml"
+	script := hookScript([]string{"other", evil, quote}, planPath, filepath.Join(t.TempDir(), "gone", "ps-local"))
+	out, err := runHook(t, repo, script, bin+":"+sysPath)
+	if err != nil {
+		t.Fatalf("hook: %v\n%s", err, out)
+	}
+	for _, f := range []string{"pwned", "pwned2", "pwned3"} {
+		if _, err := os.Stat(filepath.Join(repo, f)); err == nil {
+			t.Errorf("the hook ran code from a name: %s exists", f)
+		}
+	}
+	if got := readFile(t, filepath.Join(bin, "args")); got != "--plan\n"+planPath+"\ncheck\n--committed\n" {
+		t.Errorf("ps-local got %q", got)
+	}
+
+	// A branch that only looks like a thread branch through expansion is
+	// no thread branch: the hook does nothing.
+	os.Remove(filepath.Join(bin, "args"))
+	gitIn(t, repo, "checkout", "-q", "-b", "feat")
+	if out, err := runHook(t, repo, script, bin+":"+sysPath); err != nil {
+		t.Fatalf("hook on another branch: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(bin, "args")); err == nil {
+		t.Error("the hook checked a branch that is no thread")
+	}
+}
+
+// TestHookFindsPsLocal: PATH first, then the recorded path, else a clear
+// message and a refused push.
+func TestHookFindsPsLocal(t *testing.T) {
+	gitBin, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git")
+	}
+	sysPath := filepath.Dir(gitBin)
+	repo := gitRepo(t)
+	write(t, filepath.Join(repo, "README.md"), "x\n")
+	commitAll(t, repo, "first")
+	gitIn(t, repo, "checkout", "-q", "-b", "docs")
+
+	recorded := t.TempDir()
+	fakePsLocal(t, recorded)
+	script := hookScript([]string{"docs"}, "plan.toml", filepath.Join(recorded, "ps-local"))
+	if out, err := runHook(t, repo, script, sysPath); err != nil {
+		t.Fatalf("recorded path: %v\n%s", err, out)
+	}
+	if readFile(t, filepath.Join(recorded, "args")) == "" {
+		t.Error("the recorded ps-local was not run")
+	}
+	onPath := t.TempDir()
+	fakePsLocal(t, onPath)
+	if out, err := runHook(t, repo, script, onPath+":"+sysPath); err != nil {
+		t.Fatalf("PATH: %v\n%s", err, out)
+	}
+	if readFile(t, filepath.Join(onPath, "args")) == "" {
+		t.Error("ps-local on PATH was not preferred")
+	}
+	gone := hookScript([]string{"docs"}, "plan.toml", "/nonexistent/ps-local")
+	out, err := runHook(t, repo, gone, sysPath)
+	if err == nil || !strings.Contains(out, "pre-push: ps-local is neither on PATH nor at /nonexistent/ps-local; put ps-local on PATH") {
+		t.Errorf("missing ps-local: %v %q", err, out)
+	}
+}
