@@ -52,6 +52,10 @@ Commands:
   cleanup   [--force] [--delete-branches]
                         remove the worktrees of landed threads; never one
                         with uncommitted or unpushed work unless --force
+  guard                 Claude Code PreToolUse hook: deny an edit outside the
+                        thread's scope (reads the hook's JSON on stdin)
+  skill     install [--user] [--force]
+                        install the parallel-sessions Claude Code skill
 
 Global flags:
   --plan FILE   the plan (default: plan.toml at the root of the git repository
@@ -108,6 +112,10 @@ func (c *command) run(args []string) int {
 		return c.runPush(rest)
 	case "status":
 		return c.runStatus(rest)
+	case "guard":
+		return c.runGuard(rest)
+	case "skill":
+		return c.runSkill(rest)
 	case "help":
 		fmt.Fprint(c.stdout, usage)
 		return exitOK

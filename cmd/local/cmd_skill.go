@@ -1,0 +1,2 @@
+package main
+func (c *command) runSkill(args []string) int { return 0 }
