@@ -28,9 +28,10 @@ const (
 )
 
 func (c *command) runFanout(args []string) int {
-	fset := c.flags("fanout", "[--dry-run] [--hooks] [--command CMD]")
+	fset := c.flags("fanout", "[--dry-run] [--hooks] [--no-guard] [--command CMD]")
 	dryRun := fset.Bool("dry-run", false, "print the git commands and files fanout would write, and change nothing")
-	hooks := fset.Bool("hooks", false, "install a pre-push hook that runs `ps-local check --committed` on thread branches")
+	hooks := fset.Bool("hooks", false, "install a pre-push hook that runs `ps-local check --committed` and a pre-commit hook that checks the staged changes, on thread branches")
+	noGuard := fset.Bool("no-guard", false, "do not install the edit-time guard (`ps-local guard`) in each worktree's "+settingsFile)
 	agent := fset.String("command", "claude", "the `command` to start work with, printed for each worktree")
 	if code, done := c.parseNoArgs(fset, args); done {
 		return code
@@ -52,9 +53,20 @@ func (c *command) runFanout(args []string) int {
 		return c.fail(err)
 	}
 	planFile := planInRepo(loc)
+	self, err := os.Executable()
+	if err != nil {
+		return c.fail(fmt.Errorf("find the ps-local binary for the hooks: %w", err))
+	}
 	for _, s := range steps {
 		if err := applyStep(git, p, s, baseSHA, planFile); err != nil {
 			return c.fail(err)
+		}
+		notes, err := setupAgents(p, s, planFile, self, *noGuard)
+		if err != nil {
+			return c.fail(fmt.Errorf("set up the agents of %s: %w", s.thread.Label(), err))
+		}
+		for _, n := range notes {
+			fmt.Fprintf(c.stderr, "%s: %s\n", s.thread.Label(), n)
 		}
 		fmt.Fprintf(c.stdout, "%s: %s\n  cd %s && %s\n", s.thread.Label(), describeStep(s, p.Base), c.display(s.dir, root), *agent)
 	}
@@ -63,6 +75,10 @@ func (c *command) runFanout(args []string) int {
 			return c.fail(err)
 		}
 		fmt.Fprintln(c.stdout, "pre-push hook installed: thread branches run `ps-local check --committed` before each push")
+		if err := installPreCommit(git, p, self); err != nil {
+			return c.fail(err)
+		}
+		fmt.Fprintln(c.stdout, "pre-commit hook installed: thread branches check their staged changes before each commit")
 	}
 	return exitOK
 }
@@ -163,7 +179,7 @@ func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fan
 		default:
 			fmt.Fprintf(c.stdout, "# keep %s (already a worktree of %s)\n", rel, s.thread.Branch)
 		}
-		files := []string{briefFile, claudeFile}
+		files := []string{briefFile, claudeFile, agentsFile, settingsFile}
 		if len(p.Env) > 0 {
 			files = append(files, envFile)
 		}
@@ -171,7 +187,7 @@ func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fan
 			fmt.Fprintf(c.stdout, "# write %s\n", filepath.ToSlash(filepath.Join(rel, f)))
 		}
 	}
-	fmt.Fprintf(c.stdout, "# exclude %s, %s, %s and /%s/ in %s\n", briefFile, envFile, claudeFile, p.Worktrees, "info/exclude")
+	fmt.Fprintf(c.stdout, "# exclude %s, %s, %s, %s, %s and /%s/ in %s\n", briefFile, envFile, claudeFile, agentsFile, settingsFile, p.Worktrees, "info/exclude")
 }
 
 // applyStep makes one thread's worktree and writes its files. A failure
@@ -218,7 +234,7 @@ func undoStep(git gitCmd, s fanoutStep) {
 // excludeLines keep fanout's files and the worktrees folder out of git, in
 // the info/exclude every worktree of the repository shares.
 func excludeLines(worktrees string) []string {
-	return []string{"/" + strings.Trim(worktrees, "/") + "/", "/" + briefFile, "/" + envFile, "/" + claudeFile}
+	return []string{"/" + strings.Trim(worktrees, "/") + "/", "/" + briefFile, "/" + envFile, "/" + claudeFile, "/" + agentsFile, "/" + settingsFile}
 }
 
 func ensureExcludes(git gitCmd, worktrees string) error {
