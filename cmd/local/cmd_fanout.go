@@ -238,6 +238,11 @@ func excludeLines(worktrees string) []string {
 }
 
 func ensureExcludes(git gitCmd, worktrees string) error {
+	return addExcludes(git, excludeLines(worktrees), "# parallel-sessions: ps-local fanout's files and worktrees")
+}
+
+// addExcludes appends the lines info/exclude lacks, under header.
+func addExcludes(git gitCmd, lines []string, header string) error {
 	path, err := git.line("rev-parse", "--path-format=absolute", "--git-path", "info/exclude")
 	if err != nil {
 		return fmt.Errorf("find info/exclude: %w", err)
@@ -251,7 +256,7 @@ func ensureExcludes(git gitCmd, worktrees string) error {
 		present[strings.TrimSpace(l)] = true
 	}
 	var add []string
-	for _, l := range excludeLines(worktrees) {
+	for _, l := range lines {
 		if !present[l] {
 			add = append(add, l)
 		}
@@ -263,7 +268,7 @@ func ensureExcludes(git gitCmd, worktrees string) error {
 	if text != "" && !strings.HasSuffix(text, "\n") {
 		text += "\n"
 	}
-	text += "# parallel-sessions: ps-local fanout's files and worktrees\n" + strings.Join(add, "\n") + "\n"
+	text += header + "\n" + strings.Join(add, "\n") + "\n"
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
