@@ -35,7 +35,14 @@ func (c *command) runGuard(args []string) int {
 	if !ok {
 		return exitOK // not in a git repository: no plan to keep
 	}
-	pr, err := guardPlan(repo.root, repo.commonDir)
+	target, rel := "", outsidePath
+	if inErr == nil {
+		target = resolveEditPath(cwd, in.path())
+		if r, err := filepath.Rel(repo.root, target); err == nil && within(repo.root, target) {
+			rel = filepath.ToSlash(r)
+		}
+	}
+	pr, err := guardPlan(repo.root, repo.commonDir, rel)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -56,9 +63,8 @@ func (c *command) runGuard(args []string) int {
 	if inErr != nil {
 		return c.deny(fmt.Sprintf("%v; this worktree is %s, so guard refuses the edit it cannot read. Check that Claude Code runs `ps-local guard` as a PreToolUse hook.", inErr, t.Label()))
 	}
-	target := resolveEditPath(cwd, in.path())
-	if within(repo.root, target) {
-		return c.judge(pr, t, repo.root, target)
+	if rel != outsidePath {
+		return c.judge(pr, t, target, rel)
 	}
 	other, err := otherWorktree(repo, target)
 	if err != nil {
@@ -79,12 +85,10 @@ func (c *command) runGuard(args []string) int {
 
 // judge decides an edit inside the thread's own worktree with the scope
 // check.
-func (c *command) judge(pr guardPlanResult, t *plan.Thread, root, target string) int {
-	rel, err := filepath.Rel(root, target)
-	if err != nil || rel == "." {
+func (c *command) judge(pr guardPlanResult, t *plan.Thread, target, rel string) int {
+	if rel == "." {
 		return c.deny(fmt.Sprintf("%s is not a file in this worktree of %s", target, t.Label()))
 	}
-	rel = filepath.ToSlash(rel)
 	r, err := check.New(pr.plan, plan.FileName).Check(t, []check.Change{{Status: check.Modified, Path: rel}}, 1)
 	if err != nil {
 		return c.deny(fmt.Sprintf("%s cannot be checked against the plan: %v", rel, err))
@@ -148,6 +152,11 @@ func firstFinding(findings []string) string {
 	}
 	return s
 }
+
+// outsidePath stands for a path outside the worktree when guardPlan
+// reduces the plan: no repository path starts with "/", so only patterns
+// without a literal folder are kept.
+const outsidePath = "/"
 
 // guardRepo is the worktree guard runs in.
 type guardRepo struct {

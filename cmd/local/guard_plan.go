@@ -33,7 +33,9 @@ type guardPlanResult struct {
 }
 
 // guardPlan reads the plan as committed on the base branch of the
-// repository whose git directory is commonDir, for the worktree at root.
+// repository whose git directory is commonDir, for the worktree at root,
+// reduced to the patterns that can match the repository path path (see
+// cachedPlan.plan); "" keeps every pattern.
 // The base is the one the plan at HEAD names (plan.DefaultBase without
 // one); the plan guard decides with is always the base's, so a thread
 // cannot widen its own scope by editing its copy.
@@ -43,7 +45,7 @@ type guardPlanResult struct {
 // --batch-command` process, and keeps each plan it has proved valid (by its
 // blob id) in the cache of guardCache, so the hot path neither decodes the
 // TOML nor runs the overlap proof again (README, "The edit-time guard").
-func guardPlan(root, commonDir string) (guardPlanResult, error) {
+func guardPlan(root, commonDir, path string) (guardPlanResult, error) {
 	cat, err := startCatFile(root)
 	if err != nil {
 		return guardPlanResult{}, err
@@ -80,7 +82,7 @@ func guardPlan(root, commonDir string) (guardPlanResult, error) {
 			res.state, res.findings = planInvalid, entry.Findings
 			return res, nil
 		}
-		p, err := entry.plan()
+		p, err := entry.plan(path)
 		if err != nil { // a cache entry that does not compile is not trusted
 			res.state, res.findings = planInvalid, []string{err.Error()}
 			return res, nil
@@ -98,13 +100,16 @@ type guardCache struct {
 	dir string
 }
 
+// cacheSuffix names the cache format; a new format takes a new suffix.
+const cacheSuffix = ".v1.json"
+
 // cachedPlan is a plan reduced to what the scope check needs, written only
 // after plan.Parse accepted it (Valid) or with its findings.
 type cachedPlan struct {
 	Base     string         `json:"base"`
 	Valid    bool           `json:"valid"`
 	Findings []string       `json:"findings,omitempty"`
-	Shared   []string       `json:"shared,omitempty"`
+	Shared   []cachedPattern `json:"shared,omitempty"`
 	Threads  []cachedThread `json:"threads,omitempty"`
 }
 
@@ -113,13 +118,25 @@ type cachedThread struct {
 	Branch     string   `json:"branch"`
 	Status     string   `json:"status"`
 	MergeOrder int      `json:"merge_order"`
-	Owns       []string `json:"owns,omitempty"`
-	Forbids    []string `json:"forbids,omitempty"`
+	Owns       []cachedPattern `json:"owns,omitempty"`
+	Forbids    []cachedPattern `json:"forbids,omitempty"`
+}
+
+// cachedPattern is a pattern's text and its literal folder (plan.Pattern.Dir):
+// no path outside that folder matches it.
+type cachedPattern struct {
+	Text string `json:"text"`
+	Dir  string `json:"dir,omitempty"`
+}
+
+// canMatch reports whether the pattern may match path; "" is every path.
+func (c cachedPattern) canMatch(path string) bool {
+	return path == "" || c.Dir == "" || path == c.Dir || strings.HasPrefix(path, c.Dir+"/")
 }
 
 // load returns the entry of blob oid, parsing the blob on a miss.
 func (g guardCache) load(cat *catFile, oid string) (cachedPlan, error) {
-	path := filepath.Join(g.dir, oid+".json")
+	path := filepath.Join(g.dir, oid+cacheSuffix)
 	if data, err := os.ReadFile(path); err == nil {
 		var e cachedPlan
 		if json.Unmarshal(data, &e) == nil {
@@ -158,27 +175,30 @@ func reducePlan(data []byte) cachedPlan {
 	return e
 }
 
-func patternTexts(ps []plan.Pattern) []string {
-	var out []string
+func patternTexts(ps []plan.Pattern) []cachedPattern {
+	var out []cachedPattern
 	for _, p := range ps {
-		out = append(out, p.Text)
+		out = append(out, cachedPattern{Text: p.Text, Dir: p.Dir()})
 	}
 	return out
 }
 
-// plan rebuilds the plan of a valid entry.
-func (e cachedPlan) plan() (*plan.Plan, error) {
+// plan rebuilds the plan of a valid entry with only the patterns that can
+// match path: every thread is kept, so the scope check of path decides as
+// it would with the whole plan, but compiles a few patterns, not all of a
+// large plan's (README, "The edit-time guard").
+func (e cachedPlan) plan(path string) (*plan.Plan, error) {
 	p := &plan.Plan{Base: e.Base}
 	var err error
-	if p.Shared, err = compilePatterns(e.Shared); err != nil {
+	if p.Shared, err = compilePatterns(e.Shared, path); err != nil {
 		return nil, err
 	}
 	for _, ct := range e.Threads {
 		t := plan.Thread{ID: ct.ID, Branch: ct.Branch, Status: plan.Status(ct.Status), MergeOrder: ct.MergeOrder}
-		if t.Owns, err = compilePatterns(ct.Owns); err != nil {
+		if t.Owns, err = compilePatterns(ct.Owns, path); err != nil {
 			return nil, err
 		}
-		if t.Forbids, err = compilePatterns(ct.Forbids); err != nil {
+		if t.Forbids, err = compilePatterns(ct.Forbids, path); err != nil {
 			return nil, err
 		}
 		p.Threads = append(p.Threads, t)
@@ -186,12 +206,18 @@ func (e cachedPlan) plan() (*plan.Plan, error) {
 	return p, nil
 }
 
-func compilePatterns(texts []string) ([]plan.Pattern, error) {
+func compilePatterns(cps []cachedPattern, path string) ([]plan.Pattern, error) {
 	var out []plan.Pattern
-	for _, s := range texts {
-		p, err := plan.ParsePattern(s)
+	for _, cp := range cps {
+		if !cp.canMatch(path) {
+			continue
+		}
+		p, err := plan.ParsePattern(cp.Text)
 		if err != nil {
-			return nil, fmt.Errorf("cached pattern %q: %w", s, err)
+			return nil, fmt.Errorf("cached pattern %q: %w", cp.Text, err)
+		}
+		if p.Dir() != cp.Dir {
+			return nil, fmt.Errorf("cached pattern %q: folder %q, not %q", cp.Text, cp.Dir, p.Dir())
 		}
 		out = append(out, p)
 	}
