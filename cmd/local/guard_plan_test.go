@@ -22,8 +22,26 @@ func TestReducedPlanAgrees(t *testing.T) {
 		"services/auth/login.go", "services/api/handler.go", "services/api/v1/x.go", "services/api", "docs/a.md", "docs",
 		"services/svc3/part0/x.go", "services/svc3/deep/a_1.go", "services/svc3/a_5.go", "docs/svc4/api/page2.md",
 		"docs/svc4/guide/page6.md", "docs/svc4/other/page2.md", "tests/svc5/abc3/x", "tests/svc5/zzz3/x", "tests/svc5/abc3",
-		"services/svc50/part16/y", "services/svc5", "services/svc1/part0/vendor/x"}
-	for _, src := range []string{string(fanoutPlan), guardBenchPlan()} {
+		"services/svc50/part16/y", "services/svc5", "services/svc1/part0/vendor/x",
+		"a/b.proto", "services/auth/x.proto", "yarn.lock", "web/yarn.lock", "services/auth/generated/x.go", "{a,b}/x", "b/x"}
+	globs := `shared = ["**/*.lock"]
+
+[[threads]]
+id = 1
+branch = "protos"
+goal = "protos everywhere"
+owns = ["**/*.proto", "{a,b}/x"]
+merge_order = 1
+
+[[threads]]
+id = 2
+branch = "auth"
+goal = "auth without generated code"
+owns = ["services/auth/**/*.go"]
+forbids = ["**/generated/**"]
+merge_order = 2
+`
+	for _, src := range []string{string(fanoutPlan), guardBenchPlan(), globs} {
 		full, findings := plan.Parse(plan.FileName, []byte(src))
 		if len(findings) > 0 {
 			t.Fatalf("plan invalid: %v", findings)
