@@ -113,7 +113,7 @@ func guardReason(base string, r check.Report, v check.Violation) string {
 	case check.Forbidden:
 		why = fmt.Sprintf("%s forbids it by %q; leave it alone, and %s", t.Label(), v.Pattern.Text, ask)
 	case check.OwnedBy:
-		why = fmt.Sprintf("it belongs to %s (branch %s) via %q; leave it to thread %d, and %s", v.Owner.Label(), v.Owner.Branch, v.Pattern.Text, v.Owner.ID, ask)
+		why = fmt.Sprintf("it belongs to %s via %q; leave it to thread %d, and %s", v.Owner.Label(), v.Pattern.Text, v.Owner.ID, ask)
 	default:
 		why = fmt.Sprintf("no thread owns it and it is not shared; %s", ask)
 	}

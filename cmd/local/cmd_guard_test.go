@@ -82,7 +82,7 @@ func TestGuardDecisions(t *testing.T) {
 		{"shared file", "edit.json", wt1, filepath.Join(wt1, "go.sum"), nil},
 		{"notebook in scope", "notebookedit.json", wt1, filepath.Join(wt1, "services/auth/a.ipynb"), nil},
 		{"another thread's area", "edit.json", wt1, filepath.Join(wt1, "services/api/handler.go"),
-			[]string{"services/api/handler.go", "thread 1 (extract-auth)", "thread 2 (api-cleanup)", "branch api-cleanup", `"services/api/"`, "leave it to thread 2", "plan.toml on main"}},
+			[]string{"services/api/handler.go", "thread 1 (extract-auth)", "thread 2 (api-cleanup)", `"services/api/"`, "leave it to thread 2", "plan.toml on main"}},
 		{"another thread's area through ..", "write.json", wt1, filepath.Join(wt1, "services/auth/../api/x.go"), []string{"thread 2 (api-cleanup)"}},
 		{"notebook out of scope", "notebookedit.json", wt1, filepath.Join(wt1, "docs/a.ipynb"), []string{"thread 3 (docs)"}},
 		{"forbidden", "write.json", wt2, filepath.Join(wt2, "services/api/v1/x.go"), []string{"forbids", `"services/api/v1/"`, "thread 2 (api-cleanup)"}},
