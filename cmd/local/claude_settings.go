@@ -31,14 +31,17 @@ func guardCommand(self string) string {
 func mergeGuardSettings(settings []byte, command string) ([]byte, error) {
 	top := map[string]json.RawMessage{}
 	if len(bytes.TrimSpace(settings)) > 0 {
-		if err := json.Unmarshal(settings, &top); err != nil {
-			return nil, fmt.Errorf("it is not a JSON object (%v); fix it or pass --no-guard", err)
+		if err := json.Unmarshal(settings, &top); err != nil || top == nil {
+			return nil, fmt.Errorf("it is not a JSON object; fix it or pass --no-guard")
 		}
 	}
 	hooks := map[string]json.RawMessage{}
 	if raw, ok := top["hooks"]; ok {
 		if err := json.Unmarshal(raw, &hooks); err != nil {
 			return nil, fmt.Errorf("its \"hooks\" is not an object; fix it or pass --no-guard")
+		}
+		if hooks == nil { // "hooks": null
+			hooks = map[string]json.RawMessage{}
 		}
 	}
 	var entries []map[string]any

@@ -39,9 +39,9 @@ Commands:
   init      [--force]   write a commented plan.toml template
   validate  [--json]    check the plan: exit 0 valid, 1 findings
   explain   PATH...     which thread owns, forbids or shares each path
-  fanout    [--dry-run] [--hooks] [--command CMD]
+  fanout    [--dry-run] [--hooks] [--no-guard] [--command CMD]
                         one worktree and branch per active thread, with its
-                        THREAD_BRIEF.md and .env
+                        THREAD_BRIEF.md, .env and the edit-time guard
   check     [--thread ID] [--base REF] [--committed] [--files FILE|-] [--json]
                         check that a thread's changes stay in its scope:
                         exit 0 in scope, 1 violations

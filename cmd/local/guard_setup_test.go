@@ -124,6 +124,7 @@ func TestMergeGuardSettings(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"empty", "", `{"hooks":{"PreToolUse":[{"hooks":[{"command":"'/bin/ps-local' guard","type":"command"}],"matcher":"Write|Edit|NotebookEdit"}]}}`},
 		{"other keys", `{"model":"opus","hooks":{"Stop":[]}}`, `{"hooks":{"PreToolUse":[{"hooks":[{"command":"'/bin/ps-local' guard","type":"command"}],"matcher":"Write|Edit|NotebookEdit"}],"Stop":[]},"model":"opus"}`},
+		{"null hooks", `{"hooks":null,"a":1}`, `{"a":1,"hooks":{"PreToolUse":[{"hooks":[{"command":"'/bin/ps-local' guard","type":"command"}],"matcher":"Write|Edit|NotebookEdit"}]}}`},
 		{"same matcher, another command", `{"hooks":{"PreToolUse":[{"matcher":"Write|Edit|NotebookEdit","hooks":[{"type":"command","command":"lint"}]}]}}`,
 			`{"hooks":{"PreToolUse":[{"hooks":[{"command":"lint","type":"command"}],"matcher":"Write|Edit|NotebookEdit"},{"hooks":[{"command":"'/bin/ps-local' guard","type":"command"}],"matcher":"Write|Edit|NotebookEdit"}]}}`},
 	}
@@ -145,7 +146,7 @@ func TestMergeGuardSettings(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{"[]", `{"hooks":[]}`, `{"hooks":{"PreToolUse":{}}}`, "nul"} {
+	for _, bad := range []string{"[]", `{"hooks":[]}`, `{"hooks":{"PreToolUse":{}}}`, "nul", "null"} {
 		if _, err := mergeGuardSettings([]byte(bad), cmd); err == nil {
 			t.Errorf("%s: no error", bad)
 		}
