@@ -106,18 +106,18 @@ const cacheSuffix = ".v1.json"
 // cachedPlan is a plan reduced to what the scope check needs, written only
 // after plan.Parse accepted it (Valid) or with its findings.
 type cachedPlan struct {
-	Base     string         `json:"base"`
-	Valid    bool           `json:"valid"`
-	Findings []string       `json:"findings,omitempty"`
+	Base     string          `json:"base"`
+	Valid    bool            `json:"valid"`
+	Findings []string        `json:"findings,omitempty"`
 	Shared   []cachedPattern `json:"shared,omitempty"`
-	Threads  []cachedThread `json:"threads,omitempty"`
+	Threads  []cachedThread  `json:"threads,omitempty"`
 }
 
 type cachedThread struct {
-	ID         int      `json:"id"`
-	Branch     string   `json:"branch"`
-	Status     string   `json:"status"`
-	MergeOrder int      `json:"merge_order"`
+	ID         int             `json:"id"`
+	Branch     string          `json:"branch"`
+	Status     string          `json:"status"`
+	MergeOrder int             `json:"merge_order"`
 	Owns       []cachedPattern `json:"owns,omitempty"`
 	Forbids    []cachedPattern `json:"forbids,omitempty"`
 }
