@@ -174,6 +174,20 @@ func TestGuardBrokenPlanFailsClosed(t *testing.T) {
 	}
 }
 
+// TestGuardBaseWithoutPlan: a thread branch whose plan names a base that
+// has no plan (a plan change committed on the thread) fails closed.
+func TestGuardBaseWithoutPlan(t *testing.T) {
+	repo := guardFanout(t)
+	wt1 := filepath.Join(repo, "worktrees", "thread-1")
+	write(t, filepath.Join(wt1, "plan.toml"), "base = \"nowhere\"\n"+readFile(t, filepath.Join(wt1, "plan.toml")))
+	gitIn(t, wt1, "add", "plan.toml")
+	gitIn(t, wt1, "commit", "-q", "--no-verify", "-m", "point the plan elsewhere")
+	reason := guardVerdict(t, wt1, hookJSON(t, "write.json", wt1, filepath.Join(wt1, "services/api/x.go")))
+	if !strings.Contains(reason, `names the base "nowhere", which has no plan.toml`) {
+		t.Errorf("reason %q", reason)
+	}
+}
+
 // TestGuardNoPlan: where the repository has no plan, or there is no
 // repository, guard has nothing to keep and allows.
 func TestGuardNoPlan(t *testing.T) {

@@ -53,17 +53,9 @@ func guardPlan(root, commonDir, path string) (guardPlanResult, error) {
 	defer cat.close()
 	cache := guardCache{dir: filepath.Join(commonDir, "parallel-sessions", "guard")}
 
-	base := plan.DefaultBase
-	if oid, ok, err := cat.info("HEAD:" + plan.FileName); err != nil {
+	base, headPlan, err := headBase(cat, cache)
+	if err != nil {
 		return guardPlanResult{}, err
-	} else if ok {
-		entry, err := cache.load(cat, oid)
-		if err != nil {
-			return guardPlanResult{}, err
-		}
-		if entry.Base != "" {
-			base = entry.Base
-		}
 	}
 	for _, ref := range []string{"refs/heads/" + base, "refs/remotes/origin/" + base} {
 		oid, ok, err := cat.info(ref + ":" + plan.FileName)
@@ -90,7 +82,28 @@ func guardPlan(root, commonDir, path string) (guardPlanResult, error) {
 		res.state, res.plan = planValid, p
 		return res, nil
 	}
+	if headPlan { // a branch with a plan whose base has none: fail closed
+		return guardPlanResult{state: planInvalid, base: base, findings: []string{
+			fmt.Sprintf("%s at HEAD names the base %q, which has no %s (neither as a local branch nor as origin/%s)", plan.FileName, base, plan.FileName, base)}}, nil
+	}
 	return guardPlanResult{state: planMissing, base: base}, nil
+}
+
+// headBase is the base the plan at HEAD names (plan.DefaultBase when it
+// names none, or when HEAD has no plan: found is false then).
+func headBase(cat *catFile, cache guardCache) (base string, found bool, err error) {
+	oid, ok, err := cat.info("HEAD:" + plan.FileName)
+	if err != nil || !ok {
+		return plan.DefaultBase, false, err
+	}
+	entry, err := cache.load(cat, oid)
+	if err != nil {
+		return "", false, err
+	}
+	if entry.Base == "" {
+		return plan.DefaultBase, true, nil
+	}
+	return entry.Base, true, nil
 }
 
 // guardCache keeps what guard learned about each plan blob in the git
