@@ -40,9 +40,9 @@ Commands:
   init      [--force]   write a commented plan.toml template
   validate  [--json]    check the plan: exit 0 valid, 1 findings
   explain   PATH...     which thread owns, forbids or shares each path
-  fanout    [--dry-run] [--hooks] [--command CMD]
+  fanout    [--dry-run] [--hooks] [--no-guard] [--command CMD]
                         one worktree and branch per active thread, with its
-                        THREAD_BRIEF.md and .env
+                        THREAD_BRIEF.md, .env and the edit-time guard
   check     [--thread ID] [--base REF] [--committed] [--files FILE|-] [--json]
                         check that a thread's changes stay in its scope:
                         exit 0 in scope, 1 violations
@@ -55,6 +55,10 @@ Commands:
   cleanup   [--force] [--delete-branches]
                         remove the worktrees of landed threads; never one
                         with uncommitted or unpushed work unless --force
+  guard                 Claude Code PreToolUse hook: deny an edit outside the
+                        thread's scope (reads the hook's JSON on stdin)
+  skill     install [--user] [--force]
+                        install the parallel-sessions Claude Code skill
 
 Commands that take no paths also take the plan file as their one argument
 (ps-local fanout plan.toml).
@@ -118,6 +122,10 @@ func (c *command) run(args []string) int {
 		return c.runConverge(rest)
 	case "demo":
 		return c.runDemo(rest)
+	case "guard":
+		return c.runGuard(rest)
+	case "skill":
+		return c.runSkill(rest)
 	case "help":
 		fmt.Fprint(c.stdout, usage)
 		return exitOK

@@ -32,9 +32,10 @@ const (
 )
 
 func (c *command) runFanout(args []string) int {
-	fset := c.flags("fanout", "[--dry-run] [--hooks] [--command CMD]")
+	fset := c.flags("fanout", "[--dry-run] [--hooks] [--no-guard] [--command CMD]")
 	dryRun := fset.Bool("dry-run", false, "print the git commands and files fanout would write, and change nothing")
-	hooks := fset.Bool("hooks", false, "install a pre-push hook that runs ps-local check --committed on thread branches")
+	hooks := fset.Bool("hooks", false, "install a pre-push hook that runs ps-local check --committed and a pre-commit hook that checks the staged changes, on thread branches")
+	noGuard := fset.Bool("no-guard", false, "do not install the edit-time guard (ps-local guard) in each worktree's "+settingsFile)
 	agent := fset.String("command", "claude", "the `command` to start work with, printed for each worktree")
 	if code, done := c.parseNoArgs(fset, args); done {
 		return code
@@ -56,6 +57,10 @@ func (c *command) runFanout(args []string) int {
 		return c.fail(err)
 	}
 	planFile := planInRepo(loc)
+	self, err := os.Executable()
+	if err != nil {
+		return c.fail(fmt.Errorf("find the ps-local binary for the hooks: %w", err))
+	}
 	for _, s := range steps {
 		if s.action == fanLanded {
 			fmt.Fprintf(c.stdout, "%s: landed in %s (%s); not fanned out again (mark it done in the plan, or run ps-local cleanup --delete-branches)\n", s.thread.Label(), p.Base, s.landed)
@@ -68,13 +73,24 @@ func (c *command) runFanout(args []string) int {
 		for _, name := range kept {
 			fmt.Fprintf(c.stderr, "%s: kept the committed %s; fanout never writes over a tracked file\n", s.thread.Label(), name)
 		}
+		notes, err := setupAgents(p, s, planFile, self, *noGuard)
+		if err != nil {
+			return c.fail(fmt.Errorf("set up the agents of %s: %w", s.thread.Label(), err))
+		}
+		for _, n := range notes {
+			fmt.Fprintf(c.stderr, "%s: %s\n", s.thread.Label(), n)
+		}
 		fmt.Fprintf(c.stdout, "%s: %s\n  cd %s && %s\n", s.thread.Label(), describeStep(s, p.Base), quoteIfNeeded(c.display(s.dir, root)), *agent)
 	}
 	if *hooks {
-		if err := installHook(git, p, hookPlanPath(loc)); err != nil {
+		if err := installHook(git, p, prePushHook, hookPlanPath(loc), self); err != nil {
 			return c.fail(err)
 		}
 		fmt.Fprintln(c.stdout, "pre-push hook installed: thread branches run `ps-local check --committed` before each push")
+		if err := installHook(git, p, preCommitHook, hookPlanPath(loc), self); err != nil {
+			return c.fail(err)
+		}
+		fmt.Fprintln(c.stdout, "pre-commit hook installed: thread branches check their staged changes before each commit")
 	}
 	return exitOK
 }
@@ -218,7 +234,7 @@ func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fan
 		default:
 			fmt.Fprintf(c.stdout, "# keep %s (already a worktree of %s)\n", rel, s.thread.Branch)
 		}
-		files := []string{briefFile, claudeFile}
+		files := []string{briefFile, claudeFile, agentsFile, settingsFile}
 		if len(p.Env) > 0 {
 			files = append(files, envFile)
 		}
@@ -226,7 +242,7 @@ func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fan
 			fmt.Fprintf(c.stdout, "# write %s\n", filepath.ToSlash(filepath.Join(rel, f)))
 		}
 	}
-	fmt.Fprintf(c.stdout, "# exclude %s, %s, %s and /%s/ in %s\n", briefFile, envFile, claudeFile, p.Worktrees, "info/exclude")
+	fmt.Fprintf(c.stdout, "# exclude %s, %s, %s, %s, %s and /%s/ in %s\n", briefFile, envFile, claudeFile, agentsFile, settingsFile, p.Worktrees, "info/exclude")
 }
 
 // applyStep makes one thread's worktree and writes its files. A failure
@@ -264,7 +280,7 @@ func applyStep(git gitCmd, p *plan.Plan, s fanoutStep, baseSHA, planFile string)
 		files[envFile] = env
 	}
 	for name := range files {
-		tracked, err := isTracked(s.dir, name)
+		tracked, err := isTracked(gitCmd{dir: s.dir}, name)
 		if err != nil {
 			if s.action != fanKeep {
 				undoStep(git, s)
@@ -299,15 +315,6 @@ func parseNULNames(out []byte) []string {
 	return names
 }
 
-// isTracked reports whether git tracks name in the worktree dir.
-func isTracked(dir, name string) (bool, error) {
-	out, err := gitCmd{dir: dir}.output("ls-files", "-z", "--", name)
-	if err != nil {
-		return false, fmt.Errorf("ask git whether %s is tracked in %s: %w", name, dir, err)
-	}
-	return len(out) > 0, nil
-}
-
 // undoStep removes the worktree a failed step made, and the branch when the
 // step created it (it holds no commit yet).
 func undoStep(git gitCmd, s fanoutStep) {
@@ -322,10 +329,15 @@ func undoStep(git gitCmd, s fanoutStep) {
 // excludeLines keep fanout's files and the worktrees folder out of git, in
 // the info/exclude every worktree of the repository shares.
 func excludeLines(worktrees string) []string {
-	return []string{"/" + strings.Trim(worktrees, "/") + "/", "/" + briefFile, "/" + envFile, "/" + claudeFile}
+	return []string{"/" + strings.Trim(worktrees, "/") + "/", "/" + briefFile, "/" + envFile, "/" + claudeFile, "/" + agentsFile, "/" + settingsFile}
 }
 
 func ensureExcludes(git gitCmd, worktrees string) error {
+	return addExcludes(git, excludeLines(worktrees), "# parallel-sessions: ps-local fanout's files and worktrees")
+}
+
+// addExcludes appends the lines info/exclude lacks, under header.
+func addExcludes(git gitCmd, lines []string, header string) error {
 	path, err := git.line("rev-parse", "--path-format=absolute", "--git-path", "info/exclude")
 	if err != nil {
 		return fmt.Errorf("find info/exclude: %w", err)
@@ -339,7 +351,7 @@ func ensureExcludes(git gitCmd, worktrees string) error {
 		present[strings.TrimSpace(l)] = true
 	}
 	var add []string
-	for _, l := range excludeLines(worktrees) {
+	for _, l := range lines {
 		if !present[l] {
 			add = append(add, l)
 		}
@@ -351,7 +363,7 @@ func ensureExcludes(git gitCmd, worktrees string) error {
 	if text != "" && !strings.HasSuffix(text, "\n") {
 		text += "\n"
 	}
-	text += "# parallel-sessions: ps-local fanout's files and worktrees\n" + strings.Join(add, "\n") + "\n"
+	text += header + "\n" + strings.Join(add, "\n") + "\n"
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}

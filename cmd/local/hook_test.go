@@ -49,7 +49,7 @@ func TestHookNoInjection(t *testing.T) {
 	bin := t.TempDir()
 	fakePsLocal(t, bin)
 	planPath := "plans/$(touch pwned3)'x.toml"
-	script := hookScript([]string{"other", evil, quote}, planPath, filepath.Join(t.TempDir(), "gone", "ps-local"))
+	script := hookScript(prePushHook, []string{"other", evil, quote}, planPath, filepath.Join(t.TempDir(), "gone", "ps-local"))
 	out, err := runHook(t, repo, script, bin+":"+sysPath)
 	if err != nil {
 		t.Fatalf("hook: %v\n%s", err, out)
@@ -90,7 +90,7 @@ func TestHookFindsPsLocal(t *testing.T) {
 
 	recorded := t.TempDir()
 	fakePsLocal(t, recorded)
-	script := hookScript([]string{"docs"}, "plan.toml", filepath.Join(recorded, "ps-local"))
+	script := hookScript(prePushHook, []string{"docs"}, "plan.toml", filepath.Join(recorded, "ps-local"))
 	if out, err := runHook(t, repo, script, sysPath); err != nil {
 		t.Fatalf("recorded path: %v\n%s", err, out)
 	}
@@ -105,7 +105,7 @@ func TestHookFindsPsLocal(t *testing.T) {
 	if readFile(t, filepath.Join(onPath, "args")) == "" {
 		t.Error("ps-local on PATH was not preferred")
 	}
-	gone := hookScript([]string{"docs"}, "plan.toml", "/nonexistent/ps-local")
+	gone := hookScript(prePushHook, []string{"docs"}, "plan.toml", "/nonexistent/ps-local")
 	out, err := runHook(t, repo, gone, sysPath)
 	if err == nil || !strings.Contains(out, "pre-push: ps-local is neither on PATH nor at /nonexistent/ps-local; put ps-local on PATH") {
 		t.Errorf("missing ps-local: %v %q", err, out)

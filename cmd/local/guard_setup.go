@@ -1,0 +1,71 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/parallel-sessions/parallel-sessions/plan"
+)
+
+// agentsFile carries the brief to Codex, which reads AGENTS.override.md
+// before AGENTS.md in each folder and takes one of them (README, "The
+// edit-time guard"). Fanout writes it with the tracked AGENTS.md copied in
+// first, so the project's own instructions stay loaded.
+const (
+	agentsFile   = "AGENTS.override.md"
+	agentsBase   = "AGENTS.md"
+	agentsMarker = "<!-- written by ps-local fanout: rerun it after AGENTS.md or the plan changes -->"
+)
+
+// setupAgents writes what keeps an agent in its lane in worktree s.dir:
+// the guard hook for Claude Code (unless noGuard) and AGENTS.override.md
+// for Codex. Files someone else made or git tracks are left alone, with a
+// note for the operator.
+func setupAgents(p *plan.Plan, s fanoutStep, planFile, self string, noGuard bool) (notes []string, err error) {
+	git := gitCmd{dir: s.dir}
+	if !noGuard {
+		note, err := writeGuardSettings(git, s.dir, guardCommand(self))
+		if err != nil {
+			return nil, err
+		}
+		if note != "" {
+			notes = append(notes, note)
+		}
+	}
+	note, err := writeAgentsOverride(git, s.dir, renderBrief(p, s.thread, planFile))
+	if note != "" {
+		notes = append(notes, note)
+	}
+	return notes, err
+}
+
+func writeAgentsOverride(git gitCmd, dir, brief string) (note string, err error) {
+	path := filepath.Join(dir, agentsFile)
+	if tracked, err := isTracked(git, agentsFile); err != nil {
+		return "", err
+	} else if tracked {
+		return fmt.Sprintf("%s is tracked by git, so fanout leaves it alone: Codex reads it, not the brief", agentsFile), nil
+	}
+	have, err := os.ReadFile(path)
+	switch {
+	case err == nil && !strings.Contains(string(have), agentsMarker):
+		return fmt.Sprintf("%s exists and was not written by ps-local, so Codex does not get the brief: add %s to it yourself", agentsFile, briefFile), nil
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("read %s: %w", agentsFile, unwrapPath(err))
+	}
+	var b strings.Builder
+	b.WriteString(agentsMarker + "\n\n")
+	if base, err := os.ReadFile(filepath.Join(dir, agentsBase)); err == nil {
+		b.Write(base)
+		b.WriteString("\n\n")
+	}
+	b.WriteString(brief)
+	if err := writeFileAtomic(path, []byte(b.String())); err != nil {
+		return "", fmt.Errorf("write %s: %w", agentsFile, err)
+	}
+	return "", nil
+}
