@@ -1,7 +1,7 @@
 package plan
 
 // validate applies the rules that span threads: unique ids and branches,
-// no thread on the base branch, and no overlap in ownership.
+// no thread on the base branch. The overlap proof is checkOverlaps.
 func validate(p *Plan, fs *findings) {
 	ids := map[int]*Thread{}
 	branches := map[string]*Thread{}
@@ -25,5 +25,4 @@ func validate(p *Plan, fs *findings) {
 			branches[t.Branch] = t
 		}
 	}
-	checkOverlaps(p, fs)
 }

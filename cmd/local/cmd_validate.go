@@ -22,11 +22,12 @@ type threadCounts struct {
 }
 
 type findingReport struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Column  int    `json:"column"`
-	Rule    string `json:"rule"`
-	Message string `json:"message"`
+	File     string        `json:"file"`
+	Line     int           `json:"line"`
+	Column   int           `json:"column"`
+	Severity plan.Severity `json:"severity"`
+	Rule     string        `json:"rule"`
+	Message  string        `json:"message"`
 }
 
 func (c *command) runValidate(args []string) int {
@@ -40,10 +41,11 @@ func (c *command) runValidate(args []string) int {
 		return c.fail(err)
 	}
 	counts := countThreads(p)
+	errs := plan.Errors(findings)
 	if *asJSON {
-		report := validateReport{Plan: loc.display, Valid: len(findings) == 0, Threads: counts, Findings: []findingReport{}}
+		report := validateReport{Plan: loc.display, Valid: errs == 0, Threads: counts, Findings: []findingReport{}}
 		for _, f := range findings {
-			report.Findings = append(report.Findings, findingReport{f.File, f.Pos.Line, f.Pos.Col, f.Rule, f.Message})
+			report.Findings = append(report.Findings, findingReport{f.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Rule, f.Message})
 		}
 		out, err := json.MarshalIndent(report, "", "  ")
 		if err != nil {
@@ -54,13 +56,13 @@ func (c *command) runValidate(args []string) int {
 		for _, f := range findings {
 			fmt.Fprintln(c.stdout, f)
 		}
-		if len(findings) == 0 {
+		if errs == 0 {
 			fmt.Fprintf(c.stdout, "%s: valid: %d active threads, %d dropped; no two threads own a common path\n", loc.display, counts.Active, counts.Dropped)
 		} else {
-			fmt.Fprintf(c.stderr, "%s: %d %s\n", loc.display, len(findings), plural(len(findings), "problem", "problems"))
+			fmt.Fprintf(c.stderr, "%s: %d %s\n", loc.display, errs, plural(errs, "problem", "problems"))
 		}
 	}
-	if len(findings) > 0 {
+	if errs > 0 {
 		return exitFindings
 	}
 	return exitOK
