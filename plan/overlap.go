@@ -19,20 +19,40 @@ func (o owner) describe() string {
 	return fmt.Sprintf("%q owned by %s", o.pat.Text, o.thread.Label())
 }
 
-// PathOverlap is a path that two owners claim: two active threads' owns
-// patterns, or an owns pattern and a shared one (Earlier.Thread nil for
-// shared, which always comes first when it is one of the two).
+// forbids is what carves out of the owner's pattern: its thread's forbids.
+func (o owner) forbids() []Pattern {
+	if o.thread == nil {
+		return nil
+	}
+	return o.thread.Forbids
+}
+
+// PathOverlap is a path that two owners claim: two active threads'
+// territories (owns minus forbids), or a territory and a shared pattern
+// (Earlier nil for shared, which always comes first when it is one of the
+// two).
 type PathOverlap struct {
 	Earlier, Later *Thread // nil for a shared pattern
 	EarlierPattern Pattern
 	LaterPattern   Pattern
-	Witness        string
+	// Witness matches both patterns and neither thread's forbids: a file
+	// of the plan's tree when one is, else a shortest such path.
+	Witness string
 }
 
 // Overlaps returns every pair of patterns, from different active threads or
-// from a thread and shared, that some path matches, each with a shortest such
-// path. Later is the pattern that stands later in the file.
+// from a thread and shared, whose territories (the pattern minus its
+// thread's forbids) share a path, each with a witness. Later is the pattern
+// that stands later in the file. The proof runs within the plan's budget;
+// ParseInTree reports a plan whose proof does not fit as invalid.
 func (p *Plan) Overlaps() []PathOverlap {
+	out, _ := p.overlaps(&budget{left: proofBudget})
+	return out
+}
+
+// overlaps is Overlaps within bud; undecided is the first pair the budget
+// could not decide, if any.
+func (p *Plan) overlaps(bud *budget) (out []PathOverlap, undecided *[2]owner) {
 	var owners []owner
 	for _, s := range p.Shared {
 		owners = append(owners, owner{pat: s})
@@ -55,26 +75,74 @@ func (p *Plan) Overlaps() []PathOverlap {
 		}
 		return 0
 	})
-	var out []PathOverlap
 	for j := range owners {
 		for i := range j {
 			a, b := owners[i], owners[j]
 			if a.thread == b.thread { // the same thread, or shared with shared
 				continue
 			}
-			if w, ok := Overlap(a.pat, b.pat); ok {
+			w, ok, decided := p.pairOverlap(a, b, bud)
+			if !decided {
+				return out, &[2]owner{a, b}
+			}
+			if ok {
 				out = append(out, PathOverlap{Earlier: a.thread, Later: b.thread, EarlierPattern: a.pat, LaterPattern: b.pat, Witness: w})
 			}
 		}
 	}
-	return out
+	return out, nil
+}
+
+// pairOverlap decides whether two owners' territories meet. The segment
+// search decides patterns alone; only when it finds a common path and a
+// forbids pattern could carve it out does the exact search on territories
+// run. A file of the tree in both territories is preferred as the witness.
+func (p *Plan) pairOverlap(a, b owner, bud *budget) (witness string, ok, decided bool) {
+	w, ok := a.pat.intersect(b.pat, bud)
+	if bud.left == 0 {
+		return "", false, false
+	}
+	if !ok {
+		return "", false, true
+	}
+	forbid := append(slices.Clip(a.forbids()), b.forbids()...)
+	if matchesAny(forbid, w) {
+		w, ok, decided = territoryOverlap(a.pat, b.pat, forbid, bud)
+		if !decided || !ok {
+			return "", false, decided
+		}
+	}
+	if real, found := p.treeWitness(a.pat, b.pat, forbid); found {
+		w = real
+	}
+	return w, true, true
+}
+
+// treeWitness returns the first file of the plan's tree in both territories.
+func (p *Plan) treeWitness(a, b Pattern, forbid []Pattern) (string, bool) {
+	for _, f := range p.Tree.Files() {
+		if a.Match(f) && b.Match(f) && !matchesAny(forbid, f) {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+func matchesAny(ps []Pattern, path string) bool {
+	for _, p := range ps {
+		if p.Match(path) {
+			return true
+		}
+	}
+	return false
 }
 
 func checkOverlaps(p *Plan, fs *findings) {
-	for _, o := range p.Overlaps() {
-		hint := "give each path one owning thread, or move the common paths to shared"
+	list, undecided := p.overlaps(&budget{left: proofBudget})
+	for _, o := range list {
+		hint := "give each path one owning thread, move the common paths to shared, or carve them out with forbids"
 		if o.Earlier == nil || o.Later == nil {
-			hint = "a shared path cannot be owned; remove it from one of the two"
+			hint = "a shared path cannot be owned; remove it from one of the two, or forbid it in the thread"
 		}
 		subject := fmt.Sprintf("shared pattern %q", o.LaterPattern.Text)
 		if o.Later != nil {
@@ -83,5 +151,10 @@ func checkOverlaps(p *Plan, fs *findings) {
 		earlier := owner{thread: o.Earlier, pat: o.EarlierPattern}
 		fs.add(o.LaterPattern.Pos, "overlap", "%s overlaps %s at line %d: both match %q; %s",
 			subject, earlier.describe(), o.EarlierPattern.Pos.Line, o.Witness, hint)
+	}
+	if undecided != nil {
+		a, b := undecided[0], undecided[1]
+		fs.add(b.pat.Pos, "proof-budget", "the overlap proof needs more than %d automaton states; it stopped at %q against %s at line %d, so the plan cannot be proved free of overlaps; use fewer braces and \"**/\" patterns, or literal folders",
+			proofBudget, b.pat.Text, a.describe(), a.pat.Pos.Line)
 	}
 }

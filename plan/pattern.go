@@ -182,17 +182,19 @@ func (p Pattern) String() string { return p.Text }
 // returns a shortest such path (the witness). The decision is exact: it
 // intersects the patterns' automata rather than comparing strings.
 func Overlap(a, b Pattern) (witness string, ok bool) {
-	return a.intersect(b)
+	return a.intersect(b, nil)
 }
 
-func (p Pattern) intersect(q Pattern) (string, bool) {
+// intersect is Overlap within a budget (nil for none); when the budget runs
+// out it answers false and bud says so.
+func (p Pattern) intersect(q Pattern, bud *budget) (string, bool) {
 	best, found := "", false
 	for _, x := range p.alts {
 		for _, y := range q.alts {
-			if !prefixCompatible(x.prefix, y.prefix) {
+			if !prefixCompatible(x.prefix, y.prefix) || !suffixCompatible(x.suffix, y.suffix) {
 				continue
 			}
-			w, ok := intersect(x, y)
+			w, ok := intersect(x, y, bud)
 			if ok && (!found || len(w) < len(best) || (len(w) == len(best) && w < best)) {
 				best, found = w, true
 			}
