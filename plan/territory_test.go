@@ -69,7 +69,6 @@ func TestTerritoryDifferential(t *testing.T) {
 	}
 }
 
-
 func texts(ps []Pattern) []string {
 	var out []string
 	for _, p := range ps {
