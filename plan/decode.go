@@ -30,6 +30,7 @@ func ParseInTree(file string, data []byte, tree *Tree) (*Plan, []Finding) {
 	p, fs := decode(file, data, tree)
 	if p != nil {
 		checkOverlaps(p, fs)
+		checkCoverage(p, fs)
 		SortFindings(fs.list)
 	}
 	return p, fs.list
