@@ -140,9 +140,9 @@ func matchesAny(ps []Pattern, path string) bool {
 func checkOverlaps(p *Plan, fs *findings) {
 	list, undecided := p.overlaps(&budget{left: proofBudget})
 	for _, o := range list {
-		hint := "give each path one owning thread, move the common paths to shared, or carve them out with forbids"
+		hint := "give each path one owning thread, or move the common paths to shared"
 		if o.Earlier == nil || o.Later == nil {
-			hint = "a shared path cannot be owned; remove it from one of the two, or forbid it in the thread"
+			hint = "a shared path cannot be owned; remove it from one of the two"
 		}
 		subject := fmt.Sprintf("shared pattern %q", o.LaterPattern.Text)
 		if o.Later != nil {

@@ -10,8 +10,12 @@ import (
 // validateReport is the --json output of validate: a stable schema that is
 // documented in the README.
 type validateReport struct {
-	Plan     string          `json:"plan"`
-	Valid    bool            `json:"valid"`
+	Plan  string `json:"plan"`
+	Valid bool   `json:"valid"`
+	// Tree is how many files the base branch has, or null when it could
+	// not be read (then literal patterns may be folders and coverage is
+	// not checked).
+	Tree     *int            `json:"tree_files"`
 	Threads  threadCounts    `json:"threads"`
 	Findings []findingReport `json:"findings"`
 }
@@ -36,7 +40,7 @@ func (c *command) runValidate(args []string) int {
 	if code, done := c.parseNoArgs(fs, args); done {
 		return code
 	}
-	loc, p, findings, err := c.loadPlan()
+	loc, p, findings, tree, treeErr, err := c.planInTree(plan.ParseInTree)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -44,6 +48,10 @@ func (c *command) runValidate(args []string) int {
 	errs := plan.Errors(findings)
 	if *asJSON {
 		report := validateReport{Plan: loc.display, Valid: errs == 0, Threads: counts, Findings: []findingReport{}}
+		if tree != nil {
+			n := tree.Len()
+			report.Tree = &n
+		}
 		for _, f := range findings {
 			report.Findings = append(report.Findings, findingReport{f.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Rule, f.Message})
 		}
@@ -53,6 +61,9 @@ func (c *command) runValidate(args []string) int {
 		}
 		fmt.Fprintf(c.stdout, "%s\n", out)
 	} else {
+		if treeErr != nil {
+			fmt.Fprintf(c.stderr, "note: base branch files unknown (%v): literal patterns may name folders, and coverage is not checked\n", treeErr)
+		}
 		for _, f := range findings {
 			fmt.Fprintln(c.stdout, f)
 		}
