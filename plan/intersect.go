@@ -248,3 +248,30 @@ func suffixCompatible(p, q string) bool {
 	}
 	return strings.HasSuffix(q, p)
 }
+
+// tailsDisjoint reports, without a search, that no path matches both
+// alternatives: walking back from the last segment while neither side is a
+// globstar, two literal segments differ, or, with no globstar on either
+// side, the segment counts differ. False means "search".
+func tailsDisjoint(x, y alternative) bool {
+	i, j := len(x.segs)-1, len(y.segs)-1
+	for ; i >= 0 && j >= 0; i, j = i-1, j-1 {
+		a, b := &x.segs[i], &y.segs[j]
+		if a.globstar || b.globstar {
+			return false
+		}
+		if a.isLit && b.isLit && a.lit != b.lit {
+			return true
+		}
+	}
+	return i != j && !hasGlobstar(x.segs) && !hasGlobstar(y.segs)
+}
+
+func hasGlobstar(segs []segment) bool {
+	for _, s := range segs {
+		if s.globstar {
+			return true
+		}
+	}
+	return false
+}

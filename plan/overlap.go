@@ -10,6 +10,46 @@ import (
 type owner struct {
 	thread *Thread
 	pat    Pattern
+	key    tailKey
+}
+
+// tailKey is a literal segment at a fixed distance from the end that every
+// path of a pattern has (see patternTailKey). Two patterns whose keys stand
+// at the same distance and differ cannot overlap, which settles most pairs
+// of a large plan with one comparison.
+type tailKey struct {
+	ok   bool
+	back int // segments from the end: 0 for the last
+	lit  int // the segment's text, interned
+}
+
+// patternTailKey finds the last literal segment of each alternative that no
+// globstar follows; the key exists when every alternative has the same one.
+func patternTailKey(p Pattern, intern map[string]int) tailKey {
+	var key tailKey
+	for n, a := range p.alts {
+		k := tailKey{}
+		for back := 0; back < len(a.segs); back++ {
+			s := a.segs[len(a.segs)-1-back]
+			if s.globstar {
+				break
+			}
+			if s.isLit {
+				id, seen := intern[s.lit]
+				if !seen {
+					id = len(intern)
+					intern[s.lit] = id
+				}
+				k = tailKey{ok: true, back: back, lit: id}
+				break
+			}
+		}
+		if !k.ok || (n > 0 && k != key) {
+			return tailKey{}
+		}
+		key = k
+	}
+	return key
 }
 
 func (o owner) describe() string {
@@ -54,8 +94,9 @@ func (p *Plan) Overlaps() []PathOverlap {
 // could not decide, if any.
 func (p *Plan) overlaps(bud *budget) (out []PathOverlap, undecided *[2]owner) {
 	var owners []owner
+	intern := map[string]int{}
 	for _, s := range p.Shared {
-		owners = append(owners, owner{pat: s})
+		owners = append(owners, owner{pat: s, key: patternTailKey(s, intern)})
 	}
 	for i := range p.Threads {
 		t := &p.Threads[i]
@@ -63,7 +104,7 @@ func (p *Plan) overlaps(bud *budget) (out []PathOverlap, undecided *[2]owner) {
 			continue
 		}
 		for _, o := range t.Owns {
-			owners = append(owners, owner{thread: t, pat: o})
+			owners = append(owners, owner{thread: t, pat: o, key: patternTailKey(o, intern)})
 		}
 	}
 	slices.SortStableFunc(owners, func(a, b owner) int {
@@ -75,15 +116,24 @@ func (p *Plan) overlaps(bud *budget) (out []PathOverlap, undecided *[2]owner) {
 		}
 		return 0
 	})
+	keys := make([]tailKey, len(owners))
+	threads := make([]*Thread, len(owners))
+	for i := range owners {
+		keys[i], threads[i] = owners[i].key, owners[i].thread
+	}
 	for j := range owners {
+		kb, tb := keys[j], threads[j]
 		for i := range j {
-			a, b := owners[i], owners[j]
-			if a.thread == b.thread { // the same thread, or shared with shared
+			if threads[i] == tb { // the same thread, or shared with shared
 				continue
 			}
-			w, ok, decided := p.pairOverlap(a, b, bud)
+			if ka := keys[i]; ka.ok && kb.ok && ka.back == kb.back && ka.lit != kb.lit {
+				continue
+			}
+			a, b := &owners[i], &owners[j]
+			w, ok, decided := p.pairOverlap(*a, *b, bud)
 			if !decided {
-				return out, &[2]owner{a, b}
+				return out, &[2]owner{*a, *b}
 			}
 			if ok {
 				out = append(out, PathOverlap{Earlier: a.thread, Later: b.thread, EarlierPattern: a.pat, LaterPattern: b.pat, Witness: w})

@@ -191,7 +191,7 @@ func (p Pattern) intersect(q Pattern, bud *budget) (string, bool) {
 	best, found := "", false
 	for _, x := range p.alts {
 		for _, y := range q.alts {
-			if !prefixCompatible(x.prefix, y.prefix) || !suffixCompatible(x.suffix, y.suffix) {
+			if !prefixCompatible(x.prefix, y.prefix) || !suffixCompatible(x.suffix, y.suffix) || tailsDisjoint(x, y) {
 				continue
 			}
 			w, ok := intersect(x, y, bud)
