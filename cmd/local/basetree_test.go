@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -102,5 +103,34 @@ func TestExplainUnowned(t *testing.T) {
 	// go.sum is a file, so go.sum/x.go is a Go file of thread 1, not shared.
 	if len(report.Paths) != 1 || len(report.Paths[0].Owners) != 1 || report.Paths[0].Owners[0].Thread != 1 || len(report.Paths[0].Shared) != 0 {
 		t.Errorf("explain go.sum/x.go: %s", r.stdout)
+	}
+}
+
+// TestValidateGroupsAndCapsOverlaps: 100 threads that all own the same two
+// globs printed 9,901 lines; now one line per pattern, capped, while --json
+// keeps every finding.
+func TestValidateGroupsAndCapsOverlaps(t *testing.T) {
+	repo := gitRepo(t)
+	var b strings.Builder
+	for id := 1; id <= 100; id++ {
+		fmt.Fprintf(&b, "[[threads]]\nid = %d\nbranch = \"t%d\"\ngoal = \"g\"\nowns = [\"**/*.go\", \"**/*.md\"]\nmerge_order = 1\n\n", id, id)
+	}
+	write(t, filepath.Join(repo, "plan.toml"), b.String())
+	r := runIn(t, repo, "validate")
+	wantCode(t, r, exitFindings)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != maxFindingLines+1 {
+		t.Fatalf("%d lines, want %d:\n%s", len(lines), maxFindingLines+1, r.stdout)
+	}
+	if !strings.Contains(lines[2], "(and 1 more overlap of this pattern)") || !strings.Contains(lines[maxFindingLines], "not shown; ps-local validate --json lists them all") {
+		t.Errorf("grouping or cap missing:\n%s", r.stdout)
+	}
+	r = runIn(t, repo, "validate", "--json")
+	var report validateReport
+	if err := json.Unmarshal([]byte(r.stdout), &report); err != nil {
+		t.Fatal(err)
+	}
+	if want := 100 * 99; len(report.Findings) != want { // two patterns per pair of threads
+		t.Errorf("--json has %d findings, want %d", len(report.Findings), want)
 	}
 }

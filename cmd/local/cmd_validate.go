@@ -64,9 +64,7 @@ func (c *command) runValidate(args []string) int {
 		if treeErr != nil {
 			fmt.Fprintf(c.stderr, "note: base branch files unknown (%v): literal patterns may name folders, and coverage is not checked\n", treeErr)
 		}
-		for _, f := range findings {
-			fmt.Fprintln(c.stdout, f)
-		}
+		c.printFindings(findings)
 		if errs == 0 {
 			fmt.Fprintf(c.stdout, "%s: valid: %d active threads, %d dropped; no two threads own a common path\n", loc.display, counts.Active, counts.Dropped)
 		} else {
@@ -99,4 +97,38 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// maxFindingLines caps the findings validate prints for people; --json
+// lists every one.
+const maxFindingLines = 50
+
+// printFindings prints findings for people: the overlaps of one pattern are
+// grouped on one line (the first, with a count of the others), and at most
+// maxFindingLines lines are printed, then a count of the rest.
+func (c *command) printFindings(findings []plan.Finding) {
+	lines, hidden := 0, 0
+	for i := 0; i < len(findings); {
+		f := findings[i]
+		j := i + 1
+		if f.Rule == "overlap" {
+			for j < len(findings) && findings[j].Rule == "overlap" && findings[j].Pos == f.Pos {
+				j++
+			}
+		}
+		if lines == maxFindingLines {
+			hidden += j - i
+			i = j
+			continue
+		}
+		if more := j - i - 1; more > 0 {
+			f.Message += fmt.Sprintf(" (and %d more %s of this pattern)", more, plural(more, "overlap", "overlaps"))
+		}
+		fmt.Fprintln(c.stdout, f)
+		lines++
+		i = j
+	}
+	if hidden > 0 {
+		fmt.Fprintf(c.stdout, "... and %d more %s not shown; ps-local validate --json lists them all\n", hidden, plural(hidden, "finding", "findings"))
+	}
 }
