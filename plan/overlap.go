@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // owner is an owns pattern of an active thread, or a shared pattern (thread
@@ -116,6 +117,7 @@ func (p *Plan) overlaps(bud *budget) (out []PathOverlap, undecided *[2]owner) {
 		}
 		return 0
 	})
+	scan := maxWitnessScan
 	keys := make([]tailKey, len(owners))
 	threads := make([]*Thread, len(owners))
 	for i := range owners {
@@ -131,7 +133,7 @@ func (p *Plan) overlaps(bud *budget) (out []PathOverlap, undecided *[2]owner) {
 				continue
 			}
 			a, b := &owners[i], &owners[j]
-			w, ok, decided := p.pairOverlap(*a, *b, bud)
+			w, ok, decided := p.pairOverlap(*a, *b, bud, &scan)
 			if !decided {
 				return out, &[2]owner{*a, *b}
 			}
@@ -147,7 +149,7 @@ func (p *Plan) overlaps(bud *budget) (out []PathOverlap, undecided *[2]owner) {
 // search decides patterns alone; only when it finds a common path and a
 // forbids pattern could carve it out does the exact search on territories
 // run. A file of the tree in both territories is preferred as the witness.
-func (p *Plan) pairOverlap(a, b owner, bud *budget) (witness string, ok, decided bool) {
+func (p *Plan) pairOverlap(a, b owner, bud *budget, scan *int) (witness string, ok, decided bool) {
 	w, ok := a.pat.intersect(b.pat, bud)
 	if bud.left == 0 {
 		return "", false, false
@@ -162,21 +164,39 @@ func (p *Plan) pairOverlap(a, b owner, bud *budget) (witness string, ok, decided
 			return "", false, decided
 		}
 	}
-	if real, found := p.treeWitness(a.pat, b.pat, forbid); found {
+	if real, found := p.treeWitness(a.pat, b.pat, forbid, scan); found {
 		w = real
 	}
 	return w, true, true
 }
 
-// treeWitness returns the first file of the plan's tree in both territories.
-func (p *Plan) treeWitness(a, b Pattern, forbid []Pattern) (string, bool) {
-	for _, f := range p.Tree.Files() {
+// treeWitness returns the first file of the plan's tree in both
+// territories. Only files under both patterns' literal folders can be, and
+// scan is how many more files the whole proof may try (maxWitnessScan at
+// first), so a plan with many overlaps in a large tree falls back to
+// constructed witnesses rather than slowing down.
+func (p *Plan) treeWitness(a, b Pattern, forbid []Pattern, scan *int) (string, bool) {
+	da, db := a.Dir(), b.Dir()
+	if len(da) < len(db) {
+		da, db = db, da
+	}
+	if db != "" && da != db && !strings.HasPrefix(da, db+"/") {
+		return "", false
+	}
+	for _, f := range p.Tree.under(da) {
+		if *scan <= 0 {
+			return "", false
+		}
+		*scan--
 		if a.Match(f) && b.Match(f) && !matchesAny(forbid, f) {
 			return f, true
 		}
 	}
 	return "", false
 }
+
+// maxWitnessScan bounds the files treeWitness tries for a whole plan.
+const maxWitnessScan = 1_000_000
 
 func matchesAny(ps []Pattern, path string) bool {
 	for _, p := range ps {
