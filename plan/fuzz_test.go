@@ -10,9 +10,12 @@ import (
 )
 
 // FuzzParse checks that no input makes the decoder panic, and that every
-// finding points inside the file. Seeds: every golden plan, plus the corpus
-// in testdata/fuzz/FuzzParse.
+// finding points inside the file; with the proof budget no input takes
+// unbounded work (the fuzzer's per-input timeout would report one). Seeds:
+// every golden plan, the 15 KB brace-heavy plan that exhausts the budget,
+// plus the corpus in testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
+	f.Add(braceHeavyPlan())
 	for _, dir := range []string{"testdata/valid", "testdata/invalid"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.toml"))
 		for _, file := range files {
