@@ -63,14 +63,6 @@ func BenchmarkDecodeOnly50x20(b *testing.B) {
 	}
 }
 
-func mustPattern(b *testing.B, s string) Pattern {
-	p, err := ParsePattern(s)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return p
-}
-
 // BenchmarkOverlapPair measures one pattern-pair decision of each kind.
 func BenchmarkOverlapPair(b *testing.B) {
 	pairs := []struct{ name, a, b string }{

@@ -10,27 +10,59 @@ var (
 	threadKeys = []string{"id", "branch", "goal", "owns", "forbids", "merge_order", "status"}
 )
 
-// Parse decodes and validates a plan. file names the plan in findings. The
-// plan is nil only when data is not TOML at all; otherwise it holds every
-// value that could be decoded, and the findings say what is wrong. A plan
-// with no findings is valid: every rule of DESIGN.md holds and no two active
-// threads own a common path.
+// Parse decodes and validates a plan without knowing the base branch's
+// files: ParseInTree(file, data, nil).
 func Parse(file string, data []byte) (*Plan, []Finding) {
+	return ParseInTree(file, data, nil)
+}
+
+// ParseInTree decodes and validates a plan against the base branch's tree
+// (nil when unknown). file names the plan in findings. The plan is nil only
+// when data is not TOML at all; otherwise it holds every value that could be
+// decoded, and the findings say what is wrong. A plan is valid when no
+// finding is an error (Errors is zero): every rule holds and no two active
+// threads' territories (owns minus forbids) meet. Warnings (an owns pattern
+// matching no file of the tree) do not make it invalid.
+//
+// With a tree, every pattern of the plan follows the literal-file rule (see
+// Pattern.InTree) in Match, Explain, Overlaps and the check package.
+func ParseInTree(file string, data []byte, tree *Tree) (*Plan, []Finding) {
+	p, fs := decode(file, data, tree)
+	if p != nil {
+		checkOverlaps(p, fs)
+		checkCoverage(p, fs)
+		SortFindings(fs.list)
+	}
+	return p, fs.list
+}
+
+// Decode decodes a plan and applies every rule except the pairwise overlap
+// proof, whose cost grows with the plan: for answering questions about a few
+// paths (ps-local explain) without paying for the whole proof. A plan with
+// no Decode findings may still have overlaps; ParseInTree says.
+func Decode(file string, data []byte, tree *Tree) (*Plan, []Finding) {
+	p, fs := decode(file, data, tree)
+	return p, fs.list
+}
+
+func decode(file string, data []byte, tree *Tree) (*Plan, *findings) {
 	fs := &findings{file: file}
 	root, serr := parseTree(data)
 	if serr != nil {
 		fs.add(serr.pos, "syntax", "%s", serr.msg)
-		return nil, fs.list
+		return nil, fs
 	}
-	d := decoder{fs: fs}
+	d := decoder{fs: fs, tree: tree}
 	p := d.plan(root)
+	p.Tree = tree
 	validate(p, fs)
 	SortFindings(fs.list)
-	return p, fs.list
+	return p, fs
 }
 
 type decoder struct {
-	fs *findings
+	fs   *findings
+	tree *Tree
 }
 
 func (d *decoder) plan(root *value) *Plan {
@@ -172,6 +204,7 @@ func (d *decoder) patterns(v *value, key, owner string) []Pattern {
 			d.fs.add(it.pos, "pattern", "%s %q: %v", owner, it.str, err)
 			continue
 		}
+		p = p.InTree(d.tree)
 		p.Pos = it.pos
 		out = append(out, p)
 	}

@@ -10,9 +10,12 @@ import (
 )
 
 // FuzzParse checks that no input makes the decoder panic, and that every
-// finding points inside the file. Seeds: every golden plan, plus the corpus
-// in testdata/fuzz/FuzzParse.
+// finding points inside the file; with the proof budget no input takes
+// unbounded work (the fuzzer's per-input timeout would report one). Seeds:
+// every golden plan, the 15 KB brace-heavy plan that exhausts the budget,
+// plus the corpus in testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
+	f.Add(braceHeavyPlan())
 	for _, dir := range []string{"testdata/valid", "testdata/invalid"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.toml"))
 		for _, file := range files {
@@ -114,4 +117,53 @@ func validRepoPath(p string) bool {
 		}
 	}
 	return true
+}
+
+// FuzzTerritory checks the carve-out search on arbitrary patterns: a
+// witness is in both territories (it matches a and b, not forbid); the
+// search agrees with Overlap, which it refines (no territory overlap where
+// the patterns do not overlap, and one whenever Overlap's own witness is not
+// forbidden); and within a budget the work is bounded: it either decides or
+// says it ran out. literal places the literal patterns in a tree where they
+// are files. Seeds: testdata/fuzz/FuzzTerritory.
+func FuzzTerritory(f *testing.F) {
+	f.Add("services/auth/", "**/*_test.go", "**/*_test.go", false)
+	f.Add("**/*.go", "go.sum", "", true)
+	f.Add("a/**", "**/b", "a/{x,y}/**", false)
+	f.Fuzz(func(t *testing.T, x, y, z string, literal bool) {
+		a, errA := ParsePattern(x)
+		b, errB := ParsePattern(y)
+		if errA != nil || errB != nil {
+			return
+		}
+		var forbid []Pattern
+		if c, err := ParsePattern(z); err == nil {
+			forbid = append(forbid, c)
+		}
+		if literal {
+			tree := NewTree([]string{x, y, z})
+			a, b = a.InTree(tree), b.InTree(tree)
+			for i := range forbid {
+				forbid[i] = forbid[i].InTree(tree)
+			}
+		}
+		bud := &budget{left: 200_000}
+		w, ok, decided := territoryOverlap(a, b, forbid, bud)
+		if !decided {
+			if bud.left != 0 {
+				t.Fatal("undecided with budget left")
+			}
+			return
+		}
+		if ok && (!a.Match(w) || !b.Match(w) || matchesAny(forbid, w)) {
+			t.Fatalf("witness %q is not in both territories of %q, %q minus %q", w, x, y, z)
+		}
+		pw, pok := Overlap(a, b)
+		if ok && !pok {
+			t.Fatalf("territories of %q and %q meet at %q, but the patterns do not overlap", x, y, w)
+		}
+		if pok && !matchesAny(forbid, pw) && !ok {
+			t.Fatalf("%q and %q both match %q, not forbidden by %q, but the territories do not meet", x, y, pw, z)
+		}
+	})
 }

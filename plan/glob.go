@@ -30,6 +30,9 @@ type token struct {
 type segment struct {
 	globstar bool
 	toks     []token
+	// lit is the segment's text when every token is one literal rune.
+	lit   string
+	isLit bool
 }
 
 // alternative is a brace-free pattern, split into segments.
@@ -234,6 +237,7 @@ func splitSegments(items []syntaxItem) (alternative, error) {
 		case hasDoubleStar(cur.toks):
 			return fmt.Errorf("\"**\" must be a whole path segment (use \"*\" within a name, \"**/\" for any depth)")
 		default:
+			cur.lit, cur.isLit = literalText(cur.toks)
 			segs = append(segs, cur)
 		}
 		cur = segment{}
@@ -252,6 +256,19 @@ func splitSegments(items []syntaxItem) (alternative, error) {
 		return alternative{}, err
 	}
 	return alternative{segs: segs, prefix: literalPrefix(segs), suffix: literalSuffix(segs)}, nil
+}
+
+// literalText is the text of a segment made of literal runes only.
+func literalText(toks []token) (string, bool) {
+	var b strings.Builder
+	for _, t := range toks {
+		r, ok := t.set.literal()
+		if t.kind != tokChar || !ok {
+			return "", false
+		}
+		b.WriteRune(r)
+	}
+	return b.String(), true
 }
 
 // hasDoubleStar reports two stars in a row, which doublestar reads as a

@@ -25,7 +25,7 @@ func TestGoldenInvalid(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, fs := Parse(filepath.Base(file), data)
+			_, fs := ParseInTree(filepath.Base(file), data, goldenTree(t, file))
 			if len(fs) == 0 {
 				t.Fatalf("%s: no findings for an invalid plan", file)
 			}
@@ -61,7 +61,7 @@ func TestGoldenValid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, fs := Parse(filepath.Base(file), data)
+		p, fs := ParseInTree(filepath.Base(file), data, goldenTree(t, file))
 		for _, f := range fs {
 			t.Errorf("%s", f)
 		}
@@ -69,6 +69,20 @@ func TestGoldenValid(t *testing.T) {
 			t.Errorf("%s: no threads decoded", file)
 		}
 	}
+}
+
+// goldenTree reads the base branch's files for a golden plan from the .tree
+// file beside it, one path per line; without one the tree is unknown (nil).
+func goldenTree(t *testing.T, file string) *Tree {
+	t.Helper()
+	data, err := os.ReadFile(strings.TrimSuffix(file, ".toml") + ".tree")
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewTree(strings.Fields(string(data)))
 }
 
 // checkPositionsInside fails when a finding points outside the file.

@@ -37,7 +37,7 @@ type segState struct {
 // the product automaton breadth first, one rune per layer; a star either
 // consumes a rune and stays or is skipped at no cost, so each layer is closed
 // under skips before the next is built.
-func segmentIntersection(a, b []token) (string, bool) {
+func segmentIntersection(a, b []token, bud *budget) (string, bool) {
 	type edge struct {
 		from segState
 		r    rune // 0 for a skipped star
@@ -60,6 +60,9 @@ func segmentIntersection(a, b []token) (string, bool) {
 			if s.j < len(b) && b[s.j].kind == tokStar {
 				skip(segState{s.i, s.j + 1, s.dots})
 			}
+		}
+		if !bud.spend(len(layer)) {
+			return "", false
 		}
 		var next []segState
 		for _, s := range layer {
@@ -140,11 +143,13 @@ func (q *pathQueue) Pop() any {
 // anySegment is what a globstar matches for one segment.
 var anySegment = []token{{kind: tokStar}}
 
-// intersect returns a shortest path matched by both alternatives. Each step
+// intersect returns a shortest path matched by both alternatives, spending
+// one unit of bud per state explored; when bud runs out it answers false,
+// and the caller must read bud to tell that from a proof. Each step
 // of the search consumes one whole path segment; its cost is the length of
 // the shortest segment both sides accept there, plus one for the separator,
 // so a cheapest route is a shortest path.
-func intersect(a, b alternative) (string, bool) {
+func intersect(a, b alternative, bud *budget) (string, bool) {
 	type via struct {
 		from pathState
 		seg  string
@@ -176,6 +181,9 @@ func intersect(a, b alternative) (string, bool) {
 			continue
 		}
 		done[s] = true
+		if !bud.spend(1) {
+			return "", false
+		}
 		if s.i == len(a.segs) && s.j == len(b.segs) && s.nonEmpty {
 			var segs []string
 			for at := s; at != start; at = parent[at].from {
@@ -213,7 +221,7 @@ func intersect(a, b alternative) (string, bool) {
 		key := [2]int{s.i, s.j}
 		seg, ok := segCache[key]
 		if !ok {
-			seg.s, seg.ok = segmentIntersection(ta, tb)
+			seg.s, seg.ok = segmentIntersection(ta, tb, bud)
 			segCache[key] = seg
 		}
 		if seg.ok {
@@ -230,4 +238,40 @@ func prefixCompatible(p, q string) bool {
 		p, q = q, p
 	}
 	return strings.HasPrefix(q, p)
+}
+
+// suffixCompatible reports whether some string can end with both literal
+// suffixes ("_test.go" and ".go" can; ".go" and ".md" cannot).
+func suffixCompatible(p, q string) bool {
+	if len(p) > len(q) {
+		p, q = q, p
+	}
+	return strings.HasSuffix(q, p)
+}
+
+// tailsDisjoint reports, without a search, that no path matches both
+// alternatives: walking back from the last segment while neither side is a
+// globstar, two literal segments differ, or, with no globstar on either
+// side, the segment counts differ. False means "search".
+func tailsDisjoint(x, y alternative) bool {
+	i, j := len(x.segs)-1, len(y.segs)-1
+	for ; i >= 0 && j >= 0; i, j = i-1, j-1 {
+		a, b := &x.segs[i], &y.segs[j]
+		if a.globstar || b.globstar {
+			return false
+		}
+		if a.isLit && b.isLit && a.lit != b.lit {
+			return true
+		}
+	}
+	return i != j && !hasGlobstar(x.segs) && !hasGlobstar(y.segs)
+}
+
+func hasGlobstar(segs []segment) bool {
+	for _, s := range segs {
+		if s.globstar {
+			return true
+		}
+	}
+	return false
 }

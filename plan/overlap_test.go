@@ -157,7 +157,7 @@ func TestPatternLanguageMatchesDoublestar(t *testing.T) {
 			if err != nil {
 				t.Fatalf("doublestar.Match(%q): %v", p.Glob, err)
 			}
-			_, model := p.intersect(Pattern{alts: []alternative{exact(path)}})
+			_, model := p.intersect(Pattern{alts: []alternative{exact(path)}}, nil)
 			if model != want || p.Match(path) != want {
 				t.Fatalf("pattern %q (glob %q) on %q: doublestar %v, automaton %v, Match %v", text, p.Glob, path, want, model, p.Match(path))
 			}

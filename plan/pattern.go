@@ -13,7 +13,9 @@ import (
 //
 //   - "dir/" is the directory and everything below it;
 //   - a pattern without a glob metacharacter (* ? [ {) is that exact path and,
-//     if it is a directory, everything below it;
+//     if it is a directory, everything below it; once the pattern is placed
+//     in a Tree (InTree, ParseInTree), a literal that names a file of the
+//     tree is that file only;
 //   - anything else is a doublestar pattern on the whole path.
 type Pattern struct {
 	// Text is the pattern as the plan writes it.
@@ -26,6 +28,8 @@ type Pattern struct {
 	Pos Position
 
 	literal string // for patterns without metacharacters: the path itself
+	slash   bool   // written with a trailing '/': a folder, whatever the tree holds
+	file    bool   // a literal that names a file of the tree: that path only
 	alts    []alternative
 }
 
@@ -56,6 +60,7 @@ func ParsePattern(text string) (Pattern, error) {
 		return p, fmt.Errorf("pattern names the repository root; write \"**\" for every path")
 	}
 	dir := strings.HasSuffix(s, "/")
+	p.slash = dir
 	if dir {
 		s = s[:len(s)-1]
 	}
@@ -79,6 +84,31 @@ func ParsePattern(text string) (Pattern, error) {
 	return p, nil
 }
 
+// InTree returns the pattern as it reads against the base branch's tree: a
+// literal written without a trailing '/' that names a file of t matches that
+// path only, not "p/**". Other patterns, and every pattern when t is nil,
+// are returned unchanged.
+func (p Pattern) InTree(t *Tree) Pattern {
+	if p.literal == "" || p.slash || p.file || !t.IsFile(p.literal) {
+		return p
+	}
+	alts, err := literalAlternatives(p.literal)
+	if err != nil { // cannot happen: the same path compiled as a folder
+		return p
+	}
+	alt := alts[0]
+	alt.segs = alt.segs[:len(alt.segs)-1] // drop the trailing "**"
+	alt.prefix, alt.suffix = literalPrefix(alt.segs), literalSuffix(alt.segs)
+	p.file = true
+	p.alts = []alternative{alt}
+	p.Glob = renderGlob(p.alts)
+	return p
+}
+
+// IsFile reports whether the pattern is a literal that names one file of
+// the tree it was placed in, and so matches that path only.
+func (p Pattern) IsFile() bool { return p.file }
+
 // literalAlternatives compiles a path without metacharacters into "path/**".
 func literalAlternatives(s string) ([]alternative, error) {
 	var items []syntaxItem
@@ -100,6 +130,9 @@ func literalAlternatives(s string) ([]alternative, error) {
 
 // Match reports whether path (repository-relative, '/'-separated) matches.
 func (p Pattern) Match(path string) bool {
+	if p.file {
+		return path == p.literal
+	}
 	if p.literal != "" {
 		return path == p.literal || (strings.HasPrefix(path, p.literal) && path[len(p.literal)] == '/')
 	}
@@ -149,17 +182,19 @@ func (p Pattern) String() string { return p.Text }
 // returns a shortest such path (the witness). The decision is exact: it
 // intersects the patterns' automata rather than comparing strings.
 func Overlap(a, b Pattern) (witness string, ok bool) {
-	return a.intersect(b)
+	return a.intersect(b, nil)
 }
 
-func (p Pattern) intersect(q Pattern) (string, bool) {
+// intersect is Overlap within a budget (nil for none); when the budget runs
+// out it answers false and bud says so.
+func (p Pattern) intersect(q Pattern, bud *budget) (string, bool) {
 	best, found := "", false
 	for _, x := range p.alts {
 		for _, y := range q.alts {
-			if !prefixCompatible(x.prefix, y.prefix) {
+			if !prefixCompatible(x.prefix, y.prefix) || !suffixCompatible(x.suffix, y.suffix) || tailsDisjoint(x, y) {
 				continue
 			}
-			w, ok := intersect(x, y)
+			w, ok := intersect(x, y, bud)
 			if ok && (!found || len(w) < len(best) || (len(w) == len(best) && w < best)) {
 				best, found = w, true
 			}

@@ -34,6 +34,9 @@ type Plan struct {
 	Shared    []Pattern
 	Env       []EnvVar
 	Threads   []Thread
+	// Tree is the base branch's file list the plan was parsed against, or
+	// nil when unknown (see ParseInTree).
+	Tree *Tree
 }
 
 // EnvVar is one entry of the [env] table, in file order.

@@ -9,8 +9,8 @@ import (
 
 // validate applies the rules that span threads: unique ids and branches,
 // no thread on the base branch, branch names git can hold together and a
-// shell can carry, the worktrees folder outside every thread's paths, and
-// no overlap in ownership.
+// shell can carry, and the worktrees folder outside every thread's paths.
+// The overlap proof is checkOverlaps.
 func validate(p *Plan, fs *findings) {
 	ids := map[int]*Thread{}
 	branches := map[string]*Thread{}
@@ -40,7 +40,6 @@ func validate(p *Plan, fs *findings) {
 		}
 	}
 	checkWorktreesFolder(p, fs)
-	checkOverlaps(p, fs)
 }
 
 // shellUnsafe is the first rune of branch outside the set every shell

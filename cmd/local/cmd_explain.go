@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -9,15 +10,41 @@ import (
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
+// explainReport is the --json output of explain: a stable schema that is
+// documented in the README.
+type explainReport struct {
+	Plan    string          `json:"plan"`
+	Paths   []explainedPath `json:"paths"`
+	Unowned []string        `json:"unowned,omitempty"`
+}
+
+type explainedPath struct {
+	Path      string         `json:"path"`
+	Owners    []explainClaim `json:"owners"`
+	Shared    []string       `json:"shared"`
+	Forbidden []explainClaim `json:"forbidden"`
+}
+
+type explainClaim struct {
+	Thread  int    `json:"thread"`
+	Branch  string `json:"branch"`
+	Pattern string `json:"pattern"`
+}
+
 func (c *command) runExplain(args []string) int {
-	fs := c.flags("explain", "PATH...")
+	fs := c.flags("explain", "[--json] PATH... | --unowned")
+	asJSON := fs.Bool("json", false, "print a JSON report")
+	unowned := fs.Bool("unowned", false, "list the files of the base branch that no thread owns or shares")
 	if code, done := c.parse(fs, args); done {
 		return code
 	}
-	if fs.NArg() == 0 {
-		return c.fail(fmt.Errorf("%w: explain needs at least one PATH", errUsage))
+	if fs.NArg() == 0 && !*unowned {
+		return c.fail(fmt.Errorf("%w: explain needs at least one PATH, or --unowned", errUsage))
 	}
-	loc, p, findings, err := c.loadPlan()
+	// Explaining a few paths does not pay for the plan's overlap proof:
+	// Decode applies the other rules, and an answer shows any overlap it
+	// meets.
+	loc, p, findings, tree, treeErr, err := c.planInTree(plan.Decode)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -27,6 +54,9 @@ func (c *command) runExplain(args []string) int {
 		}
 		return exitFindings
 	}
+	if *unowned && tree == nil {
+		return c.fail(fmt.Errorf("explain --unowned needs the files of the base branch %q: %w", p.Base, treeErr))
+	}
 	var paths []string
 	for _, arg := range fs.Args() {
 		rel, err := c.repoPath(loc.root, arg)
@@ -35,15 +65,52 @@ func (c *command) runExplain(args []string) int {
 		}
 		paths = append(paths, rel)
 	}
+	report := explainReport{Plan: loc.display, Paths: []explainedPath{}}
+	overlap := false
 	for _, rel := range paths {
-		fmt.Fprintln(c.stdout, describe(p.Explain(rel)))
+		e := p.Explain(rel)
+		overlap = overlap || len(e.Owners) > 1 || (len(e.Owners) == 1 && len(e.Shared) > 0)
+		if *asJSON {
+			report.Paths = append(report.Paths, explainJSON(e))
+		} else {
+			fmt.Fprintln(c.stdout, describe(e))
+		}
 	}
-	if len(findings) > 0 {
-		fmt.Fprintf(c.stderr, "%s has %d %s (run ps-local validate); the answers above apply the plan as it is\n",
-			loc.display, len(findings), plural(len(findings), "problem", "problems"))
+	if *unowned {
+		report.Unowned = p.Unowned()
+		if !*asJSON {
+			for _, f := range report.Unowned {
+				fmt.Fprintf(c.stdout, "%s: not owned by any thread\n", f)
+			}
+			fmt.Fprintf(c.stderr, "%d of %d files on the base branch are not owned by any thread or shared\n", len(report.Unowned), tree.Len())
+		}
+	}
+	if *asJSON {
+		out, err := json.MarshalIndent(report, "", "  ")
+		if err != nil {
+			return c.fail(fmt.Errorf("encode report: %w", err))
+		}
+		fmt.Fprintf(c.stdout, "%s\n", out)
+	}
+	if errs := plan.Errors(findings); errs > 0 || overlap {
+		fmt.Fprintf(c.stderr, "%s has problems (run ps-local validate); the answers above apply the plan as it is\n", loc.display)
 		return exitFindings
 	}
 	return exitOK
+}
+
+func explainJSON(e plan.Explanation) explainedPath {
+	out := explainedPath{Path: e.Path, Owners: []explainClaim{}, Shared: []string{}, Forbidden: []explainClaim{}}
+	for _, o := range e.Owners {
+		out.Owners = append(out.Owners, explainClaim{o.Thread.ID, o.Thread.Branch, o.Pattern.Text})
+	}
+	for _, s := range e.Shared {
+		out.Shared = append(out.Shared, s.Text)
+	}
+	for _, f := range e.Forbidden {
+		out.Forbidden = append(out.Forbidden, explainClaim{f.Thread.ID, f.Thread.Branch, f.Pattern.Text})
+	}
+	return out
 }
 
 // repoPath turns a path given on the command line (relative to the working
