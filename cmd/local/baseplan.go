@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/parallel-sessions/parallel-sessions/plan"
@@ -78,7 +79,13 @@ func (c *command) loadBasePlan() (basePlan, error) {
 		return bp, fmt.Errorf("%s is not committed on %s%s; commit it there first (git add %s && git commit), since ps-local and the gate read the plan from %s", rel, bp.baseRef, whyNot(err), rel, base)
 	}
 	data = stripBOM(data)
-	bp.plan, bp.findings = plan.Parse(loc.display, data)
+	tree, err := treeAt(bp.git, bp.baseSHA)
+	if err != nil {
+		return bp, fmt.Errorf("list the files of %s: %w", bp.baseRef, err)
+	}
+	bp.plan, bp.findings = plan.ParseInTree(loc.display, data, tree)
+	// Warnings (coverage) are validate's advice, not a reason to refuse.
+	bp.findings = slices.DeleteFunc(bp.findings, func(f plan.Finding) bool { return f.Severity != plan.Error })
 	if localErr == nil && !bytes.Equal(data, local) && !sameAsCommitted(gitCmd{dir: loc.root}, loc.path, rel, data) {
 		fmt.Fprintf(c.stderr, "ps-local: note: %s differs from the plan committed on %s; using %s's, as the gate does (commit the change to %s for it to count)\n", loc.display, bp.baseRef, bp.baseRef, base)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
@@ -20,17 +19,20 @@ func baseTree(root, base string) (tree *plan.Tree, ref string, err error) {
 	if err != nil {
 		return nil, "", err
 	}
-	out, err := git.output("ls-tree", "-r", "-z", "--name-only", "--full-tree", sha)
+	tree, err = treeAt(git, sha)
 	if err != nil {
 		return nil, "", fmt.Errorf("list the files of %s: %w", ref, err)
 	}
-	var paths []string
-	for _, p := range strings.Split(string(out), "\x00") {
-		if p != "" {
-			paths = append(paths, p)
-		}
+	return tree, ref, nil
+}
+
+// treeAt lists the files of commit (or tree) rev.
+func treeAt(git gitCmd, rev string) (*plan.Tree, error) {
+	out, err := git.output("ls-tree", "-r", "-z", "--name-only", "--full-tree", rev)
+	if err != nil {
+		return nil, err
 	}
-	return plan.NewTree(paths), ref, nil
+	return plan.NewTree(parseNULNames(out)), nil
 }
 
 // parseFunc is plan.ParseInTree or plan.Decode.

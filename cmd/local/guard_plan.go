@@ -58,14 +58,21 @@ func guardPlan(root, commonDir, path string) (guardPlanResult, error) {
 		return guardPlanResult{}, err
 	}
 	for _, ref := range []string{"refs/heads/" + base, "refs/remotes/origin/" + base} {
-		oid, ok, err := cat.info(ref + ":" + plan.FileName)
+		oid, ok, err := cat.info(ref+":"+plan.FileName, "blob")
 		if err != nil {
 			return guardPlanResult{}, err
 		}
 		if !ok {
 			continue
 		}
-		entry, err := cache.load(cat, oid)
+		treeOID, ok, err := cat.info(ref+"^{tree}", "tree")
+		if err != nil {
+			return guardPlanResult{}, err
+		}
+		if !ok {
+			return guardPlanResult{}, fmt.Errorf("read the tree of %s: git cat-file found none", ref)
+		}
+		entry, err := cache.load(cat, oid, baseFiles{root: root, tree: treeOID})
 		if err != nil {
 			return guardPlanResult{}, err
 		}
@@ -92,11 +99,11 @@ func guardPlan(root, commonDir, path string) (guardPlanResult, error) {
 // headBase is the base the plan at HEAD names (plan.DefaultBase when it
 // names none, or when HEAD has no plan: found is false then).
 func headBase(cat *catFile, cache guardCache) (base string, found bool, err error) {
-	oid, ok, err := cat.info("HEAD:" + plan.FileName)
+	oid, ok, err := cat.info("HEAD:"+plan.FileName, "blob")
 	if err != nil || !ok {
 		return plan.DefaultBase, false, err
 	}
-	entry, err := cache.load(cat, oid)
+	entry, err := cache.load(cat, oid, baseFiles{})
 	if err != nil {
 		return "", false, err
 	}
@@ -114,7 +121,7 @@ type guardCache struct {
 }
 
 // cacheSuffix names the cache format; a new format takes a new suffix.
-const cacheSuffix = ".v1.json"
+const cacheSuffix = ".v2.json"
 
 // cachedPlan is a plan reduced to what the scope check needs, written only
 // after plan.Parse accepted it (Valid) or with its findings.
@@ -136,10 +143,13 @@ type cachedThread struct {
 }
 
 // cachedPattern is a pattern's text and its literal folder (plan.Pattern.Dir):
-// no path outside that folder matches it.
+// no path outside that folder matches it. File says the pattern is a
+// literal that names a file on the base branch, so it covers that file
+// only (README, "Path patterns").
 type cachedPattern struct {
 	Text string `json:"text"`
 	Dir  string `json:"dir,omitempty"`
+	File bool   `json:"file,omitempty"`
 }
 
 // canMatch reports whether the pattern may match path; "" is every path.
@@ -147,9 +157,34 @@ func (c cachedPattern) canMatch(path string) bool {
 	return path == "" || c.Dir == "" || path == c.Dir || strings.HasPrefix(path, c.Dir+"/")
 }
 
-// load returns the entry of blob oid, parsing the blob on a miss.
-func (g guardCache) load(cat *catFile, oid string) (cachedPlan, error) {
-	path := filepath.Join(g.dir, oid+cacheSuffix)
+// baseFiles is the base branch's tree a plan is judged in: the literal-file
+// rule and the overlap proof depend on it. The zero value is no tree.
+type baseFiles struct {
+	root string // the repository, for git ls-tree
+	tree string // the tree's object id
+}
+
+// list reads the tree's files, or nil for no tree.
+func (b baseFiles) list() (*plan.Tree, error) {
+	if b.tree == "" {
+		return nil, nil
+	}
+	tree, err := treeAt(gitCmd{dir: b.root}, b.tree)
+	if err != nil {
+		return nil, fmt.Errorf("list the files of the base: %w", err)
+	}
+	return tree, nil
+}
+
+// load returns the entry of blob oid judged in the tree of base, parsing
+// the blob on a miss. The entry is keyed by both ids: a plan valid in one
+// tree may not be in another.
+func (g guardCache) load(cat *catFile, oid string, base baseFiles) (cachedPlan, error) {
+	key := oid
+	if base.tree != "" {
+		key += "-" + base.tree
+	}
+	path := filepath.Join(g.dir, key+cacheSuffix)
 	if data, err := os.ReadFile(path); err == nil {
 		var e cachedPlan
 		if json.Unmarshal(data, &e) == nil {
@@ -160,23 +195,30 @@ func (g guardCache) load(cat *catFile, oid string) (cachedPlan, error) {
 	if err != nil {
 		return cachedPlan{}, err
 	}
-	e := reducePlan(data)
+	tree, err := base.list()
+	if err != nil {
+		return cachedPlan{}, err
+	}
+	e := reducePlan(data, tree)
 	if enc, err := json.Marshal(e); err == nil && os.MkdirAll(g.dir, 0o755) == nil {
 		writeFileAtomic(path, enc) // a cache that cannot be written only costs time
 	}
 	return e, nil
 }
 
-// reducePlan parses and validates a plan blob into a cache entry.
-func reducePlan(data []byte) cachedPlan {
-	p, findings := plan.Parse(plan.FileName, data)
+// reducePlan parses and validates a plan blob in tree (nil: unknown) into
+// a cache entry.
+func reducePlan(data []byte, tree *plan.Tree) cachedPlan {
+	p, findings := plan.ParseInTree(plan.FileName, data, tree)
 	var e cachedPlan
 	if p != nil {
 		e.Base = p.Base
 	}
-	if p == nil || len(findings) > 0 {
+	if p == nil || plan.Errors(findings) > 0 {
 		for _, f := range findings {
-			e.Findings = append(e.Findings, f.String())
+			if f.Severity == plan.Error {
+				e.Findings = append(e.Findings, f.String())
+			}
 		}
 		return e
 	}
@@ -191,7 +233,7 @@ func reducePlan(data []byte) cachedPlan {
 func patternTexts(ps []plan.Pattern) []cachedPattern {
 	var out []cachedPattern
 	for _, p := range ps {
-		out = append(out, cachedPattern{Text: p.Text, Dir: p.Dir()})
+		out = append(out, cachedPattern{Text: p.Text, Dir: p.Dir(), File: p.IsFile()})
 	}
 	return out
 }
@@ -232,6 +274,11 @@ func compilePatterns(cps []cachedPattern, path string) ([]plan.Pattern, error) {
 		if p.Dir() != cp.Dir {
 			return nil, fmt.Errorf("cached pattern %q: folder %q, not %q", cp.Text, cp.Dir, p.Dir())
 		}
+		if cp.File {
+			// The base's tree said the literal is a file; a tree of that
+			// one file says so again.
+			p = p.InTree(plan.NewTree([]string{p.Text}))
+		}
 		out = append(out, p)
 	}
 	return out, nil
@@ -263,7 +310,7 @@ func startCatFile(dir string) (*catFile, error) {
 }
 
 // info returns the object id of name; ok is false when it does not exist.
-func (c *catFile) info(name string) (oid string, ok bool, err error) {
+func (c *catFile) info(name, kind string) (oid string, ok bool, err error) {
 	if strings.ContainsAny(name, "\n\x00") {
 		return "", false, fmt.Errorf("object name %q has a line break", name)
 	}
@@ -275,7 +322,7 @@ func (c *catFile) info(name string) (oid string, ok bool, err error) {
 		return "", false, nil
 	}
 	fields := strings.Fields(header)
-	if len(fields) != 3 || fields[1] != "blob" {
+	if len(fields) != 3 || fields[1] != kind {
 		return "", false, nil // a folder named plan.toml is no plan
 	}
 	return fields[0], true, nil

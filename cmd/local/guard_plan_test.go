@@ -46,7 +46,7 @@ merge_order = 2
 		if len(findings) > 0 {
 			t.Fatalf("plan invalid: %v", findings)
 		}
-		entry := reducePlan([]byte(src))
+		entry := reducePlan([]byte(src), nil)
 		whole := check.New(full, plan.FileName)
 		for _, path := range paths {
 			reduced, err := entry.plan(path)
