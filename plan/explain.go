@@ -45,3 +45,25 @@ func (p *Plan) Explain(path string) Explanation {
 	}
 	return e
 }
+
+// Holders are the owners whose territory holds the path: those that own it
+// and do not forbid it (forbids carves out of owns). In a valid plan there
+// is at most one, and then no shared pattern matches the path.
+func (e Explanation) Holders() []Claim {
+	var hs []Claim
+	for _, o := range e.Owners {
+		if !e.forbiddenFor(o.Thread) {
+			hs = append(hs, o)
+		}
+	}
+	return hs
+}
+
+func (e Explanation) forbiddenFor(t *Thread) bool {
+	for _, f := range e.Forbidden {
+		if f.Thread == t {
+			return true
+		}
+	}
+	return false
+}

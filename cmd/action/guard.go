@@ -57,7 +57,7 @@ func (e *engine) guard(ctx context.Context, ps *planState, g *gated, decisions [
 			return
 		}
 		seen[path] = true
-		for _, c := range ps.plan.Explain(path).Owners {
+		for _, c := range ps.plan.Explain(path).Holders() {
 			d, ok := ordering.Find(decisions, c.Thread.ID)
 			if ok && d.Status.State != ordering.Landed {
 				g.guarded = append(g.guarded, guarded{path: path, thread: c.Thread, status: d.Status})

@@ -69,7 +69,8 @@ func (c *command) runExplain(args []string) int {
 	overlap := false
 	for _, rel := range paths {
 		e := p.Explain(rel)
-		overlap = overlap || len(e.Owners) > 1 || (len(e.Owners) == 1 && len(e.Shared) > 0)
+		holders := len(e.Holders())
+		overlap = overlap || holders > 1 || (holders == 1 && len(e.Shared) > 0)
 		if *asJSON {
 			report.Paths = append(report.Paths, explainJSON(e))
 		} else {
@@ -138,15 +139,15 @@ func describe(e plan.Explanation) string {
 	}
 	for _, f := range e.Forbidden {
 		parts = append(parts, fmt.Sprintf("forbidden for %s by %q", f.Thread.Label(), f.Pattern.Text))
-		if len(e.Owners) == 1 && e.Owners[0].Thread == f.Thread {
-			parts = append(parts, "forbids overrides owns, so no thread may change it")
-		}
 	}
+	holders := len(e.Holders())
 	switch {
-	case len(e.Owners) > 1:
+	case holders > 1:
 		parts = append(parts, "more than one owner: the plan has an overlap")
-	case len(e.Owners) == 1 && len(e.Shared) > 0:
+	case holders == 1 && len(e.Shared) > 0:
 		parts = append(parts, "owned and shared: the plan has an overlap")
+	case holders == 0 && len(e.Owners) > 0 && len(e.Shared) == 0:
+		parts = append(parts, "forbids overrides owns, so no thread may change it")
 	case len(e.Owners) == 0 && len(e.Shared) == 0:
 		parts = append([]string{"not owned by any thread"}, parts...)
 		parts = append(parts, "no thread may change it until the plan gives it an owner or shares it")
