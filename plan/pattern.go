@@ -109,6 +109,11 @@ func (p Pattern) InTree(t *Tree) Pattern {
 // the tree it was placed in, and so matches that path only.
 func (p Pattern) IsFile() bool { return p.file }
 
+// TreeDependent reports whether the pattern's meaning depends on the tree:
+// a literal without a trailing slash, which is a file or a folder as the
+// tree says.
+func (p Pattern) TreeDependent() bool { return p.literal != "" && !p.slash }
+
 // literalAlternatives compiles a path without metacharacters into "path/**".
 func literalAlternatives(s string) ([]alternative, error) {
 	var items []syntaxItem

@@ -66,3 +66,19 @@ func (t *Tree) Files() []string {
 
 // Len is the number of files in the tree.
 func (t *Tree) Len() int { return len(t.Files()) }
+
+// NeedsTree reports whether any pattern of the plan means something
+// different in a tree (TreeDependent): without one, a reader of the plan
+// need not list the base branch's files.
+func (p *Plan) NeedsTree() bool {
+	dependent := func(ps []Pattern) bool { return slices.ContainsFunc(ps, Pattern.TreeDependent) }
+	if dependent(p.Shared) {
+		return true
+	}
+	for _, t := range p.Threads {
+		if dependent(t.Owns) || dependent(t.Forbids) {
+			return true
+		}
+	}
+	return false
+}

@@ -44,6 +44,7 @@ type planState struct {
 	plan     *plan.Plan // nil when there is no plan file
 	findings []plan.Finding
 	checker  *check.Checker
+	note     string // how the plan was read, when the reader should know
 }
 
 // gated is the outcome for one pull request.
@@ -98,13 +99,45 @@ func (e *engine) loadPlan(ctx context.Context, base string) (*planState, error) 
 		return nil, err
 	}
 	ps.plan, ps.findings = plan.Parse(e.planPath, data)
+	if ps.plan != nil && plan.Errors(ps.findings) > 0 && ps.plan.NeedsTree() {
+		// The folder rule for literals can only find more overlaps than
+		// the base's tree allows: judge the plan in the tree.
+		tree, err := e.baseTree(ctx, ps)
+		if err != nil {
+			return nil, err
+		}
+		if tree != nil {
+			ps.plan, ps.findings = plan.ParseInTree(e.planPath, data, tree)
+		}
+	}
 	if ps.plan == nil && len(ps.findings) == 0 {
 		return nil, fmt.Errorf("%s on %s could not be read as a plan", e.planPath, base)
 	}
+	// Warnings (coverage) are advice for ps-local validate, not problems
+	// that stop the gate.
+	ps.findings = slices.DeleteFunc(ps.findings, func(f plan.Finding) bool { return f.Severity != plan.Error })
 	if len(ps.findings) == 0 {
 		ps.checker = check.New(ps.plan, e.planPath)
 	}
 	return ps, nil
+}
+
+// baseTree lists the files of ps.base, for a plan whose literal patterns
+// (a file, or a folder, as the tree says) make it look invalid under the
+// folder rule (README, "Path patterns"). It costs one request, made only
+// for such plans; a valid plan keeps the folder rule, which differs only
+// for paths below a file of the base. A listing GitHub cut short is no
+// tree, and ps.note says so.
+func (e *engine) baseTree(ctx context.Context, ps *planState) (*plan.Tree, error) {
+	paths, truncated, err := e.gh.Tree(ctx, ps.base)
+	if err != nil {
+		return nil, err
+	}
+	if truncated {
+		ps.note = fmt.Sprintf("GitHub cut the file list of %s short, so the literal patterns of %s keep the folder rule (README, \"Path patterns\")", ps.base, e.planPath)
+		return nil, nil
+	}
+	return plan.NewTree(paths), nil
 }
 
 // planToGate loads the plan of base and reports whether there is anything

@@ -10,6 +10,7 @@ import (
 // depends on its own port and ghapi.Client is one adapter of it.
 type forge interface {
 	File(ctx context.Context, ref, path string) ([]byte, error)
+	Tree(ctx context.Context, ref string) (paths []string, truncated bool, err error)
 	PullRequest(ctx context.Context, n int) (ghapi.PullRequest, error)
 	BranchPulls(ctx context.Context, base, branch string) ([]ghapi.PullRequest, error)
 	OpenPulls(ctx context.Context, base string) ([]ghapi.PullRequest, error)

@@ -18,6 +18,9 @@ func report(action *githubactions.Action, getenv func(string) string, out *outco
 		action.Noticef("ps-action: %s", out.notice)
 		fmt.Fprintf(&summary, "### parallel-sessions\n\n%s\n", logSafe(out.notice))
 	}
+	if ps := out.plan; ps != nil && ps.note != "" {
+		action.Noticef("ps-action: %s", logSafe(ps.note))
+	}
 	if ps := out.plan; ps != nil && len(ps.findings) > 0 {
 		for i, f := range ps.findings {
 			if i == maxAnnotations {
