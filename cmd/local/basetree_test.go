@@ -134,3 +134,20 @@ func TestValidateGroupsAndCapsOverlaps(t *testing.T) {
 		t.Errorf("--json has %d findings, want %d", len(report.Findings), want)
 	}
 }
+
+// TestExplainPartlyOwnedFolder: a folder that no pattern names as a whole
+// but whose files threads own is not "not owned": explain says whose its
+// files are.
+func TestExplainPartlyOwnedFolder(t *testing.T) {
+	repo := treeRepo(t)
+	for _, f := range []string{"pkg/a.go", "pkg/b.go", "pkg/notes.txt"} {
+		write(t, filepath.Join(repo, f), "x\n")
+	}
+	commitAll(t, repo, "pkg")
+	r := runIn(t, repo, "explain", "pkg")
+	wantCode(t, r, exitOK)
+	want := "pkg: a folder of 3 files on the base branch, partly owned: 2 files owned by thread 1 (code), 1 owned by no thread; explain a file in it for its owner\n"
+	if r.stdout != want {
+		t.Errorf("explain pkg:\n%s\nwant:\n%s", r.stdout, want)
+	}
+}

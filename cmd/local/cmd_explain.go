@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/parallel-sessions/parallel-sessions/plan"
@@ -73,6 +74,8 @@ func (c *command) runExplain(args []string) int {
 		overlap = overlap || holders > 1 || (holders == 1 && len(e.Shared) > 0)
 		if *asJSON {
 			report.Paths = append(report.Paths, explainJSON(e))
+		} else if folder := folderHolders(p, tree, e); folder != "" {
+			fmt.Fprintln(c.stdout, folder)
 		} else {
 			fmt.Fprintln(c.stdout, describe(e))
 		}
@@ -126,6 +129,50 @@ func (c *command) repoPath(root, arg string) (string, error) {
 		return "", fmt.Errorf("%s is the repository root; name a file or folder inside it", arg)
 	}
 	return path.Clean(filepath.ToSlash(rel)), nil
+}
+
+// folderHolders answers for a folder of the base branch that no pattern
+// names as a whole: which threads hold the files in it, and how many files
+// no thread holds. "" when path is no such folder.
+func folderHolders(p *plan.Plan, tree *plan.Tree, e plan.Explanation) string {
+	if tree == nil || len(e.Owners) > 0 || len(e.Shared) > 0 || !tree.IsDir(e.Path) {
+		return ""
+	}
+	counts := map[*plan.Thread]int{}
+	var order []*plan.Thread
+	shared, free, total := 0, 0, 0
+	files := tree.Files()
+	i, _ := slices.BinarySearch(files, e.Path+"/")
+	for ; i < len(files) && strings.HasPrefix(files[i], e.Path+"/"); i++ {
+		total++
+		fe := p.Explain(files[i])
+		switch hs := fe.Holders(); {
+		case len(hs) > 0:
+			if counts[hs[0].Thread] == 0 {
+				order = append(order, hs[0].Thread)
+			}
+			counts[hs[0].Thread]++
+		case len(fe.Shared) > 0:
+			shared++
+		default:
+			free++
+		}
+	}
+	if len(order) == 0 && shared == 0 {
+		return ""
+	}
+	slices.SortFunc(order, func(a, b *plan.Thread) int { return a.ID - b.ID })
+	var parts []string
+	for _, t := range order {
+		parts = append(parts, fmt.Sprintf("%d %s owned by %s", counts[t], plural(counts[t], "file", "files"), t.Label()))
+	}
+	if shared > 0 {
+		parts = append(parts, fmt.Sprintf("%d shared", shared))
+	}
+	if free > 0 {
+		parts = append(parts, fmt.Sprintf("%d owned by no thread", free))
+	}
+	return fmt.Sprintf("%s: a folder of %d %s on the base branch, partly owned: %s; explain a file in it for its owner", e.Path, total, plural(total, "file", "files"), strings.Join(parts, ", "))
 }
 
 // describe writes one line per path: owner, shared, forbidden, or unowned.
