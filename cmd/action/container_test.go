@@ -51,8 +51,13 @@ func TestContainerImage(t *testing.T) {
 		t.Fatalf(".ci/base-images: %v\n%s", err, out)
 	}
 
-	const image = "localhost/ps-action:container-test"
-	build := append([]string{"build", "--network=host", "--quiet"}, limits...)
+	// The test removes only what it made: its own image, by ID (with its
+	// tag).
+	// --layers=false leaves no cached intermediate images behind, so
+	// nothing needs a prune (which would remove others' dangling images).
+	image := "localhost/ps-action:container-test-" + strconv.Itoa(os.Getpid())
+	iidFile := filepath.Join(t.TempDir(), "iid")
+	build := append([]string{"build", "--network=host", "--quiet", "--layers=false", "--iidfile", iidFile}, limits...)
 	build = append(build,
 		"--build-arg", "GO_IMAGE=localhost/ps-go-builder:local",
 		"--build-arg", "RUNTIME_IMAGE=localhost/ps-static-runtime:local",
@@ -62,8 +67,9 @@ func TestContainerImage(t *testing.T) {
 		t.Fatalf("podman build: %v\n%s", err, out)
 	}
 	t.Cleanup(func() {
-		podman(t, "rmi", "-f", image)
-		podman(t, "image", "prune", "-f")
+		if id, err := os.ReadFile(iidFile); err == nil && len(bytes.TrimSpace(id)) > 0 {
+			podman(t, "rmi", "-f", string(bytes.TrimSpace(id)))
+		}
 	})
 	out, err := podman(t, "image", "inspect", "--format", "{{.Size}}", image)
 	if err != nil {

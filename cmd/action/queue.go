@@ -8,11 +8,16 @@ import (
 
 // job is one accepted delivery's work.
 type job struct {
-	delivery     string
+	delivery string
+	// also lists the deliveries coalesced into this job.
+	also         []string
 	repo         string // owner/name
 	installation int64
 	ev           event
 }
+
+// deliveries lists every delivery the job does the work of.
+func (j job) deliveries() []string { return append([]string{j.delivery}, j.also...) }
 
 // key names what a job does; two jobs with one key in one repository do
 // the same work.
@@ -26,22 +31,22 @@ func (j job) key() string {
 // waiting job reads GitHub's state when it runs, after both deliveries, so
 // it covers both.
 type queues struct {
-	run func(job)
+	// run does a job and reports whether it succeeded.
+	run func(job) bool
 
 	mu     sync.Mutex
 	idle   *sync.Cond
 	repos  map[string]*repoQueue
 	closed bool
 
-	done, coalesced atomic.Int64
+	done, failed, coalesced atomic.Int64
 }
 
 type repoQueue struct {
 	pending []job
-	keys    map[string]bool
 }
 
-func newQueues(run func(job)) *queues {
+func newQueues(run func(job) bool) *queues {
 	q := &queues{run: run, repos: map[string]*repoQueue{}}
 	q.idle = sync.NewCond(&q.mu)
 	return q
@@ -56,15 +61,17 @@ func (q *queues) add(j job) bool {
 	}
 	rq := q.repos[j.repo]
 	if rq == nil {
-		rq = &repoQueue{keys: map[string]bool{}}
+		rq = &repoQueue{}
 		q.repos[j.repo] = rq
 		go q.work(j.repo, rq)
 	}
-	if rq.keys[j.key()] {
-		q.coalesced.Add(1)
-		return true
+	for i := range rq.pending {
+		if rq.pending[i].key() == j.key() {
+			rq.pending[i].also = append(rq.pending[i].also, j.deliveries()...)
+			q.coalesced.Add(1)
+			return true
+		}
 	}
-	rq.keys[j.key()] = true
 	rq.pending = append(rq.pending, j)
 	return true
 }
@@ -81,10 +88,12 @@ func (q *queues) work(repo string, rq *repoQueue) {
 		}
 		j := rq.pending[0]
 		rq.pending = rq.pending[1:]
-		delete(rq.keys, j.key())
 		q.mu.Unlock()
-		q.run(j)
-		q.done.Add(1)
+		if q.run(j) {
+			q.done.Add(1)
+		} else {
+			q.failed.Add(1)
+		}
 	}
 }
 

@@ -31,6 +31,13 @@ Environment:
   GITHUB_API_URL                REST API root (default https://api.github.com;
                                 on GitHub Enterprise https://HOST/api/v3)
 
+Limits (README, "Limits and faults" under the bot): a delivery body over
+--max-body is refused; at most --max-unverified bodies are read before their
+signature is checked, the others wait for a slot or are refused (503); each
+job has --job-timeout and --retry-budget; on SIGTERM the accepted jobs get
+--shutdown-timeout to finish, then what is left is cancelled and logged as
+failed (redeliver those deliveries).
+
 Flags:
 `
 
@@ -46,7 +53,10 @@ type serveConfig struct {
 	planPath, untracked string
 	comment             bool
 	maxBody             int64
+	maxUnverified       int
 	retry               ghapi.RetryPolicy
+	jobTimeout          time.Duration
+	shutdownTimeout     time.Duration
 }
 
 // runServe runs the bot until ctx is done, then stops taking deliveries
@@ -85,45 +95,78 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		log.Error("serve failed", "err", err)
 		code = exitError
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		log.Error("shutdown", "err", err)
-	}
-	b.queues.close()
-	log.Info("stopped", "jobs_done", b.queues.done.Load(), "jobs_coalesced", b.queues.coalesced.Load())
+	b.shutdown(srv, cfg.shutdownTimeout)
+	log.Info("stopped", "jobs_done", b.queues.done.Load(), "jobs_failed", b.queues.failed.Load(), "jobs_coalesced", b.queues.coalesced.Load())
 	return code
+}
+
+// shutdown stops taking deliveries and lets the accepted jobs finish
+// within timeout; then it cancels the jobs left, whose requests end at
+// once, and waits for them to fail. It returns in bounded time even when
+// GitHub does not answer.
+func (b *bot) shutdown(srv *http.Server, timeout time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		b.log.Error("shutdown", "err", err)
+		srv.Close()
+	}
+	finished := make(chan struct{})
+	go func() {
+		b.queues.close()
+		close(finished)
+	}()
+	select {
+	case <-finished:
+	case <-ctx.Done():
+		b.log.Warn("shutdown timeout: cancelling the jobs left; redeliver their deliveries", "timeout", timeout.String())
+		b.stopJobs()
+		<-finished
+	}
 }
 
 // newBot makes the bot whose jobs act as the App's installations.
 func newBot(cfg serveConfig, app *ghapi.App, log *slog.Logger) *bot {
-	b := &bot{secret: cfg.secret, maxBody: cfg.maxBody, log: log, seen: newDeliveries(maxDeliveries)}
-	b.queues = newQueues(func(j job) { b.process(cfg, app, j) })
+	jobs, stop := context.WithCancel(context.Background())
+	b := &bot{secret: cfg.secret, maxBody: cfg.maxBody, log: log, seen: newDeliveries(maxDeliveries),
+		unverified: make(chan struct{}, max(cfg.maxUnverified, 1)), stopJobs: stop}
+	b.queues = newQueues(func(j job) bool {
+		if err := b.process(jobs, cfg, app, j); err != nil {
+			b.seen.forget(j.deliveries()...) // GitHub's "Redeliver" runs them again
+			return false
+		}
+		return true
+	})
 	return b
 }
 
-// process runs one job with the engine the Action uses. Its context is not
-// the server's: a job started before SIGTERM runs to its end, each request
-// bounded by the retry budget.
-func (b *bot) process(cfg serveConfig, app *ghapi.App, j job) {
-	ctx := context.Background()
+// process runs one job with the engine the Action uses. Its context is
+// not the server's: a job started before SIGTERM goes on, bounded by its
+// deadline and retry budget, until shutdown cancels jobs.
+func (b *bot) process(jobs context.Context, cfg serveConfig, app *ghapi.App, j job) error {
+	ctx, cancel := context.WithTimeout(ghapi.WithRetryBudget(jobs, cfg.retry.Budget), cfg.jobTimeout)
+	defer cancel()
 	log := b.log.With("delivery", j.delivery, "repo", j.repo, "todo", j.ev.todo())
+	if len(j.also) > 0 {
+		log = log.With("coalesced", j.also)
+	}
 	start := time.Now()
+	fail := func(err error) error {
+		log.Error("job failed", "err", err, "ms", time.Since(start).Milliseconds())
+		return err
+	}
 	client, _, err := app.Client(ctx, j.repo, j.installation)
 	if err != nil {
-		log.Error("job failed", "err", err)
-		return
+		return fail(err)
 	}
 	login, err := app.Login(ctx, j.repo)
 	if err != nil {
-		log.Error("job failed", "err", err)
-		return
+		return fail(err)
 	}
 	eng := &engine{gh: client, self: login, repo: j.repo, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment}
 	out, err := eng.handle(ctx, j.ev)
 	if err != nil {
-		log.Error("job failed", "err", err, "ms", time.Since(start).Milliseconds())
-		return
+		return fail(err)
 	}
 	attrs := []any{"ms", time.Since(start).Milliseconds(), "gated", len(out.gated)}
 	if out.notice != "" {
@@ -139,6 +182,7 @@ func (b *bot) process(cfg serveConfig, app *ghapi.App, j job) {
 		attrs = append(attrs, "pr_"+strconv.Itoa(g.pr.Number), string(g.scope)+"/"+readyWord(g.ready))
 	}
 	log.Info("job done", attrs...)
+	return nil
 }
 
 func readyWord(ready bool) string {
@@ -161,7 +205,11 @@ func readServeConfig(args []string, getenv func(string) string, stdout, stderr i
 	fs.StringVar(&cfg.planPath, "plan-path", "plan.toml", "path of the plan in each repository, read from the base branch")
 	fs.StringVar(&cfg.untracked, "untracked-prs", untrackedGuard, `what a pull request that is no thread gets: "guard" (fails on paths of threads that have not landed), "allow" or "fail"`)
 	fs.BoolVar(&cfg.comment, "comment", true, "keep one bot comment on each thread pull request")
-	fs.Int64Var(&cfg.maxBody, "max-body", 25<<20, "largest delivery body accepted, in bytes (GitHub caps payloads at 25 MB)")
+	fs.Int64Var(&cfg.maxBody, "max-body", 5<<20, "largest delivery body accepted, in bytes (GitHub caps payloads at 25 MB; gating events are far smaller)")
+	fs.IntVar(&cfg.maxUnverified, "max-unverified", 8, "most delivery bodies read at once before their signature is checked (memory: this times --max-body)")
+	fs.DurationVar(&cfg.jobTimeout, "job-timeout", 10*time.Minute, "longest a job may run; then it fails and its delivery can be redelivered")
+	fs.DurationVar(&cfg.retry.Budget, "retry-budget", ghapi.DefaultRetry.Budget, "longest one job may wait out 5xx answers and rate limits, all its requests together")
+	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long accepted jobs may take to finish before the rest are cancelled")
 	for _, a := range args {
 		if a == "--help" || a == "-h" || a == "-help" {
 			fs.SetOutput(stdout)
@@ -176,8 +224,15 @@ func readServeConfig(args []string, getenv func(string) string, stdout, stderr i
 	if cfg.untracked != untrackedGuard && cfg.untracked != untrackedAllow && cfg.untracked != untrackedFail {
 		return cfg, fmt.Errorf("--untracked-prs is %q; use guard, allow or fail", cfg.untracked)
 	}
-	if cfg.maxBody <= 0 {
+	switch {
+	case cfg.maxBody <= 0:
 		return cfg, fmt.Errorf("--max-body must be positive")
+	case cfg.maxUnverified <= 0:
+		return cfg, fmt.Errorf("--max-unverified must be positive")
+	case cfg.jobTimeout <= 0 || cfg.shutdownTimeout <= 0:
+		return cfg, fmt.Errorf("--job-timeout and --shutdown-timeout must be positive")
+	case cfg.retry.Budget < 0:
+		return cfg, fmt.Errorf("--retry-budget must not be negative")
 	}
 	normal, err := planPath(cfg.planPath)
 	if err != nil {

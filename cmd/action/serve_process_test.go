@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -25,9 +24,9 @@ type servedBot struct {
 	logs *lockedBuffer
 }
 
-// startServe runs `ps-action serve` against the fake, App installed, and
-// waits until it listens.
-func startServe(t testing.TB, s *scenario) *servedBot {
+// startServe runs `ps-action serve` against the fake, App installed, with
+// extra flags args, and waits until it listens.
+func startServe(t testing.TB, s *scenario, args ...string) *servedBot {
 	t.Helper()
 	key, pemKey := fakegithub.NewAppKey(t)
 	s.gh.InstallApp(testAppID, testInstallation, &key.PublicKey)
@@ -35,7 +34,7 @@ func startServe(t testing.TB, s *scenario) *servedBot {
 	if err := os.WriteFile(keyFile, pemKey, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0")
+	cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = []string{
 		"PATH=" + os.Getenv("PATH"),
 		fmt.Sprintf("GITHUB_APP_ID=%d", testAppID),
@@ -43,31 +42,61 @@ func startServe(t testing.TB, s *scenario) *servedBot {
 		"GITHUB_WEBHOOK_SECRET=" + webhookSecret,
 		"GITHUB_API_URL=" + s.gh.APIURL(), coverEnv(), raceEnv,
 	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Stderr is a writer, not a pipe read on the side: Wait returns only
+	// once all of it is copied, so the logs are complete after Wait.
+	logs := &lockedBuffer{}
+	addr := make(chan string, 1)
+	cmd.Stderr = &lineWriter{line: func(line []byte) {
+		logs.Write(append(line, '\n'))
+		var l struct{ Msg, Addr string }
+		if json.Unmarshal(line, &l) == nil && l.Msg == "listening" {
+			addr <- l.Addr
+		}
+	}}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill() })
-	logs := &lockedBuffer{}
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			logs.Write(append(sc.Bytes(), '\n'))
-			var line struct{ Msg, Addr string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
-				addr <- line.Addr
-			}
-		}
-	}()
 	select {
 	case a := <-addr:
 		return &servedBot{botScenario: &botScenario{scenario: s, url: "http://" + a}, cmd: cmd, logs: logs}
 	case <-time.After(20 * time.Second):
 		t.Fatalf("ps-action serve did not start:\n%s", logs)
+	}
+	return nil
+}
+
+// lineWriter calls line with each complete line written to it.
+type lineWriter struct {
+	line    func([]byte)
+	partial []byte
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.partial = append(w.partial, p...)
+	for {
+		i := bytes.IndexByte(w.partial, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		w.line(w.partial[:i])
+		w.partial = w.partial[i+1:]
+	}
+}
+
+// stop sends SIGTERM and waits for the bot to exit, at most limit.
+func (b *servedBot) stop(t testing.TB, limit time.Duration) error {
+	t.Helper()
+	if err := b.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- b.cmd.Wait() }()
+	select {
+	case err := <-exited:
+		return err
+	case <-time.After(limit):
+		t.Fatalf("ps-action serve did not stop within %v of SIGTERM:\n%s", limit, b.logs)
 	}
 	return nil
 }
@@ -95,18 +124,8 @@ func TestServeFinishesAcceptedWorkOnSIGTERM(t *testing.T) {
 			doneAtSignal++
 		}
 	}
-	if err := bot.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- bot.cmd.Wait() }()
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("ps-action serve exited with %v:\n%s", err, bot.logs)
-		}
-	case <-time.After(90 * time.Second):
-		t.Fatalf("ps-action serve did not stop:\n%s", bot.logs)
+	if err := bot.stop(t, 90*time.Second); err != nil {
+		t.Fatalf("ps-action serve exited with %v:\n%s", err, bot.logs)
 	}
 	if doneAtSignal == n {
 		t.Fatal("all work was done before SIGTERM; the test proves nothing")
@@ -125,6 +144,36 @@ func TestServeFinishesAcceptedWorkOnSIGTERM(t *testing.T) {
 		t.Error("a secret is logged")
 	}
 	t.Logf("%d of %d jobs were done when SIGTERM came", doneAtSignal, n)
+}
+
+// TestServeStopsInBoundedTimeWhenGitHubHangs: GitHub stops answering in
+// the middle of a job; SIGTERM still ends the bot within its shutdown
+// timeout, the job cancelled and logged as failed.
+func TestServeStopsInBoundedTimeWhenGitHubHangs(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	bot := startServe(t, s, "--shutdown-timeout", "2s")
+	hang := &fakegithub.Fault{Path: "/repos/octo/repo/pulls", Hang: true}
+	s.gh.AddFault(hang)
+	if code, body := bot.deliver(bot.prDelivery("d-hang", "opened", 11)); code != http.StatusAccepted {
+		t.Fatalf("delivery: %d %s", code, body)
+	}
+	for deadline := time.Now().Add(20 * time.Second); s.gh.Matched(hang) == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the job never reached GitHub:\n%s", bot.logs)
+		}
+	}
+	start := time.Now()
+	if err := bot.stop(t, 20*time.Second); err != nil {
+		t.Fatalf("exit: %v\n%s", err, bot.logs)
+	}
+	t.Logf("stopped %v after SIGTERM", time.Since(start))
+	logs := bot.logs.String()
+	for _, want := range []string{`"msg":"shutdown timeout: cancelling the jobs left; redeliver their deliveries"`, `"msg":"job failed"`, `"jobs_failed":1`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %s:\n%s", want, logs)
+		}
+	}
 }
 
 func TestServeConfiguration(t *testing.T) {

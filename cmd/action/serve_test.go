@@ -38,14 +38,23 @@ type botScenario struct {
 
 func newBotScenario(t *testing.T, maxBody int64) *botScenario {
 	t.Helper()
+	return newBotScenarioWith(t, func(cfg *serveConfig) { cfg.maxBody = maxBody })
+}
+
+// newBotScenarioWith is newBotScenario with the configuration changed by
+// set.
+func newBotScenarioWith(t *testing.T, set func(*serveConfig)) *botScenario {
+	t.Helper()
 	s := newScenario(t)
 	key, pemKey := fakegithub.NewAppKey(t)
 	s.gh.InstallApp(testAppID, testInstallation, &key.PublicKey)
 	cfg := serveConfig{
 		apiURL: s.gh.APIURL(), appID: testAppID, appKey: pemKey, secret: []byte(webhookSecret),
-		planPath: "plan.toml", untracked: "allow", comment: true, maxBody: maxBody,
-		retry: ghapi.RetryPolicy{Budget: 5 * time.Second, Backoff: 10 * time.Millisecond},
+		planPath: "plan.toml", untracked: "allow", comment: true, maxBody: 1 << 20, maxUnverified: 8,
+		retry:      ghapi.RetryPolicy{Budget: 5 * time.Second, Backoff: 10 * time.Millisecond, Floor: 10 * time.Millisecond},
+		jobTimeout: time.Minute, shutdownTimeout: 10 * time.Second,
 	}
+	set(&cfg)
 	app, err := ghapi.NewApp(cfg.appID, cfg.appKey, ghapi.Options{BaseURL: cfg.apiURL, Retry: cfg.retry})
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // bot receives GitHub's webhook deliveries and queues their work.
@@ -20,7 +22,17 @@ type bot struct {
 	log     *slog.Logger
 	seen    *deliveries
 	queues  *queues
+	// unverified holds a slot for each body being read before its
+	// signature is checked: memory for unverified bodies is bounded by
+	// its capacity times maxBody.
+	unverified chan struct{}
+	// stopJobs cancels every job's context (shutdown).
+	stopJobs context.CancelFunc
 }
+
+// unverifiedWait is how long a delivery waits for a slot to read its body
+// before it is refused with 503.
+const unverifiedWait = 10 * time.Second
 
 // routes serves POST /webhook and GET /healthz.
 func (b *bot) routes() http.Handler {
@@ -36,18 +48,9 @@ func (b *bot) routes() http.Handler {
 // the work is done. Nothing is read from a delivery before its signature
 // is verified.
 func (b *bot) webhook(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, b.maxBody))
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		b.refuse(w, r, http.StatusRequestEntityTooLarge, "the body is over the limit of "+strconv.FormatInt(b.maxBody, 10)+" bytes")
-		return
-	case err != nil:
-		b.refuse(w, r, http.StatusBadRequest, "read the body: "+err.Error())
-		return
-	}
-	if msg := verifySignature(b.secret, body, r.Header); msg != "" {
-		b.refuse(w, r, http.StatusUnauthorized, msg)
+	body, status, msg := b.verifiedBody(w, r)
+	if msg != "" {
+		b.refuse(w, r, status, msg)
 		return
 	}
 	delivery, name := r.Header.Get("X-GitHub-Delivery"), r.Header.Get("X-GitHub-Event")
@@ -56,11 +59,6 @@ func (b *bot) webhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	log := b.log.With("delivery", delivery, "event", name)
-	if !b.seen.first(delivery) {
-		log.Info("duplicate delivery dropped")
-		answer(w, http.StatusOK, "duplicate delivery: already accepted")
-		return
-	}
 	if name == "ping" {
 		answer(w, http.StatusOK, "pong")
 		return
@@ -76,12 +74,67 @@ func (b *bot) webhook(w http.ResponseWriter, r *http.Request) {
 		answer(w, http.StatusOK, "ignored: not an event ps-action acts on")
 		return
 	}
+	if !b.seen.first(delivery) {
+		log.Info("duplicate delivery dropped")
+		answer(w, http.StatusOK, "duplicate delivery: already accepted")
+		return
+	}
 	if !b.queues.add(j) {
+		b.seen.forget(delivery)
 		b.refuse(w, r, http.StatusServiceUnavailable, "shutting down")
 		return
 	}
 	log.Info("accepted", "todo", j.ev.todo())
 	answer(w, http.StatusAccepted, "accepted")
+}
+
+// verifiedBody reads a delivery's body and checks its signature, bounding
+// what an unsigned flood can take: no body is read without a well-formed
+// signature header or over maxBody, and at most cap(b.unverified) are read
+// at once. It returns the body, or the status and reason to refuse it.
+func (b *bot) verifiedBody(w http.ResponseWriter, r *http.Request) ([]byte, int, string) {
+	want, msg := signatureHeader(r.Header)
+	if msg != "" {
+		return nil, http.StatusUnauthorized, msg
+	}
+	tooBig := "the body is over the limit of " + strconv.FormatInt(b.maxBody, 10) + " bytes (--max-body)"
+	if r.ContentLength > b.maxBody {
+		return nil, http.StatusRequestEntityTooLarge, tooBig
+	}
+	wait := time.NewTimer(unverifiedWait)
+	defer wait.Stop()
+	select {
+	case b.unverified <- struct{}{}:
+		defer func() { <-b.unverified }()
+	case <-wait.C:
+		return nil, http.StatusServiceUnavailable, "too many deliveries being read at once (--max-unverified); try again"
+	case <-r.Context().Done():
+		return nil, http.StatusServiceUnavailable, "the client went away"
+	}
+	// GitHub sends Content-Length: the body is read into one buffer of
+	// that size, checked above to be at most maxBody.
+	var body []byte
+	var err error
+	limited := http.MaxBytesReader(w, r.Body, b.maxBody)
+	if r.ContentLength >= 0 {
+		body = make([]byte, r.ContentLength)
+		_, err = io.ReadFull(limited, body)
+	} else {
+		body, err = io.ReadAll(limited)
+	}
+	var over *http.MaxBytesError
+	switch {
+	case errors.As(err, &over):
+		return nil, http.StatusRequestEntityTooLarge, tooBig
+	case err != nil:
+		return nil, http.StatusBadRequest, "read the body: " + err.Error()
+	}
+	mac := hmac.New(sha256.New, b.secret)
+	mac.Write(body)
+	if !hmac.Equal(want, mac.Sum(nil)) {
+		return nil, http.StatusUnauthorized, "X-Hub-Signature-256 does not match the body and the webhook secret"
+	}
+	return body, 0, ""
 }
 
 // parseDelivery reads what the work needs from a verified delivery.
@@ -108,27 +161,22 @@ func parseDelivery(delivery, name string, body []byte) (job, error) {
 	return j, nil
 }
 
-// verifySignature checks X-Hub-Signature-256, GitHub's HMAC-SHA256 of the
-// body with the webhook secret; it returns why a delivery is refused, or
-// "". The SHA-1 X-Hub-Signature is never accepted on its own.
-func verifySignature(secret, body []byte, h http.Header) string {
+// signatureHeader reads X-Hub-Signature-256, GitHub's HMAC-SHA256 of the
+// body with the webhook secret; it returns the MAC, or why a delivery is
+// refused. The SHA-1 X-Hub-Signature is never accepted on its own.
+func signatureHeader(h http.Header) ([]byte, string) {
 	sig := h.Get("X-Hub-Signature-256")
 	if sig == "" {
 		if h.Get("X-Hub-Signature") != "" {
-			return "only X-Hub-Signature-256 is accepted; the SHA-1 X-Hub-Signature is refused"
+			return nil, "only X-Hub-Signature-256 is accepted; the SHA-1 X-Hub-Signature is refused"
 		}
-		return "X-Hub-Signature-256 is missing; set a webhook secret on the GitHub App"
+		return nil, "X-Hub-Signature-256 is missing; set a webhook secret on the GitHub App"
 	}
 	got, err := hex.DecodeString(strings.TrimPrefix(sig, "sha256="))
-	if !strings.HasPrefix(sig, "sha256=") || err != nil {
-		return "X-Hub-Signature-256 is not sha256=HEX"
+	if !strings.HasPrefix(sig, "sha256=") || err != nil || len(got) != sha256.Size {
+		return nil, "X-Hub-Signature-256 is not sha256=HEX"
 	}
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(body)
-	if !hmac.Equal(got, mac.Sum(nil)) {
-		return "X-Hub-Signature-256 does not match the body and the webhook secret"
-	}
-	return ""
+	return got, ""
 }
 
 func (b *bot) refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {

@@ -40,11 +40,14 @@ type budget struct {
 	left time.Duration
 }
 
-// take spends d if that much is left.
+// take spends d if that much is left. A wait that does not fit spends the
+// rest: a run that ran out of patience once does not go on retrying in
+// the crumbs.
 func (b *budget) take(d time.Duration) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if d > b.left {
+		b.left = 0
 		return false
 	}
 	b.left -= d
