@@ -58,6 +58,10 @@ type gated struct {
 	decision  ordering.Decision
 	ready     bool
 	comment   string
+	// mergeable and mergeableState are GitHub's word on merging the pull
+	// request into the base, from its read after its files.
+	mergeable      *bool
+	mergeableState string
 }
 
 // outcome is what one event came to: the pull requests gated, and the plan
@@ -385,7 +389,7 @@ func (e *engine) untrackedStatuses(ctx context.Context, ps *planState, g *gated,
 // thread. A list shorter than GitHub's count is an error, never a pass; a
 // head that moved while listing is an error and nothing is written.
 func (e *engine) checkScope(ctx context.Context, ps *planState, g *gated) error {
-	changes, total, err := e.changes(ctx, g.pr)
+	changes, total, err := e.changes(ctx, g)
 	if err != nil {
 		return err
 	}
@@ -437,7 +441,11 @@ func (e *engine) orderStatus(g *gated, decisions []ordering.Decision) ghapi.Stat
 	}
 	g.decision, g.ready = d, d.Ready
 	if d.Ready {
-		return status(orderContext, passed, "ready: every earlier thread has landed")
+		note := "ready: every earlier thread has landed"
+		if m, ok := mergeNote(g); ok {
+			note += "; " + m
+		}
+		return status(orderContext, passed, note)
 	}
 	w := d.Waits[0]
 	note := fmt.Sprintf("waiting on %s; %s", w, w.Unblock())

@@ -28,7 +28,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, parts []string, b
 		}
 	case parts[0] == "pulls" && n == 2 && get:
 		if p := s.pull(w, parts[1]); p != nil {
-			writeJSON(w, http.StatusOK, s.pullJSON(p))
+			pr := s.pullJSON(p)
+			pr["mergeable"], pr["mergeable_state"] = p.Mergeable, p.MergeableState
+			if p.Mergeable == nil {
+				pr["mergeable"], pr["mergeable_state"] = nil, "unknown"
+			}
+			writeJSON(w, http.StatusOK, pr)
 		}
 	case parts[0] == "pulls" && n == 3 && parts[2] == "files" && get:
 		if p := s.pull(w, parts[1]); p != nil {

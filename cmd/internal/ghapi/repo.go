@@ -22,6 +22,12 @@ type PullRequest struct {
 	ChangedFiles int
 	Labels       []string
 	Title, Body  string
+	// Mergeable says whether the pull request merges into its base without
+	// conflicts; nil while GitHub computes it, and in lists, which leave it
+	// out. MergeableState is GitHub's mergeable_state ("behind", "dirty",
+	// "clean", "unknown", ...).
+	Mergeable      *bool
+	MergeableState string
 }
 
 // pullRequest converts GitHub's pull request; one without a number, state,
@@ -47,8 +53,10 @@ func pullRequest(p *github.PullRequest) (PullRequest, error) {
 		BaseRef:      p.GetBase().GetRef(),
 		BaseRepo:     p.GetBase().GetRepo().GetFullName(),
 		ChangedFiles: p.GetChangedFiles(),
-		Title:        p.GetTitle(),
-		Body:         p.GetBody(),
+		Title:          p.GetTitle(),
+		Body:           p.GetBody(),
+		Mergeable:      p.Mergeable,
+		MergeableState: p.GetMergeableState(),
 	}
 	for _, l := range p.Labels {
 		pr.Labels = append(pr.Labels, l.GetName())
