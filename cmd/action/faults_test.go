@@ -52,6 +52,7 @@ func TestPastRateLimitResetWaitsAFloor(t *testing.T) {
 		wantCode(t, r, exitError)
 		// 3 s of budget at a floor of 1 s: at most 3 retries in the whole
 		// run, plus one first try of each request the run still makes.
+		t.Logf("%d with a past reset: %d requests in the run", f.Status, len(r.reqs))
 		if n := len(r.reqs); n > 12 {
 			t.Errorf("%d: %d requests to GitHub in a rate limit storm:\n%s", f.Status, n, fmtReqs(r.reqs))
 		}
@@ -83,6 +84,31 @@ func TestLostCommentPostMakesNoSecondComment(t *testing.T) {
 			if strings.HasPrefix(w, "POST") && strings.HasSuffix(w, "/comments") {
 				t.Errorf("the second run posted a comment instead of editing the one there: %v", r.writes())
 			}
+		}
+	}
+}
+
+// TestNullPullBodyIsAnError: GitHub answers the pull request, or its file
+// list, with `null` or a pull request without base and head. The run
+// fails and writes no status: it never reads a closed pull request into ""
+// or "no files".
+func TestNullPullBodyIsAnError(t *testing.T) {
+	for _, f := range []fakegithub.Fault{
+		{Method: "GET", Path: "/pulls/11", Raw: "null", Times: 1},
+		{Method: "GET", Path: "/pulls/11", Raw: `{"number":11,"state":"closed"}`, Times: 1},
+		{Method: "GET", Path: "/pulls/11/files", Raw: "null"},
+		{Method: "GET", Path: "/pulls/11/files", Raw: `{"files":[]}`},
+	} {
+		s := newScenario(t)
+		s.pull(11, "extract-auth", "a1", "services/auth/login.go", "services/api/handler.go")
+		s.gh.AddFault(&f)
+		r := s.prEvent("pull_request", "synchronize", 11)
+		wantCode(t, r, exitError)
+		if got := s.status("a1", scope); got != "none" {
+			t.Errorf("%s %q: a scope status from a malformed answer: %s", f.Path, f.Raw, got)
+		}
+		if !strings.Contains(r.stdout, "::error::") {
+			t.Errorf("%s %q: no error:\n%s", f.Path, f.Raw, r.stdout)
 		}
 	}
 }

@@ -135,3 +135,16 @@ func alreadyExists(err error) bool {
 	}
 	return false
 }
+
+// lostAnswer reports a failure after which GitHub may have acted: a 5xx,
+// or no answer at all (a broken connection, a timeout).
+func lostAnswer(err error) bool {
+	if err == nil {
+		return false
+	}
+	var er *github.ErrorResponse
+	if errors.As(err, &er) {
+		return er.Response != nil && er.Response.StatusCode >= 500
+	}
+	return true
+}

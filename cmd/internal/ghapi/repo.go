@@ -232,6 +232,9 @@ func (c *Client) Comments(ctx context.Context, n int) ([]Comment, error) {
 // made the comment, and the error says so.
 func (c *Client) CreateComment(ctx context.Context, n int, body string) error {
 	_, _, err := c.gh.Issues.CreateComment(ctx, c.owner, c.repo, n, &github.IssueComment{Body: github.String(body)})
+	if lostAnswer(err) {
+		return wrap(err, "comment on #%d (the answer was lost and GitHub may have made the comment: it is not posted again; the next run edits it)", n)
+	}
 	return wrap(err, "comment on #%d", n)
 }
 
