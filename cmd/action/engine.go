@@ -34,7 +34,10 @@ type engine struct {
 	planPath  string
 	untracked string // untrackedGuard, untrackedAllow or untrackedFail
 	comment   bool
-	runURL    string // target of the statuses: this workflow run
+	// updateBranch asks GitHub to update a ready thread's branch that is
+	// behind the base and merges cleanly (input update-branch).
+	updateBranch bool
+	runURL       string // target of the statuses: this workflow run
 }
 
 // planState is the plan of one base branch as the engine found it.
@@ -62,6 +65,9 @@ type gated struct {
 	// request into the base, from its read after its files.
 	mergeable      *bool
 	mergeableState string
+	// update says what became of asking GitHub to update the branch: ""
+	// when it was not asked.
+	update string
 }
 
 // outcome is what one event came to: the pull requests gated, and the plan
@@ -342,6 +348,9 @@ func (e *engine) gate(ctx context.Context, ps *planState, pr ghapi.PullRequest, 
 			return g, err
 		}
 	} else if err := e.ensureLabel(ctx, pr, g.thread.MergeOrder); err != nil {
+		return g, err
+	}
+	if err := e.maybeUpdateBranch(ctx, &g); err != nil {
 		return g, err
 	}
 	g.comment = renderComment(ps, &g, decisions)

@@ -1,6 +1,12 @@
 package main
 
-import "fmt"
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
+)
 
 // What GitHub says of merging a ready thread's pull request into its base
 // (README, "When a thread's turn comes").
@@ -39,6 +45,26 @@ func mergeNote(g *gated) (string, bool) {
 	return "", false
 }
 
+// maybeUpdateBranch asks GitHub to update the branch of a ready thread's
+// pull request that is behind the base and merges cleanly, when the
+// update-branch input says so, for the head that was checked only. A head
+// that moved since is left as it is.
+func (e *engine) maybeUpdateBranch(ctx context.Context, g *gated) error {
+	if !e.updateBranch || g.thread == nil || !g.ready || mergeState(g) != mergeBehind {
+		return nil
+	}
+	err := e.gh.UpdateBranch(ctx, g.pr.Number, g.pr.HeadSHA)
+	switch {
+	case errors.Is(err, ghapi.ErrHeadMoved):
+		g.update = "its head moved since it was checked, so it was left as it is"
+	case err != nil:
+		return err
+	default:
+		g.update = "ps-action asked GitHub to update it"
+	}
+	return nil
+}
+
 // mergeLine is the comment's line on the merge of a ready pull request.
 func mergeLine(g *gated) string {
 	base := codeSpan(g.pr.BaseRef)
@@ -46,6 +72,9 @@ func mergeLine(g *gated) string {
 	case mergeConflicts:
 		return fmt.Sprintf("**Branch:** ❌ conflicts with %s: merge %s into the branch or rebase it, and resolve the conflicts.", base, base)
 	case mergeBehind:
+		if g.update != "" {
+			return fmt.Sprintf("**Branch:** ⚠️ behind %s, merges cleanly: %s.", base, g.update)
+		}
 		return fmt.Sprintf("**Branch:** ⚠️ behind %s, merges cleanly: update the branch.", base)
 	case mergeClean:
 		return fmt.Sprintf("**Branch:** ✅ merges into %s without conflicts.", base)
