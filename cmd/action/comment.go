@@ -51,6 +51,7 @@ func renderComment(ps *planState, g *gated, decisions []ordering.Decision) strin
 		fmt.Fprintf(&b, "**Merge order:** %s is dropped in %s; it cannot land.\n\n", t.Label(), codeSpan(ps.path))
 	case d.Ready:
 		fmt.Fprintf(&b, "**Merge order:** %d. ✅ This thread's turn has come: every earlier thread has landed.\n\n", t.MergeOrder)
+		fmt.Fprintf(&b, "%s\n\n", mergeLine(g))
 	default:
 		fmt.Fprintf(&b, "**Merge order:** %d. ⏳ Waiting on:\n\n", t.MergeOrder)
 		for _, w := range d.Waits {

@@ -34,7 +34,10 @@ type engine struct {
 	planPath  string
 	untracked string // untrackedGuard, untrackedAllow or untrackedFail
 	comment   bool
-	runURL    string // target of the statuses: this workflow run
+	// updateBranch asks GitHub to update a ready thread's branch that is
+	// behind the base and merges cleanly (input update-branch).
+	updateBranch bool
+	runURL       string // target of the statuses: this workflow run
 }
 
 // planState is the plan of one base branch as the engine found it.
@@ -59,6 +62,13 @@ type gated struct {
 	decision  ordering.Decision
 	ready     bool
 	comment   string
+	// mergeable and mergeableState are GitHub's word on merging the pull
+	// request into the base, from its read after its files.
+	mergeable      *bool
+	mergeableState string
+	// update says what became of asking GitHub to update the branch: ""
+	// when it was not asked.
+	update string
 }
 
 // outcome is what one event came to: the pull requests gated, and the plan
@@ -79,7 +89,7 @@ type outcome struct {
 func (e *engine) handle(ctx context.Context, ev event) (*outcome, error) {
 	switch ev.todo() {
 	case doGatePR:
-		return e.gatePR(ctx, ev.pr, ev.action == "reopened")
+		return e.gatePR(ctx, ev.pr, ev.base, ev.action == "reopened")
 	case doReevaluate:
 		return e.reevaluate(ctx, ev.base)
 	case doGateGroup:
@@ -163,10 +173,12 @@ func (e *engine) planToGate(ctx context.Context, base, sha, what string) (*planS
 	return ps, out, false, err
 }
 
-// gatePR handles a pull request event for pull request n; reopened says
-// the event reopened it.
-func (e *engine) gatePR(ctx context.Context, n int, reopened bool) (*outcome, error) {
-	pr, err := e.gh.PullRequest(ctx, n)
+// gatePR handles a pull request event for pull request n into base (as
+// the event says it; "" when it does not); reopened says the event
+// reopened it. One listing of the open pull requests into base finds n and
+// every thread's open pull request (README, "API cost").
+func (e *engine) gatePR(ctx context.Context, n int, base string, reopened bool) (*outcome, error) {
+	pr, open, err := e.findOpen(ctx, n, base)
 	if err != nil {
 		return nil, err
 	}
@@ -181,18 +193,12 @@ func (e *engine) gatePR(ctx context.Context, n int, reopened bool) (*outcome, er
 	}
 	if reopened {
 		// Its coming back changes what the others wait on.
-		return e.regate(ctx, ps, out, n)
+		return e.regate(ctx, ps, out, open, n)
 	}
 	out.ownPR = n
 	var statuses map[int]ordering.Status
 	if thread, _ := e.identify(ps.plan, pr); thread != nil || e.untracked == untrackedGuard {
-		// Only a thread's own pull request stands for its thread, never a
-		// fork's of the same branch name.
-		known := map[string]ghapi.PullRequest{}
-		if thread != nil {
-			known[pr.HeadRef] = pr
-		}
-		if statuses, err = e.threadStatuses(ctx, ps, known); err != nil {
+		if statuses, err = e.threadStatuses(ctx, ps, open); err != nil {
 			return nil, err
 		}
 	}
@@ -203,6 +209,29 @@ func (e *engine) gatePR(ctx context.Context, n int, reopened bool) (*outcome, er
 	out.gated = append(out.gated, g)
 	out.ownGated = &out.gated[0]
 	return out, nil
+}
+
+// findOpen lists the open pull requests into base and finds n among them.
+// When n is not there (the event's base is stale, or n closed), it reads n
+// and lists the open pull requests into n's base, when n is open.
+func (e *engine) findOpen(ctx context.Context, n int, base string) (ghapi.PullRequest, []ghapi.PullRequest, error) {
+	if base != "" {
+		open, err := e.gh.OpenPulls(ctx, base)
+		if err != nil {
+			return ghapi.PullRequest{}, nil, err
+		}
+		for _, pr := range open {
+			if pr.Number == n && pr.BaseRef == base {
+				return pr, open, nil
+			}
+		}
+	}
+	pr, err := e.gh.PullRequest(ctx, n)
+	if err != nil || pr.State != "open" {
+		return pr, nil, err
+	}
+	open, err := e.gh.OpenPulls(ctx, pr.BaseRef)
+	return pr, open, err
 }
 
 // reevaluate gates again every open pull request into base that the gate
@@ -216,22 +245,22 @@ func (e *engine) reevaluate(ctx context.Context, base string) (*outcome, error) 
 	if !ok {
 		return out, err
 	}
-	return e.regate(ctx, ps, out, 0)
+	open, err := e.gh.OpenPulls(ctx, base)
+	if err != nil {
+		return nil, err
+	}
+	return e.regate(ctx, ps, out, open, 0)
 }
 
-// regate re-evaluates the base of ps into out. Pull request own, when not
-// 0, is the event's own: it is gated in any case and its outcome is the
-// job's.
-func (e *engine) regate(ctx context.Context, ps *planState, out *outcome, own int) (*outcome, error) {
-	statuses, err := e.threadStatuses(ctx, ps, nil)
+// regate re-evaluates the base of ps, whose open pull requests are open,
+// into out. Pull request own, when not 0, is the event's own: it is gated
+// in any case and its outcome is the job's.
+func (e *engine) regate(ctx context.Context, ps *planState, out *outcome, open []ghapi.PullRequest, own int) (*outcome, error) {
+	statuses, err := e.threadStatuses(ctx, ps, open)
 	if err != nil {
 		return nil, err
 	}
 	decisions := ordering.Decide(ps.plan, statuses)
-	open, err := e.gh.OpenPulls(ctx, ps.base)
-	if err != nil {
-		return nil, err
-	}
 	var errs []error
 	out.ownPR = own
 	for _, pr := range open {
@@ -282,31 +311,33 @@ func (e *engine) gatedBefore(ctx context.Context, p *plan.Plan, pr ghapi.PullReq
 	return scoped || ordered, nil
 }
 
-// threadStatuses asks GitHub where each active thread's pull request into
-// the base stands. known holds pull requests already fetched, by branch;
-// when it is not nil, the open pull requests found are added to it.
-func (e *engine) threadStatuses(ctx context.Context, ps *planState, known map[string]ghapi.PullRequest) (map[int]ordering.Status, error) {
+// threadStatuses finds where each active thread's pull request into the
+// base stands. A thread with an open pull request in open (from its branch
+// of this repository, never a fork's) is open, the newest one if several;
+// only the others are asked for, one listing per branch (README, "API
+// cost").
+func (e *engine) threadStatuses(ctx context.Context, ps *planState, open []ghapi.PullRequest) (map[int]ordering.Status, error) {
+	openBy := map[string]int{}
+	for _, pr := range open {
+		if pr.HeadRepo == e.repo && pr.BaseRef == ps.base && pr.Number > openBy[pr.HeadRef] {
+			openBy[pr.HeadRef] = pr.Number
+		}
+	}
 	statuses := map[int]ordering.Status{}
 	for i := range ps.plan.Threads {
 		t := &ps.plan.Threads[i]
 		if !t.Active() {
 			continue
 		}
-		if pr, ok := known[t.Branch]; ok {
-			statuses[t.ID] = ordering.Status{State: ordering.Open, PR: pr.Number}
+		if n, ok := openBy[t.Branch]; ok {
+			statuses[t.ID] = ordering.Status{State: ordering.Open, PR: n}
 			continue
 		}
 		pulls, err := e.gh.BranchPulls(ctx, ps.base, t.Branch)
 		if err != nil {
 			return nil, err
 		}
-		st := ordering.StatusOf(ghapi.OrderingPulls(pulls))
-		statuses[t.ID] = st
-		for _, p := range pulls {
-			if known != nil && st.State == ordering.Open && p.Number == st.PR {
-				known[t.Branch] = p
-			}
-		}
+		statuses[t.ID] = ordering.StatusOf(ghapi.OrderingPulls(pulls))
 	}
 	return statuses, nil
 }
@@ -350,6 +381,9 @@ func (e *engine) gate(ctx context.Context, ps *planState, pr ghapi.PullRequest, 
 			return g, err
 		}
 	} else if err := e.ensureLabel(ctx, pr, g.thread.MergeOrder); err != nil {
+		return g, err
+	}
+	if err := e.maybeUpdateBranch(ctx, &g); err != nil {
 		return g, err
 	}
 	g.comment = renderComment(ps, &g, decisions)
@@ -397,7 +431,7 @@ func (e *engine) untrackedStatuses(ctx context.Context, ps *planState, g *gated,
 // thread. A list shorter than GitHub's count is an error, never a pass; a
 // head that moved while listing is an error and nothing is written.
 func (e *engine) checkScope(ctx context.Context, ps *planState, g *gated) error {
-	changes, total, err := e.changes(ctx, g.pr)
+	changes, total, err := e.changes(ctx, g)
 	if err != nil {
 		return err
 	}
@@ -449,7 +483,11 @@ func (e *engine) orderStatus(g *gated, decisions []ordering.Decision) ghapi.Stat
 	}
 	g.decision, g.ready = d, d.Ready
 	if d.Ready {
-		return status(orderContext, passed, "ready: every earlier thread has landed")
+		note := "ready: every earlier thread has landed"
+		if m, ok := mergeNote(g); ok {
+			note += "; " + m
+		}
+		return status(orderContext, passed, note)
 	}
 	w := d.Waits[0]
 	note := fmt.Sprintf("waiting on %s; %s", w, w.Unblock())

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/parallel-sessions/parallel-sessions/check"
-	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
 )
 
 // headMovedError says a pull request's head moved while its files were
@@ -20,11 +19,13 @@ func (e *headMovedError) Error() string {
 	return fmt.Sprintf("the head of #%d moved from %.12s to %.12s while its files were listed; nothing was written for %.12s, the run for %.12s gates it", e.pr, e.from, e.to, e.from, e.to)
 }
 
-// changes lists the files of pull request pr and reads the pull request
-// again after: the list belongs to pr.HeadSHA only if the head did not move
-// in between (GitHub lists the files of the head it has when asked). It
-// returns the changes and the count GitHub reports for that head.
-func (e *engine) changes(ctx context.Context, pr ghapi.PullRequest) ([]check.Change, int, error) {
+// changes lists the files of pull request g.pr and reads the pull request
+// again after: the list belongs to g.pr.HeadSHA only if the head did not
+// move in between (GitHub lists the files of the head it has when asked).
+// It returns the changes and the count GitHub reports for that head, and
+// keeps what the read says of the merge into the base in g.
+func (e *engine) changes(ctx context.Context, g *gated) ([]check.Change, int, error) {
+	pr := g.pr
 	files, err := e.gh.PullFiles(ctx, pr.Number)
 	if err != nil {
 		return nil, 0, err
@@ -36,6 +37,7 @@ func (e *engine) changes(ctx context.Context, pr ghapi.PullRequest) ([]check.Cha
 	if now.HeadSHA != pr.HeadSHA {
 		return nil, 0, &headMovedError{pr: pr.Number, from: pr.HeadSHA, to: now.HeadSHA}
 	}
+	g.mergeable, g.mergeableState = now.Mergeable, now.MergeableState
 	changes := make([]check.Change, len(files))
 	for i, f := range files {
 		changes[i] = check.Change{Status: changeStatus(f.Status), Path: f.Filename, PreviousPath: f.PreviousFilename}

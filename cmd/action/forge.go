@@ -26,6 +26,7 @@ type forge interface {
 	EditComment(ctx context.Context, id int64, body string) error
 	DeleteComment(ctx context.Context, id int64) error
 	Contains(ctx context.Context, head, commit string) (bool, error)
+	UpdateBranch(ctx context.Context, n int, expectedHead string) error
 }
 
 var _ forge = (*ghapi.Client)(nil)

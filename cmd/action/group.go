@@ -54,9 +54,9 @@ func (e *engine) gateGroup(ctx context.Context, mg mergeGroup, base string) (*ou
 	}
 	var decisions []ordering.Decision
 	if thread, _ := e.identify(ps.plan, pr); thread != nil || e.untracked == untrackedGuard {
-		open := map[string]ghapi.PullRequest{}
-		if thread != nil {
-			open[pr.HeadRef] = pr
+		open, err := e.gh.OpenPulls(ctx, ps.base)
+		if err != nil {
+			return nil, err
 		}
 		statuses, err := e.threadStatuses(ctx, ps, open)
 		if err != nil {
@@ -86,18 +86,22 @@ func (e *engine) gateGroup(ctx context.Context, mg mergeGroup, base string) (*ou
 	return out, nil
 }
 
-// countQueuedAhead marks as landed each open pull request (by branch, in
-// open) of a thread ordered before thread whose head commit the group's
-// base contains.
-func (e *engine) countQueuedAhead(ctx context.Context, p *plan.Plan, thread *plan.Thread, statuses map[int]ordering.Status, open map[string]ghapi.PullRequest, groupBase string) error {
+// countQueuedAhead marks as landed each open pull request (in open) of a
+// thread ordered before thread whose head commit the group's base
+// contains.
+func (e *engine) countQueuedAhead(ctx context.Context, p *plan.Plan, thread *plan.Thread, statuses map[int]ordering.Status, open []ghapi.PullRequest, groupBase string) error {
+	head := map[int]string{}
+	for _, pr := range open {
+		head[pr.Number] = pr.HeadSHA
+	}
 	for i := range p.Threads {
 		t := &p.Threads[i]
 		st := statuses[t.ID]
-		pr, known := open[t.Branch]
+		sha, known := head[st.PR]
 		if !t.Active() || t.MergeOrder >= thread.MergeOrder || st.State != ordering.Open || !known {
 			continue
 		}
-		in, err := e.gh.Contains(ctx, groupBase, pr.HeadSHA)
+		in, err := e.gh.Contains(ctx, groupBase, sha)
 		if err != nil {
 			return err
 		}

@@ -42,7 +42,7 @@ func (g guarded) hint() string {
 // guard lists the paths of the pull request of g that an active thread
 // owns and has not landed, by decisions.
 func (e *engine) guard(ctx context.Context, ps *planState, g *gated, decisions []ordering.Decision) error {
-	changes, total, err := e.changes(ctx, g.pr)
+	changes, total, err := e.changes(ctx, g)
 	if err != nil {
 		return err
 	}

@@ -36,11 +36,19 @@ func count(r result) counts {
 	return counts{reads: len(r.reqs) - w, writes: w}
 }
 
+// maxSyncRequests bounds a synchronize of one pull request whose status,
+// label and comment are in place, whatever the number of threads.
+const maxSyncRequests = 8
+
 // TestRequestsPerEvent measures the API requests of the events BENCHMARKS.md
-// reports, and holds the targets: a steady-state run writes nothing, and
-// the reads of a pull request event do not grow with merged history.
+// reports, and holds the targets: a steady-state run writes nothing, the
+// reads of a pull request event do not grow with merged history, and a
+// synchronize costs at most maxSyncRequests with 5, 20 or 50 threads. A
+// landing is measured in use: every pull request gated before (by a push
+// re-evaluation), then thread 1's merged, and both events a landing sends,
+// the close and the push to the base.
 func TestRequestsPerEvent(t *testing.T) {
-	for _, n := range []int{5, 50} {
+	for _, n := range []int{5, 20, 50} {
 		var syncReads []int
 		for _, history := range []int{0, 300} {
 			s := countingScenario(t, n, history)
@@ -50,14 +58,19 @@ func TestRequestsPerEvent(t *testing.T) {
 				t.Errorf("%d threads: steady state made %d writes", n, steady.writes)
 			}
 			syncReads = append(syncReads, steady.reads)
+			if steady.reads+steady.writes > maxSyncRequests {
+				t.Errorf("%d threads: a steady synchronize made %d requests, want at most %d", n, steady.reads+steady.writes, maxSyncRequests)
+			}
+			gateAll := count(s.pushEvent("refs/heads/main"))
 			s.gh.Update(101, func(p *fakegithub.Pull) { p.State, p.Merged = "closed", true })
 			closeFirst := count(s.prEvent("pull_request", "closed", 101))
+			push := count(s.pushEvent("refs/heads/main"))
 			closeSteady := count(s.prEvent("pull_request", "closed", 101))
-			if closeSteady.writes != 0 {
-				t.Errorf("%d threads: a repeated close made %d writes", n, closeSteady.writes)
+			if push.writes != 0 || closeSteady.writes != 0 {
+				t.Errorf("%d threads: after the close, its push made %d writes and a repeated close %d", n, push.writes, closeSteady.writes)
 			}
-			t.Logf("%d threads, %d merged PRs in history: synchronize first run %d reads %d writes; steady %d reads %d writes; close %d reads %d writes; repeated close %d reads %d writes",
-				n, history, first.reads, first.writes, steady.reads, steady.writes, closeFirst.reads, closeFirst.writes, closeSteady.reads, closeSteady.writes)
+			t.Logf("%d threads, %d merged PRs in history: synchronize first run %d reads %d writes; steady %d reads %d writes; gate all %d reads %d writes; landing: close %d reads %d writes, then push %d reads %d writes; repeated close %d reads %d writes",
+				n, history, first.reads, first.writes, steady.reads, steady.writes, gateAll.reads, gateAll.writes, closeFirst.reads, closeFirst.writes, push.reads, push.writes, closeSteady.reads, closeSteady.writes)
 		}
 		if syncReads[0] != syncReads[1] {
 			t.Errorf("%d threads: reads per synchronize grew from %d to %d with 300 merged pull requests in history", n, syncReads[0], syncReads[1])

@@ -52,7 +52,7 @@ Usage:
 type config struct {
 	eventName, eventPath, repository, apiURL, runURL, refName string
 	token, planPath, untracked                                string
-	comment                                                   bool
+	comment, updateBranch                                     bool
 	retry                                                     ghapi.RetryPolicy
 	// timeout bounds the whole run (input timeout).
 	timeout time.Duration
@@ -106,7 +106,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		action.Errorf("ps-action: %v", err)
 		return exitError
 	}
-	eng := &engine{gh: client, self: login, repo: cfg.repository, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment, runURL: cfg.runURL}
+	eng := &engine{gh: client, self: login, repo: cfg.repository, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment, updateBranch: cfg.updateBranch, runURL: cfg.runURL}
 	out, err := eng.handle(ctx, ev)
 	code := exitOK
 	if out != nil {
@@ -182,6 +182,13 @@ func readConfig(action *githubactions.Action, getenv func(string) string) (confi
 			return cfg, fmt.Errorf("input comment is %q; use true or false", v)
 		}
 		cfg.comment = b
+	}
+	if v := action.GetInput("update-branch"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return cfg, fmt.Errorf("input update-branch is %q; use true or false", v)
+		}
+		cfg.updateBranch = b
 	}
 	if v := action.GetInput("retry-budget"); v != "" {
 		secs, err := strconv.Atoi(v)

@@ -28,7 +28,16 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, parts []string, b
 		}
 	case parts[0] == "pulls" && n == 2 && get:
 		if p := s.pull(w, parts[1]); p != nil {
-			writeJSON(w, http.StatusOK, s.pullJSON(p))
+			pr := s.pullJSON(p)
+			pr["mergeable"], pr["mergeable_state"] = p.Mergeable, p.MergeableState
+			if p.Mergeable == nil {
+				pr["mergeable"], pr["mergeable_state"] = nil, "unknown"
+			}
+			writeJSON(w, http.StatusOK, pr)
+		}
+	case parts[0] == "pulls" && n == 3 && parts[2] == "update-branch" && r.Method == http.MethodPut:
+		if p := s.pull(w, parts[1]); p != nil {
+			s.updateBranch(w, p, body)
 		}
 	case parts[0] == "pulls" && n == 3 && parts[2] == "files" && get:
 		if p := s.pull(w, parts[1]); p != nil {
@@ -359,6 +368,28 @@ func (s *Server) editPull(w http.ResponseWriter, p *Pull, body []byte) {
 		p.Body = *req.Body
 	}
 	writeJSON(w, http.StatusOK, s.pullJSON(p))
+}
+
+// updateBranch merges the base into the pull request's branch, as GitHub
+// does when asked: 422 when expected_head_sha is not the head; the new
+// head is the old one with "+base" and is no longer behind.
+func (s *Server) updateBranch(w http.ResponseWriter, p *Pull, body []byte) {
+	var req struct {
+		ExpectedHeadSHA string `json:"expected_head_sha"`
+	}
+	if json.Unmarshal(body, &req) != nil {
+		writeError(w, http.StatusBadRequest, "Problems parsing JSON")
+		return
+	}
+	if req.ExpectedHeadSHA != "" && req.ExpectedHeadSHA != p.HeadSHA {
+		writeError(w, http.StatusUnprocessableEntity, "expected head sha didn't match current head ref.")
+		return
+	}
+	p.HeadSHA += "+" + p.BaseRef
+	if p.MergeableState == "behind" {
+		p.MergeableState = "clean"
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"message": "Updating pull request branch.", "url": "https://github.example/" + s.Owner + "/" + s.Repo + "/pull/" + strconv.Itoa(p.Number)})
 }
 
 // compare answers GET compare/BASE...HEAD with the status of head against

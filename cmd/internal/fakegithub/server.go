@@ -66,6 +66,11 @@ type Pull struct {
 	ChangedFiles int
 	Labels       []string
 	Title, Body  string
+	// Mergeable and MergeableState are what a read of this one pull
+	// request says of its merge into the base (lists leave them out):
+	// Mergeable nil is null, GitHub still computing.
+	Mergeable      *bool
+	MergeableState string
 }
 
 // File is an entry of a pull request's file list.

@@ -22,6 +22,12 @@ type PullRequest struct {
 	ChangedFiles int
 	Labels       []string
 	Title, Body  string
+	// Mergeable says whether the pull request merges into its base without
+	// conflicts; nil while GitHub computes it, and in lists, which leave it
+	// out. MergeableState is GitHub's mergeable_state ("behind", "dirty",
+	// "clean", "unknown", ...).
+	Mergeable      *bool
+	MergeableState string
 }
 
 // pullRequest converts GitHub's pull request; one without a number, state,
@@ -38,17 +44,19 @@ func pullRequest(p *github.PullRequest) (PullRequest, error) {
 		return PullRequest{}, malformed("pull request #%d has no base branch", p.GetNumber())
 	}
 	pr := PullRequest{
-		Number:       p.GetNumber(),
-		State:        p.GetState(),
-		Merged:       p.GetMerged() || p.MergedAt != nil,
-		HeadRef:      p.GetHead().GetRef(),
-		HeadSHA:      p.GetHead().GetSHA(),
-		HeadRepo:     p.GetHead().GetRepo().GetFullName(),
-		BaseRef:      p.GetBase().GetRef(),
-		BaseRepo:     p.GetBase().GetRepo().GetFullName(),
-		ChangedFiles: p.GetChangedFiles(),
-		Title:        p.GetTitle(),
-		Body:         p.GetBody(),
+		Number:         p.GetNumber(),
+		State:          p.GetState(),
+		Merged:         p.GetMerged() || p.MergedAt != nil,
+		HeadRef:        p.GetHead().GetRef(),
+		HeadSHA:        p.GetHead().GetSHA(),
+		HeadRepo:       p.GetHead().GetRepo().GetFullName(),
+		BaseRef:        p.GetBase().GetRef(),
+		BaseRepo:       p.GetBase().GetRepo().GetFullName(),
+		ChangedFiles:   p.GetChangedFiles(),
+		Title:          p.GetTitle(),
+		Body:           p.GetBody(),
+		Mergeable:      p.Mergeable,
+		MergeableState: p.GetMergeableState(),
 	}
 	for _, l := range p.Labels {
 		pr.Labels = append(pr.Labels, l.GetName())

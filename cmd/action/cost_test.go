@@ -1,0 +1,58 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/fakegithub"
+)
+
+// A thread's branch that landed once and has an open pull request again
+// has work that has not landed: the later threads wait on the open one
+// (README, "API cost"), so the thread's status comes from the one listing
+// of open pull requests, never a false green.
+func TestLandedThreadBranchWithANewOpenPRHoldsLaterThreads(t *testing.T) {
+	s := newScenario(t)
+	s.gh.AddPull(fakegithub.Pull{Number: 10, State: "closed", Merged: true, HeadRef: "extract-auth", HeadSHA: "a0", BaseRef: "main"})
+	s.pull(12, "api-cleanup", "b1", "services/api/handler.go")
+	wantCode(t, s.prEvent("pull_request", "synchronize", 12), exitOK)
+	s.wantStatus("b1", order, "success: ready: every earlier thread has landed")
+
+	s.pull(13, "extract-auth", "a1", "services/auth/more.go")
+	wantCode(t, s.prEvent("pull_request", "opened", 13), exitOK)
+	wantCode(t, s.prEvent("pull_request", "synchronize", 12), exitOK)
+	s.wantStatus("b1", order, "pending: waiting on thread 1 (extract-auth), #13 open; merge #13")
+
+	// Closed without merging, the branch's landed pull request counts again.
+	s.gh.Update(13, func(p *fakegithub.Pull) { p.State = "closed" })
+	wantCode(t, s.prEvent("pull_request", "closed", 13), exitOK)
+	s.wantStatus("b1", order, "success: ready: every earlier thread has landed")
+}
+
+// A pull request event finds its pull request and every thread's open one
+// in one listing of the open pull requests into the base: no per-thread
+// listing, no separate read of the event's pull request.
+func TestPullRequestEventListsOpenPullsOnce(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.pull(12, "api-cleanup", "b1", "services/api/handler.go")
+	s.pull(13, "docs", "d1", "docs/layout.md")
+	r := s.prEvent("pull_request", "synchronize", 13)
+	wantCode(t, r, exitOK)
+	var lists, gets int
+	for _, q := range r.reqs {
+		switch {
+		case q.Method == "GET" && q.Path == "/repos/octo/repo/pulls":
+			lists++
+			if strings.Contains(q.Query, "head=") {
+				t.Errorf("listed the pull requests of one branch: %s", q.Query)
+			}
+		case q.Method == "GET" && q.Path == "/repos/octo/repo/pulls/13":
+			gets++
+		}
+	}
+	if lists != 1 || gets != 1 {
+		t.Errorf("listed the pull requests %d times and read #13 %d times, want 1 and 1 (the read after its files)", lists, gets)
+	}
+	s.wantStatus("d1", order, "pending: waiting on thread 1 (extract-auth), #11 open; merge #11 (and 1 more)")
+}
