@@ -78,7 +78,10 @@ func checkWorktreesFolder(p *Plan, fs *findings) {
 	if checkFolder(dir) != nil {
 		return
 	}
-	probes := []string{dir, path.Join(dir, "thread-1", "THREAD_BRIEF.md")}
+	// The folder itself and a worktree in it: a pattern that holds those
+	// holds the folder. A pattern of some files anywhere (`**/*.md`) does
+	// not: the worktrees' files are excluded from git, never a change.
+	probes := []string{dir, path.Join(dir, "thread-1")}
 	hits := func(pt Pattern) bool { return slices.ContainsFunc(probes, pt.Match) }
 	for _, s := range p.Shared {
 		if hits(s) {
