@@ -1,7 +1,7 @@
 // Package check decides whether a change list stays inside one thread's
 // scope: every touched path (both sides of a rename) owned by the thread or
-// shared, none forbidden, and never the plan file itself. See DESIGN.md,
-// "Scope check".
+// shared, none forbidden, and never the plan file itself (README, "`check`:
+// the scope check").
 //
 // The package is pure: values in, values out.
 package check

@@ -45,7 +45,7 @@ func fuzzPlan(spec string) *plan.Plan {
 	return p
 }
 
-// slowMatch applies the pattern rules of DESIGN.md directly: a folder or a
+// slowMatch applies the pattern rules (README, "Path patterns") directly: a folder or a
 // plain path matches itself and everything below it, anything else is
 // doublestar.Match of the pattern's glob on the whole path.
 func slowMatch(p plan.Pattern, path string) bool {

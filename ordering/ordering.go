@@ -1,7 +1,6 @@
 // Package ordering is the merge-order gate: from the state of every thread's
 // pull request it decides which threads may land now, and for the others
-// what they wait on and how to unblock them. See DESIGN.md, "Merge-order
-// gate".
+// what they wait on and how to unblock them (README, "The Action").
 //
 // The package is pure: values in, values out, deterministic.
 package ordering

@@ -9,7 +9,7 @@ import (
 )
 
 // Pattern is a path pattern of the plan (owns, forbids or shared), with one
-// meaning everywhere (see DESIGN.md, "Path patterns"):
+// meaning everywhere (README, "Path patterns"):
 //
 //   - "dir/" is the directory and everything below it;
 //   - a pattern without a glob metacharacter (* ? [ {) is that exact path and,

@@ -1,5 +1,5 @@
 // Package plan is the model of plan.toml: a strict decoder that reports every
-// problem with its position, the validation rules of DESIGN.md, the meaning
+// problem with its position, the validation rules (README, "plan.toml"), the meaning
 // of path patterns, and the exact overlap proof between threads.
 //
 // The package is pure: bytes in, values out. It reads no files, environment

@@ -10,7 +10,7 @@ import (
 	"github.com/parallel-sessions/parallel-sessions/cmd/internal/buildinfo"
 )
 
-// Exit codes (DESIGN.md, "Command-line contract").
+// Exit codes (README, "ps-local").
 const (
 	exitOK       = 0
 	exitFindings = 1 // invalid plan, scope violation, not ready
