@@ -121,7 +121,7 @@ func TestFanoutSetupTimeout(t *testing.T) {
 // TestFanoutSetupNoInjection: plan values reach setup as variables, never
 // as command text.
 func TestFanoutSetupNoInjection(t *testing.T) {
-	repo := setupRepo(t, setupPlan(`setup = ["printf '%s\\n' \"$EVIL\" > evil.txt"]`, `EVIL = "$(touch pwned-{id}); ` + "`touch pwned2`" + `'\"{branch}"`))
+	repo := setupRepo(t, setupPlan(`setup = ["printf '%s\\n' \"$EVIL\" > evil.txt"]`, `EVIL = "$(touch pwned-{id}); `+"`touch pwned2`"+`'\"{branch}"`))
 	r := runIn(t, repo, "fanout", "--no-guard")
 	wantCode(t, r, exitOK)
 	wt := filepath.Join(repo, "worktrees", "thread-2")
