@@ -63,6 +63,10 @@ func (c *command) runFanout(args []string) int {
 	if err != nil {
 		return c.fail(fmt.Errorf("find the ps-local binary for the hooks: %w", err))
 	}
+	included, err := includedFiles(git, root, p.Worktrees)
+	if err != nil {
+		return c.fail(err)
+	}
 	var jobs []*setupJob
 	for _, s := range steps {
 		if s.action == fanLanded {
@@ -85,6 +89,9 @@ func (c *command) runFanout(args []string) int {
 		}
 		fmt.Fprintf(c.stdout, "%s: %s\n  cd %s && %s\n", s.thread.Label(), describeStep(s, p.Base), quoteIfNeeded(c.display(s.dir, root)), *agent)
 		if s.action != fanKeep {
+			if err := c.copyIncludedInto(s, root, included); err != nil {
+				return c.fail(err)
+			}
 			jobs = append(jobs, &setupJob{thread: s.thread, dir: s.dir})
 		}
 	}
