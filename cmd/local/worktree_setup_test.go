@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -132,5 +133,25 @@ func TestFanoutSetupNoInjection(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(wt, name)); err == nil {
 			t.Errorf("a plan value ran as a command: %s exists", name)
 		}
+	}
+}
+
+// TestFanoutSetupLinesStayWhole: two threads print lines in two writes
+// each, at the same time; every line reaches stderr whole, behind its
+// thread's prefix.
+func TestFanoutSetupLinesStayWhole(t *testing.T) {
+	repo := setupRepo(t, setupPlan(`setup = ["i=0; while [ $i -lt 300 ]; do printf 'half-%s-' \"$PS_THREAD_ID\"; printf 'whole-%s\\n' \"$PS_THREAD_ID\"; i=$((i+1)); done"]`, `PORT = "{port}"`))
+	r := runIn(t, repo, "fanout", "--no-guard")
+	wantCode(t, r, exitOK)
+	counts := map[string]int{}
+	for _, line := range strings.Split(r.stderr, "\n") {
+		if !strings.Contains(line, "half-") {
+			continue
+		}
+		counts[line]++
+	}
+	want := map[string]int{"thread 1 (auth): half-1-whole-1": 300, "thread 2 (api): half-2-whole-2": 300}
+	if !maps.Equal(counts, want) {
+		t.Errorf("lines broken or lost: %v", counts)
 	}
 }
