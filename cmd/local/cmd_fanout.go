@@ -51,8 +51,12 @@ func (c *command) runFanout(args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
+	included, err := includedFiles(git, root, p.Worktrees)
+	if err != nil {
+		return c.fail(err)
+	}
 	if *dryRun {
-		c.printDryRun(git, root, p, steps, baseSHA, !*noSetup)
+		c.printDryRun(git, root, p, steps, baseSHA, included, !*noSetup)
 		return exitOK
 	}
 	if err := ensureExcludes(git, p.Worktrees); err != nil {
@@ -62,10 +66,6 @@ func (c *command) runFanout(args []string) int {
 	self, err := os.Executable()
 	if err != nil {
 		return c.fail(fmt.Errorf("find the ps-local binary for the hooks: %w", err))
-	}
-	included, err := includedFiles(git, root, p.Worktrees)
-	if err != nil {
-		return c.fail(err)
 	}
 	var jobs []*setupJob
 	for _, s := range steps {
@@ -238,7 +238,7 @@ func listWorktrees(git gitCmd) (map[string]string, error) {
 	return trees, nil
 }
 
-func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fanoutStep, baseSHA string, setup bool) {
+func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fanoutStep, baseSHA string, included []string, setup bool) {
 	for _, s := range steps {
 		rel := c.display(s.dir, root)
 		switch s.action {
@@ -262,6 +262,9 @@ func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fan
 		}
 		for _, f := range files {
 			fmt.Fprintf(c.stdout, "# write %s\n", filepath.ToSlash(filepath.Join(rel, f)))
+		}
+		if len(included) > 0 && s.action != fanKeep {
+			fmt.Fprintf(c.stdout, "# copy into %s the ignored files %s names (regular files the worktree lacks): %s\n", rel, includeFile, quotedList(included))
 		}
 		if setup && s.action != fanKeep {
 			for _, cmd := range p.Setup {

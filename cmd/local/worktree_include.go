@@ -138,3 +138,12 @@ func (c *command) copyIncludedInto(s fanoutStep, root string, included []string)
 	}
 	return nil
 }
+
+// quotedList joins names with spaces, each shell-quoted where needed.
+func quotedList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = quoteIfNeeded(n)
+	}
+	return strings.Join(q, " ")
+}

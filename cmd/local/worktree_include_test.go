@@ -20,7 +20,12 @@ func TestFanoutCopiesWorktreeInclude(t *testing.T) {
 	if err := os.Symlink("/etc/passwd", filepath.Join(repo, "linked.secret")); err != nil {
 		t.Fatal(err)
 	}
-	r := runIn(t, repo, "fanout", "--no-guard")
+	r := runIn(t, repo, "fanout", "--no-guard", "--dry-run")
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "# copy into worktrees/thread-1 the ignored files .worktreeinclude names (regular files the worktree lacks): .env.local build/out.bin linked.secret services/api/db.secret\n# run in worktrees/thread-1: cat .env.local > seen.txt\n") {
+		t.Errorf("--dry-run:\n%s", r.stdout)
+	}
+	r = runIn(t, repo, "fanout", "--no-guard")
 	wantCode(t, r, exitOK)
 	wt := filepath.Join(repo, "worktrees", "thread-1")
 	if got := readFile(t, filepath.Join(wt, "seen.txt")); got != "TOKEN=main\n" {
