@@ -6,7 +6,7 @@ import (
 )
 
 var (
-	planKeys   = []string{"version", "base", "worktrees", "shared", "env", "threads"}
+	planKeys   = []string{"version", "base", "worktrees", "shared", "env", "setup", "teardown", "threads"}
 	threadKeys = []string{"id", "branch", "goal", "owns", "forbids", "merge_order", "status"}
 )
 
@@ -94,6 +94,12 @@ func (d *decoder) plan(root *value) *Plan {
 	if v := root.lookup("env"); v != nil && d.want(v, kindTable, "env") {
 		p.Env = d.env(v)
 	}
+	if v := root.lookup("setup"); v != nil {
+		p.Setup = d.commands(v, "setup")
+	}
+	if v := root.lookup("teardown"); v != nil {
+		p.Teardown = d.commands(v, "teardown")
+	}
 	v := root.lookup("threads")
 	if v == nil {
 		d.fs.add(Position{1, 1}, "threads", "plan declares no threads; add a [[threads]] table for each work thread (ps-local init writes a template)")
@@ -109,6 +115,7 @@ func (d *decoder) plan(root *value) *Plan {
 	for _, item := range v.items {
 		p.Threads = append(p.Threads, d.thread(item))
 	}
+	d.checkPorts(p)
 	return p
 }
 
@@ -223,7 +230,7 @@ func (d *decoder) env(v *value) []EnvVar {
 		}
 		for _, ph := range placeholders(e.val.str) {
 			if !knownPlaceholder(ph) {
-				d.fs.add(e.val.pos, "env", "env.%s uses unknown placeholder {%s}; known placeholders are {id}, {branch} and {slug}", e.name, ph)
+				d.fs.add(e.val.pos, "env", "env.%s uses unknown placeholder {%s}; known placeholders are {id}, {branch}, {slug} and {port}", e.name, ph)
 			}
 		}
 		out = append(out, EnvVar{Name: e.name, Template: e.val.str})

@@ -19,5 +19,5 @@ func placeholders(template string) []string {
 }
 
 func knownPlaceholder(name string) bool {
-	return name == "id" || name == "branch" || name == "slug"
+	return name == "id" || name == "branch" || name == "slug" || name == "port"
 }

@@ -33,7 +33,11 @@ type Plan struct {
 	Worktrees string
 	Shared    []Pattern
 	Env       []EnvVar
-	Threads   []Thread
+	// Setup and Teardown are shell commands fanout runs in each new
+	// worktree and cleanup runs before removing one (README "Worktree
+	// setup").
+	Setup, Teardown []string
+	Threads         []Thread
 	// Tree is the base branch's file list the plan was parsed against, or
 	// nil when unknown (see ParseInTree).
 	Tree *Tree

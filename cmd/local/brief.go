@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/parallel-sessions/parallel-sessions/plan"
@@ -100,11 +99,10 @@ func renderEnv(p *plan.Plan, t *plan.Thread) string {
 	if len(p.Env) == 0 {
 		return ""
 	}
-	r := strings.NewReplacer("{id}", strconv.Itoa(t.ID), "{branch}", t.Branch, "{slug}", slug(t.Branch))
 	var b strings.Builder
 	b.WriteString("# Written by ps-local fanout from plan.toml [env]\n")
-	for _, v := range p.Env {
-		fmt.Fprintf(&b, "%s=%s\n", v.Name, envQuote(r.Replace(v.Template)))
+	for _, v := range threadEnv(p, t) {
+		fmt.Fprintf(&b, "%s=%s\n", v.name, envQuote(v.value))
 	}
 	return b.String()
 }

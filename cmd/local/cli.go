@@ -40,7 +40,7 @@ Commands:
   init      [--force]   write a commented plan.toml template
   validate  [--json]    check the plan: exit 0 valid, 1 findings
   explain   PATH...     which thread owns, forbids or shares each path
-  fanout    [--dry-run] [--hooks] [--no-guard] [--command CMD]
+  fanout    [--dry-run] [--hooks] [--no-guard] [--no-setup] [--setup-timeout D] [--command CMD]
                         one worktree and branch per active thread, with its
                         THREAD_BRIEF.md, .env and the edit-time guard
   check     [--thread ID] [--base REF] [--committed] [--files FILE|-] [--json]

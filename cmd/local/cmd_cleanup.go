@@ -102,6 +102,12 @@ func (c *command) cleanupOne(run cleanupRun, wt threadWorktree) (string, error) 
 	if len(keep) > 0 && !force {
 		return fmt.Sprintf("%s: kept: %s (pass --force to remove it anyway)", name, strings.Join(keep, "; ")), nil
 	}
+	if failed := c.runTeardown(p, wt, name); failed != "" {
+		if !force {
+			return fmt.Sprintf("%s: kept: %s (pass --force to remove it anyway)", name, failed), nil
+		}
+		keep = append(keep, failed)
+	}
 	removeArgs := []string{"worktree", "remove", wt.dir}
 	if force {
 		removeArgs = []string{"worktree", "remove", "--force", "--force", wt.dir}

@@ -32,10 +32,12 @@ const (
 )
 
 func (c *command) runFanout(args []string) int {
-	fset := c.flags("fanout", "[--dry-run] [--hooks] [--no-guard] [--command CMD]")
+	fset := c.flags("fanout", "[--dry-run] [--hooks] [--no-guard] [--no-setup] [--setup-timeout D] [--command CMD]")
 	dryRun := fset.Bool("dry-run", false, "print the git commands and files fanout would write, and change nothing")
 	hooks := fset.Bool("hooks", false, "install a pre-push hook that runs ps-local check --committed and a pre-commit hook that checks the staged changes, on thread branches")
 	noGuard := fset.Bool("no-guard", false, "do not install the edit-time guard (ps-local guard) in each worktree's "+settingsFile)
+	noSetup := fset.Bool("no-setup", false, "do not run the plan's setup commands in the new worktrees")
+	setupTimeout := fset.Duration("setup-timeout", defaultSetupTimeout, "the longest each setup command may run")
 	agent := fset.String("command", "claude", "the `command` to start work with, printed for each worktree")
 	if code, done := c.parseNoArgs(fset, args); done {
 		return code
@@ -49,8 +51,12 @@ func (c *command) runFanout(args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
+	included, err := includedFiles(git, root, p.Worktrees)
+	if err != nil {
+		return c.fail(err)
+	}
 	if *dryRun {
-		c.printDryRun(git, root, p, steps, baseSHA)
+		c.printDryRun(git, root, p, steps, baseSHA, included, !*noSetup)
 		return exitOK
 	}
 	if err := ensureExcludes(git, p.Worktrees); err != nil {
@@ -61,6 +67,7 @@ func (c *command) runFanout(args []string) int {
 	if err != nil {
 		return c.fail(fmt.Errorf("find the ps-local binary for the hooks: %w", err))
 	}
+	var jobs []*setupJob
 	for _, s := range steps {
 		if s.action == fanLanded {
 			fmt.Fprintf(c.stdout, "%s: landed in %s (%s); not fanned out again (mark it done in the plan, or run ps-local cleanup --delete-branches)\n", s.thread.Label(), p.Base, s.landed)
@@ -81,6 +88,17 @@ func (c *command) runFanout(args []string) int {
 			fmt.Fprintf(c.stderr, "%s: %s\n", s.thread.Label(), n)
 		}
 		fmt.Fprintf(c.stdout, "%s: %s\n  cd %s && %s\n", s.thread.Label(), describeStep(s, p.Base), quoteIfNeeded(c.display(s.dir, root)), *agent)
+		if s.action != fanKeep {
+			if err := c.copyIncludedInto(s, root, included); err != nil {
+				return c.fail(err)
+			}
+			jobs = append(jobs, &setupJob{thread: s.thread, dir: s.dir})
+		}
+	}
+	setupFailed := 0
+	if len(p.Setup) > 0 && !*noSetup {
+		c.runSetups(p, jobs, *setupTimeout)
+		setupFailed = c.reportSetups(p, jobs, root)
 	}
 	if *hooks {
 		if err := installHook(git, p, prePushHook, hookPlanPath(loc), self); err != nil {
@@ -91,6 +109,10 @@ func (c *command) runFanout(args []string) int {
 			return c.fail(err)
 		}
 		fmt.Fprintln(c.stdout, "pre-commit hook installed: thread branches check their staged changes before each commit")
+	}
+	if setupFailed > 0 {
+		fmt.Fprintf(c.stderr, "ps-local: setup failed in %d %s; see above\n", setupFailed, plural(setupFailed, "worktree", "worktrees"))
+		return exitFindings
 	}
 	return exitOK
 }
@@ -216,7 +238,7 @@ func listWorktrees(git gitCmd) (map[string]string, error) {
 	return trees, nil
 }
 
-func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fanoutStep, baseSHA string) {
+func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fanoutStep, baseSHA string, included []string, setup bool) {
 	for _, s := range steps {
 		rel := c.display(s.dir, root)
 		switch s.action {
@@ -240,6 +262,14 @@ func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fan
 		}
 		for _, f := range files {
 			fmt.Fprintf(c.stdout, "# write %s\n", filepath.ToSlash(filepath.Join(rel, f)))
+		}
+		if len(included) > 0 && s.action != fanKeep {
+			fmt.Fprintf(c.stdout, "# copy into %s the ignored files %s names (regular files the worktree lacks): %s\n", rel, includeFile, quotedList(included))
+		}
+		if setup && s.action != fanKeep {
+			for _, cmd := range p.Setup {
+				fmt.Fprintf(c.stdout, "# run in %s: %s\n", rel, cmd)
+			}
 		}
 	}
 	fmt.Fprintf(c.stdout, "# exclude %s, %s, %s, %s, %s and /%s/ in %s\n", briefFile, envFile, claudeFile, agentsFile, settingsFile, p.Worktrees, "info/exclude")
