@@ -47,6 +47,10 @@ Commands:
                         check that a thread's changes stay in its scope:
                         exit 0 in scope, 1 violations
   status    [--json]    one row per thread: worktree, commits, scope, push, PR
+  turn      [--thread ID] [--remote NAME] [--json]
+                        the order gate through git: exit 0 when every
+                        earlier thread has landed in the remote's base, 1
+                        with what it waits on
   push      [--remote NAME] [--open-prs] [--force-scope]
                         push thread branches (never force) after their scope
                         check; open or update their pull requests
@@ -118,6 +122,8 @@ func (c *command) run(args []string) int {
 		return c.runPush(rest)
 	case "status":
 		return c.runStatus(rest)
+	case "turn":
+		return c.runTurn(rest)
 	case "converge":
 		return c.runConverge(rest)
 	case "demo":
