@@ -51,6 +51,8 @@ Commands:
                         the order gate through git: exit 0 when every
                         earlier thread has landed in the remote's base, 1
                         with what it waits on
+  conflicts [--json]    predict merge conflicts of each thread with the base
+                        and earlier threads (git merge-tree): exit 1 if any
   push      [--remote NAME] [--open-prs] [--force-scope]
                         push thread branches (never force) after their scope
                         check; open or update their pull requests
@@ -124,6 +126,8 @@ func (c *command) run(args []string) int {
 		return c.runStatus(rest)
 	case "turn":
 		return c.runTurn(rest)
+	case "conflicts":
+		return c.runConflicts(rest)
 	case "converge":
 		return c.runConverge(rest)
 	case "demo":
