@@ -102,3 +102,17 @@ func TestConflictsClean(t *testing.T) {
 		t.Errorf("clean:\n%s", r.stdout)
 	}
 }
+
+// TestPredictMergeErrors: a merge-tree that neither merges nor conflicts
+// (an unknown commit) is an error, never a clean result.
+func TestPredictMergeErrors(t *testing.T) {
+	repo := conflictsRepo(t)
+	o := predictMerge(gitCmd{dir: repo}, mergeCheck{ours: "main", theirs: strings.Repeat("0", 40)})
+	if o.err == nil || o.conflict {
+		t.Fatalf("unknown commit: %+v", o)
+	}
+	outs := predictMerges(gitCmd{dir: repo}, []mergeCheck{{"main", "first"}, {"first", "second"}, {"second", "third"}})
+	if outs[0].conflict || !outs[1].conflict || outs[2].conflict || outs[0].err != nil || outs[1].err != nil || outs[2].err != nil {
+		t.Errorf("outcomes out of order or wrong: %+v", outs)
+	}
+}
