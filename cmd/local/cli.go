@@ -47,6 +47,12 @@ Commands:
                         check that a thread's changes stay in its scope:
                         exit 0 in scope, 1 violations
   status    [--json]    one row per thread: worktree, commits, scope, push, PR
+  turn      [--thread ID] [--remote NAME] [--json]
+                        the order gate through git: exit 0 when every
+                        earlier thread has landed in the remote's base, 1
+                        with what it waits on
+  conflicts [--json]    predict merge conflicts of each thread with the base
+                        and earlier threads (git merge-tree): exit 1 if any
   push      [--remote NAME] [--open-prs] [--force-scope]
                         push thread branches (never force) after their scope
                         check; open or update their pull requests
@@ -118,6 +124,10 @@ func (c *command) run(args []string) int {
 		return c.runPush(rest)
 	case "status":
 		return c.runStatus(rest)
+	case "turn":
+		return c.runTurn(rest)
+	case "conflicts":
+		return c.runConflicts(rest)
 	case "converge":
 		return c.runConverge(rest)
 	case "demo":

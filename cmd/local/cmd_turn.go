@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/parallel-sessions/parallel-sessions/ordering"
+	"github.com/parallel-sessions/parallel-sessions/plan"
+)
+
+// turnReport is the --json output of turn (README "The order gate in any
+// CI").
+type turnReport struct {
+	Thread threadRef    `json:"thread"`
+	Base   string       `json:"base"`
+	Ready  bool         `json:"ready"`
+	Waits  []turnWaitJS `json:"waits"`
+}
+
+type turnWaitJS struct {
+	Thread  threadRef `json:"thread"`
+	State   string    `json:"state"` // "unlanded" or "no-branch"
+	Unblock string    `json:"unblock"`
+}
+
+// runTurn is the merge-order gate seen through git: exit 0 when every
+// earlier-ordered active thread has landed in the remote's base, 1 with
+// what the thread waits on (README "The order gate in any CI").
+func (c *command) runTurn(args []string) int {
+	fs := c.flags("turn", "[--thread ID] [--remote NAME] [--json]")
+	threadID := fs.Int("thread", 0, "the thread `ID` (default: the thread whose branch is checked out)")
+	remote := fs.String("remote", "origin", "the remote whose base counts, `NAME`")
+	asJSON := fs.Bool("json", false, "print a JSON report")
+	if code, done := c.parseNoArgs(fs, args); done {
+		return code
+	}
+	bp, err := c.loadBasePlan()
+	if err != nil {
+		return c.fail(err)
+	}
+	if len(bp.findings) > 0 {
+		c.printPlanFindings(bp, "turn")
+		return exitFindings
+	}
+	if bp.git.dir == "" {
+		return c.fail(fmt.Errorf("turn asks git whether earlier threads landed; run it inside the repository"))
+	}
+	var t *plan.Thread
+	if *threadID != 0 {
+		t, err = threadByID(bp.plan, bp.loc, *threadID)
+	} else {
+		t, _, err = c.currentThread(bp.plan, bp.loc)
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	if !t.Active() {
+		return c.fail(fmt.Errorf("%s is dropped in the plan; it has no turn", t.Label()))
+	}
+	baseName, baseSHA := *remote+"/"+bp.plan.Base, ""
+	if baseSHA, err = bp.git.line("rev-parse", "--verify", "--quiet", "--end-of-options", "refs/remotes/"+baseName+"^{commit}"); err != nil {
+		if !exitedWith(err, 1) {
+			return c.fail(fmt.Errorf("resolve %s: %w", baseName, err))
+		}
+		baseName, baseSHA = bp.baseRef, bp.baseSHA
+		fmt.Fprintf(c.stderr, "ps-local: note: no %s/%s; using %s (run `git fetch %s %s` to see the remote's base)\n", *remote, bp.plan.Base, baseName, *remote, bp.plan.Base)
+	}
+	statuses := map[int]ordering.Status{}
+	for i := range bp.plan.Threads {
+		e := &bp.plan.Threads[i]
+		if !e.Active() || e.MergeOrder >= t.MergeOrder {
+			continue
+		}
+		st, err := earlierThreadState(bp.git, *remote, e.Branch, baseSHA)
+		if err != nil {
+			return c.fail(fmt.Errorf("%s: %w", e.Label(), err))
+		}
+		statuses[e.ID] = st
+	}
+	d, _ := ordering.Find(ordering.Decide(bp.plan, statuses), t.ID)
+	report := turnReport{Thread: threadRef{ID: t.ID, Branch: t.Branch}, Base: baseName, Ready: d.Ready, Waits: []turnWaitJS{}}
+	for _, w := range d.Waits {
+		report.Waits = append(report.Waits, turnWaitJS{
+			Thread:  threadRef{ID: w.Thread.ID, Branch: w.Thread.Branch},
+			State:   turnState(w.Status),
+			Unblock: turnUnblock(w, baseName),
+		})
+	}
+	if *asJSON {
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(report); err != nil {
+			return c.fail(err)
+		}
+	} else if d.Ready {
+		fmt.Fprintf(c.stdout, "%s: its turn; every earlier thread has landed in %s\n", t.Label(), baseName)
+	} else {
+		fmt.Fprintf(c.stdout, "%s: not its turn; it waits on:\n", t.Label())
+		for _, w := range report.Waits {
+			fmt.Fprintf(c.stdout, "  thread %d (%s): %s\n", w.Thread.ID, w.Thread.Branch, w.Unblock)
+		}
+	}
+	if !d.Ready {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// earlierThreadState says whether branch has landed in base: its remote
+// copy, else the local branch, is read; no branch at all is Missing, and a
+// branch that has not landed is Open.
+func earlierThreadState(git gitCmd, remote, branch, base string) (ordering.Status, error) {
+	tip := ""
+	for _, ref := range []string{"refs/remotes/" + remote + "/" + branch, "refs/heads/" + branch} {
+		sha, err := git.line("rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
+		if err == nil {
+			tip = sha
+			break
+		}
+		if !exitedWith(err, 1) {
+			return ordering.Status{}, fmt.Errorf("resolve %s: %w", ref, err)
+		}
+	}
+	if tip == "" {
+		return ordering.Status{State: ordering.Missing}, nil
+	}
+	how, err := landedInBase(git, tip, base)
+	if err != nil {
+		return ordering.Status{}, err
+	}
+	if how != "" {
+		return ordering.Status{State: ordering.Landed}, nil
+	}
+	return ordering.Status{State: ordering.Open}, nil
+}
+
+// landedInBase is threadLanded for a branch seen without its reflog (a CI
+// clone): a tip on the base's first-parent line is a branch with nothing of
+// its own (or one fast-forwarded, which git cannot tell apart), so it has
+// not landed; a tip reached through a merge has; otherwise its commits
+// since the merge base are looked for, rebased or squashed.
+func landedInBase(git gitCmd, tip, base string) (string, error) {
+	if _, err := git.output("merge-base", "--is-ancestor", tip, base); err == nil {
+		line, err := git.output("rev-list", "--first-parent", base)
+		if err != nil {
+			return "", fmt.Errorf("read the first-parent history of %.12s: %w", base, err)
+		}
+		if bytes.Contains(line, []byte(tip+"\n")) {
+			return "", nil
+		}
+		return landedMerged, nil
+	} else if !exitedWith(err, 1) {
+		return "", fmt.Errorf("compare %.12s with %.12s: %w", tip, base, err)
+	}
+	fork, err := git.line("merge-base", tip, base)
+	if err != nil {
+		return "", fmt.Errorf("find where %.12s forked from %.12s (a shallow clone needs the full history: fetch with --unshallow): %w", tip, base, err)
+	}
+	return threadLanded(git, tip, fork, []string{base})
+}
+
+func turnState(s ordering.Status) string {
+	if s.State == ordering.Missing {
+		return "no-branch"
+	}
+	return "unlanded"
+}
+
+func turnUnblock(w ordering.Wait, base string) string {
+	if w.Status.State == ordering.Missing {
+		return fmt.Sprintf("no branch %s here or on the remote: push it and land it in %s, fetch it if it was deleted after landing, or mark thread %d dropped in plan.toml", w.Thread.Branch, base, w.Thread.ID)
+	}
+	return fmt.Sprintf("branch %s has not landed in %s: merge it, or mark thread %d dropped in plan.toml", w.Thread.Branch, base, w.Thread.ID)
+}
