@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/parallel-sessions/parallel-sessions/check"
@@ -56,14 +58,9 @@ func (c *command) runStatus(args []string) int {
 		return code
 	}
 	loc, p, root, git, baseSHA := ws.loc, ws.plan, ws.root, ws.git, ws.baseSHA
-	checker := check.New(p, planInRepo(loc))
-	var rows []statusRow
-	for i := range p.Threads {
-		row, err := c.threadStatus(git, root, p, &p.Threads[i], baseSHA, checker)
-		if err != nil {
-			return c.fail(err)
-		}
-		rows = append(rows, row)
+	rows, err := c.threadStatuses(git, root, p, check.New(p, planInRepo(loc)), landingBases(git, p.Base, baseSHA))
+	if err != nil {
+		return c.fail(err)
 	}
 	if err := c.addGitHubStatus(git, p, rows); err != nil {
 		fmt.Fprintf(c.stderr, "ps-local: note: GitHub not reached, so PR and TURN are unknown: %s\n", oneLine(err))
@@ -111,16 +108,48 @@ func (c *command) runStatus(args []string) int {
 	return exitOK
 }
 
+// threadStatuses reads every thread's state, at most runtime.NumCPU threads
+// at a time, in the plan's order; the first thread's error in that order
+// wins, so the outcome does not depend on scheduling.
+func (c *command) threadStatuses(git gitCmd, root string, p *plan.Plan, checker *check.Checker, bases []string) ([]statusRow, error) {
+	tips, err := branchTips(git)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]statusRow, len(p.Threads))
+	errs := make([]error, len(p.Threads))
+	slots := make(chan struct{}, runtime.NumCPU())
+	var wg sync.WaitGroup
+	for i := range p.Threads {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			rows[i], errs[i] = c.threadStatus(git, root, p, &p.Threads[i], tips, bases, checker)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
+}
+
 // threadStatus reads one thread's state from git: its worktree, commits,
 // uncommitted files, and the scope of its current diff.
-func (c *command) threadStatus(git gitCmd, root string, p *plan.Plan, t *plan.Thread, baseSHA string, checker *check.Checker) (statusRow, error) {
+func (c *command) threadStatus(git gitCmd, root string, p *plan.Plan, t *plan.Thread, tips map[string]string, bases []string, checker *check.Checker) (statusRow, error) {
 	row := statusRow{Thread: threadRef{t.ID, t.Branch}, MergeOrder: t.MergeOrder, Status: string(t.Status), Scope: scopeNothing}
 	if row.Status == "" {
 		row.Status = string(plan.StatusActive)
 	}
-	st, err := readBranchState(git, t.Branch, landingBases(git, p.Base, baseSHA))
-	if err != nil {
-		return row, err
+	var st branchState
+	if tip, ok := tips[t.Branch]; ok {
+		var err error
+		if st, err = readBranchStateAt(git, t.Branch, tip, bases); err != nil {
+			return row, err
+		}
 	}
 	row.Branch, row.Ahead, row.Behind, row.Unpushed, row.Landed = st.exists, st.ahead, st.behind, st.unpushed, st.how
 	dir := filepath.Join(root, filepath.FromSlash(p.Worktrees), "thread-"+strconv.Itoa(t.ID))
@@ -133,7 +162,7 @@ func (c *command) threadStatus(git gitCmd, root string, p *plan.Plan, t *plan.Th
 		if set, err = gitChanges(gitCmd{dir: dir}, p.Base, "", "HEAD", true); err != nil {
 			return row, err
 		}
-	} else if st.exists {
+	} else if st.ahead > 0 { // a branch the base holds all of has no changes
 		if set, err = gitChanges(git, p.Base, "", "refs/heads/"+t.Branch, false); err != nil {
 			return row, err
 		}

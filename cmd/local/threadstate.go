@@ -26,17 +26,22 @@ type branchState struct {
 // looked for in all bases, see landingBases). The point the branch was
 // created at is the oldest entry of its reflog.
 func readBranchState(git gitCmd, branch string, bases []string) (branchState, error) {
-	baseSHA := bases[0]
-	var s branchState
-	ref := "refs/heads/" + branch
-	tip, err := git.line("rev-parse", "--verify", "--quiet", ref)
+	tip, err := git.line("rev-parse", "--verify", "--quiet", "refs/heads/"+branch)
 	if exitedWith(err, 1) {
-		return s, nil
+		return branchState{}, nil
 	}
 	if err != nil {
-		return s, fmt.Errorf("read branch %s: %w", branch, err)
+		return branchState{}, fmt.Errorf("read branch %s: %w", branch, err)
 	}
-	s.exists, s.tip = true, tip
+	return readBranchStateAt(git, branch, tip, bases)
+}
+
+// readBranchStateAt is readBranchState for a branch known to exist at tip
+// (see branchTips).
+func readBranchStateAt(git gitCmd, branch, tip string, bases []string) (branchState, error) {
+	baseSHA := bases[0]
+	ref := "refs/heads/" + branch
+	s := branchState{exists: true, tip: tip}
 	counts, err := git.line("rev-list", "--left-right", "--count", tip+"..."+baseSHA)
 	if err != nil {
 		return s, fmt.Errorf("compare %s with the base: %w", branch, err)
@@ -65,14 +70,14 @@ func readBranchState(git gitCmd, branch string, bases []string) (branchState, er
 		}
 		s.landed = s.how != ""
 	}
+	if s.ahead == 0 || s.landed {
+		return s, nil // nothing of its own outside the base, so nothing unpushed
+	}
 	out, err := git.output("rev-list", tip, "--not", baseSHA, "--remotes")
 	if err != nil {
 		return s, fmt.Errorf("find unpushed commits of %s: %w", branch, err)
 	}
 	s.unpushed = bytes.Count(out, []byte("\n"))
-	if s.landed {
-		s.unpushed = 0 // its changes are in the base
-	}
 	return s, nil
 }
 
@@ -113,4 +118,22 @@ func threadWorktrees(git gitCmd, root, folder string) ([]threadWorktree, error) 
 	}
 	sortWorktrees(out)
 	return out, nil
+}
+
+// branchTips reads the tip of every local branch with one `git
+// for-each-ref`, so a command about many threads does not ask once per
+// branch.
+func branchTips(git gitCmd) (map[string]string, error) {
+	out, err := git.output("for-each-ref", "--format=%(objectname) %(refname)", "refs/heads/")
+	if err != nil {
+		return nil, fmt.Errorf("list branches: %w", err)
+	}
+	tips := map[string]string{}
+	for _, line := range strings.Split(string(out), "\n") {
+		sha, ref, ok := strings.Cut(line, " ")
+		if ok {
+			tips[strings.TrimPrefix(ref, "refs/heads/")] = sha
+		}
+	}
+	return tips, nil
 }
