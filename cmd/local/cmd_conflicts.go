@@ -38,13 +38,9 @@ func (c *command) runConflicts(args []string) int {
 	if code, done := c.parseNoArgs(fs, args); done {
 		return code
 	}
-	bp, err := c.loadBasePlan()
-	if err != nil {
-		return c.fail(err)
-	}
-	if len(bp.findings) > 0 {
-		c.printPlanFindings(bp, "conflicts")
-		return exitFindings
+	bp, code, done := c.validBasePlan("conflicts")
+	if done {
+		return code
 	}
 	if bp.git.dir == "" {
 		return c.fail(fmt.Errorf("conflicts asks git how the thread branches merge; run it inside the repository"))

@@ -35,18 +35,17 @@ func (c *command) runTurn(args []string) int {
 	if code, done := c.parseNoArgs(fs, args); done {
 		return code
 	}
-	bp, err := c.loadBasePlan()
-	if err != nil {
-		return c.fail(err)
-	}
-	if len(bp.findings) > 0 {
-		c.printPlanFindings(bp, "turn")
-		return exitFindings
+	bp, code, done := c.validBasePlan("turn")
+	if done {
+		return code
 	}
 	if bp.git.dir == "" {
 		return c.fail(fmt.Errorf("turn asks git whether earlier threads landed; run it inside the repository"))
 	}
-	var t *plan.Thread
+	var (
+		t   *plan.Thread
+		err error
+	)
 	if *threadID != 0 {
 		t, err = threadByID(bp.plan, bp.loc, *threadID)
 	} else {

@@ -21,15 +21,26 @@ type workspace struct {
 // them (exit 1); a missing repository or base is an error (exit 2). done is
 // true when the command should return code.
 func (c *command) openWorkspace(name string) (ws workspace, code int, done bool) {
+	bp, code, done := c.validBasePlan(name)
+	if done {
+		return ws, code, true
+	}
+	return workspace{loc: bp.loc, plan: bp.plan, root: bp.main, git: bp.git, baseSHA: bp.baseSHA}, 0, false
+}
+
+// validBasePlan loads the plan as committed on the base branch for command
+// name. A plan with findings prints them (exit 1); one that cannot be read
+// is an error (exit 2). done is true when the command should return code.
+func (c *command) validBasePlan(name string) (bp basePlan, code int, done bool) {
 	bp, err := c.loadBasePlan()
 	if err != nil {
-		return ws, c.fail(err), true
+		return bp, c.fail(err), true
 	}
 	if len(bp.findings) > 0 {
 		c.printPlanFindings(bp, name)
-		return ws, exitFindings, true
+		return bp, exitFindings, true
 	}
-	return workspace{loc: bp.loc, plan: bp.plan, root: bp.main, git: bp.git, baseSHA: bp.baseSHA}, 0, false
+	return bp, 0, false
 }
 
 // printPlanFindings prints the findings of the base's plan and why command
