@@ -39,7 +39,9 @@ Commands:
   demo      [--dir DIR] the main job on a throwaway repository, no network
   init      [--force]   write a commented plan.toml template
   validate  [--json]    check the plan: exit 0 valid, 1 findings
-  explain   PATH...     which thread owns, forbids or shares each path
+  explain   [--json] PATH... | --unowned
+                        which thread owns, forbids or shares each path;
+                        --unowned lists the base's files no thread owns
   fanout    [--dry-run] [--hooks] [--no-guard] [--no-setup] [--setup-timeout D] [--command CMD]
                         one worktree and branch per active thread, with its
                         THREAD_BRIEF.md, .env and the edit-time guard
