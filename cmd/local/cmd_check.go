@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -71,12 +72,10 @@ func (c *command) runCheck(args []string) int {
 	if *files != "" && (*committed || *baseRef != "") {
 		return c.fail(fmt.Errorf("%w: --files checks the given list; it does not go with --committed or --base", errUsage))
 	}
-	if *files == "" || *threadID == 0 {
-		if _, err := gitTopLevel(c.dir); err != nil {
-			return c.fail(fmt.Errorf("%w; check asks git for the thread and its changes (or pass --thread ID --files FILE)", err))
-		}
+	bp, err := c.loadScopePlan()
+	if err == nil && bp.loc.commonDir == "" && (*files == "" || *threadID == 0) {
+		err = fmt.Errorf("%s is not inside a git repository; check asks git for the thread and its changes (or pass --thread ID --files FILE)", c.dir)
 	}
-	bp, err := c.loadBasePlan()
 	if err != nil {
 		return c.fail(err)
 	}
@@ -90,7 +89,10 @@ func (c *command) runCheck(args []string) int {
 	if *threadID != 0 {
 		t, err = threadByID(p, loc, *threadID)
 		if err == nil && *files == "" {
-			work, err = c.findWork(bp, t)
+			if bp.main, err = mainWorktree(c.dir); err == nil {
+				bp.git = gitCmd{dir: bp.main}
+				work, err = c.findWork(bp, t)
+			}
 		}
 	} else {
 		t, work, err = c.currentThread(p, loc)
@@ -115,8 +117,8 @@ func (c *command) runCheck(args []string) int {
 		if err := c.printCheckJSON(loc, set, report); err != nil {
 			return c.fail(err)
 		}
-	} else {
-		c.printCheck(set, report)
+	} else if err := c.printCheck(set, report); err != nil {
+		return c.fail(err)
 	}
 	if !report.InScope() {
 		return exitFindings
@@ -236,9 +238,17 @@ func resolveBase(git gitCmd, planBase, baseRef string) (name, sha string, err er
 	return "", "", fmt.Errorf("base branch %q not found, neither as a local branch nor as origin/%s; run `git fetch origin %s`, or fix base in the plan", planBase, planBase, planBase)
 }
 
-func (c *command) printCheck(set changeSet, r check.Report) {
+func (c *command) printCheck(set changeSet, r check.Report) error {
+	// One write per 64 KiB, not one per violation: a large change list
+	// out of scope prints a line for each of its paths.
+	out := bufio.NewWriterSize(c.stdout, 64<<10)
+	var line []byte
 	for _, v := range r.Violations {
-		fmt.Fprintln(c.stdout, r.Finding(v))
+		line = append(r.AppendFinding(line[:0], v), '\n')
+		out.Write(line)
+	}
+	if err := out.Flush(); err != nil {
+		return fmt.Errorf("print the violations: %w", err)
 	}
 	against := "the listed files"
 	if set.source != sourceFiles {
@@ -249,9 +259,10 @@ func (c *command) printCheck(set changeSet, r check.Report) {
 	}
 	if r.InScope() {
 		fmt.Fprintf(c.stdout, "%s: in scope: %d %s checked, %s\n", r.Thread.Label(), r.Paths, plural(r.Paths, "path", "paths"), against)
-		return
+		return nil
 	}
 	fmt.Fprintf(c.stderr, "%s: %d of %d %s out of scope, %s\n", r.Thread.Label(), len(r.Violations), r.Paths, plural(r.Paths, "path", "paths"), against)
+	return nil
 }
 
 func (c *command) printCheckJSON(loc planLocation, set changeSet, r check.Report) error {

@@ -29,9 +29,12 @@ func threadByID(p *plan.Plan, loc planLocation, id int) (*plan.Thread, error) {
 // currentThread is the thread whose branch the current worktree has checked
 // out, and that worktree.
 func (c *command) currentThread(p *plan.Plan, loc planLocation) (*plan.Thread, threadWork, error) {
-	top, err := gitTopLevel(c.dir)
-	if err != nil {
-		return nil, threadWork{}, err
+	top := loc.root
+	if loc.commonDir == "" { // --plan outside the repository
+		var err error
+		if top, err = gitTopLevel(c.dir); err != nil {
+			return nil, threadWork{}, err
+		}
 	}
 	branch, err := gitCmd{dir: top}.line("symbolic-ref", "--quiet", "--short", "HEAD")
 	switch {
