@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -85,11 +84,22 @@ var nameStatusRE = regexp.MustCompile(`^([ACDMRTUX])[0-9]{0,3}$`)
 // repository-relative; git's C-style quoting ("caf\303\251.txt") and a
 // leading "./" are undone. name labels the input in errors.
 func parseFileList(name string, r io.Reader) ([]check.Change, error) {
-	var changes []check.Change
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSuffix(sc.Text(), "\r")
+	data, err := io.ReadAll(io.LimitReader(r, maxFileList+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(data) > maxFileList {
+		return nil, fmt.Errorf("read %s: larger than %d MiB; split the change list", name, maxFileList>>20)
+	}
+	text := string(data) // one copy: every path is a slice of it
+	changes := make([]check.Change, 0, strings.Count(text, "\n")+1)
+	for n := 1; text != ""; n++ {
+		line, rest, _ := strings.Cut(text, "\n")
+		text = rest
+		if len(line) > maxListLine {
+			return nil, fmt.Errorf("%s:%d: line longer than %d KiB", name, n, maxListLine>>10)
+		}
+		line = strings.TrimSuffix(strings.TrimSuffix(line, "\r"), "\r")
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
@@ -99,13 +109,20 @@ func parseFileList(name string, r io.Reader) ([]check.Change, error) {
 		}
 		changes = append(changes, ch)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
 	return changes, nil
 }
 
+// Bounds of the --files input: far above any real change list.
+const (
+	maxFileList = 256 << 20
+	maxListLine = 1 << 20
+)
+
 func parseFileLine(line string) (check.Change, error) {
+	if !strings.Contains(line, "\t") { // the common case: a path alone
+		p, err := listedPath(line)
+		return check.Change{Status: check.Modified, Path: p}, err
+	}
 	fields := strings.Split(line, "\t")
 	m := nameStatusRE.FindStringSubmatch(fields[0])
 	if m == nil || len(fields) == 1 {

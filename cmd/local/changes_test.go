@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,5 +88,30 @@ func TestParseFileLine(t *testing.T) {
 		if _, err := parseFileLine(bad); err == nil {
 			t.Errorf("parseFileLine(%q): no error", bad)
 		}
+	}
+}
+
+// TestParseFileList: line endings, blank lines, a last line without its
+// line feed, and the bound on a line, as bufio.Scanner read them before.
+func TestParseFileList(t *testing.T) {
+	in := "a.go\r\nb.go\r\r\n\n  \nM\tc.go\n\"d\\te.go\"\nlast.go"
+	got, err := parseFileList("list", strings.NewReader(in))
+	want := []check.Change{
+		{Status: check.Modified, Path: "a.go"}, {Status: check.Modified, Path: "b.go"},
+		{Status: check.Modified, Path: "c.go"}, {Status: check.Modified, Path: "d\te.go"},
+		{Status: check.Modified, Path: "last.go"},
+	}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("parseFileList = %+v, %v; want %+v", got, err, want)
+	}
+	if got, err := parseFileList("empty", strings.NewReader("")); err != nil || len(got) != 0 {
+		t.Errorf("empty list: %+v, %v", got, err)
+	}
+	long := "ok.go\n" + strings.Repeat("x", maxListLine+1) + "\n"
+	if _, err := parseFileList("list", strings.NewReader(long)); err == nil || !strings.Contains(err.Error(), "list:2: line longer than") {
+		t.Errorf("a line over the bound: %v", err)
+	}
+	if _, err := parseFileList("list", strings.NewReader("ok.go\nR100\tonly\n")); err == nil || !strings.HasPrefix(err.Error(), "list:2: ") {
+		t.Errorf("a bad line: %v", err)
 	}
 }
