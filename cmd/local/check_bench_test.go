@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // checkBenchPlan is the check package's benchmark plan (check/bench_test.go):
@@ -82,16 +85,112 @@ func newCheckBench(tb testing.TB) checkBench {
 	return cb
 }
 
-// TestWriteCheckBench writes the setting to CHECK_BENCH_DIR for timing
-// the two programs by hand (BENCHMARKS.md, "How to run").
+var checkBenchDir = flag.String("checkbench-dir", "", "TestWriteCheckBench writes the check benchmark's inputs to this folder")
+
+// TestWriteCheckBench writes the setting to -checkbench-dir for timing the
+// two programs with other tools (BENCHMARKS.md, "How to run").
 func TestWriteCheckBench(t *testing.T) {
-	out := os.Getenv("CHECK_BENCH_DIR")
-	if out == "" {
-		t.Skip("set CHECK_BENCH_DIR to write the check benchmark's inputs")
+	if *checkBenchDir == "" {
+		t.Skip("pass -checkbench-dir DIR to write the check benchmark's inputs")
 	}
 	cb := newCheckBench(t)
-	if err := os.CopyFS(out, os.DirFS(filepath.Dir(cb.repo))); err != nil {
+	if err := os.CopyFS(*checkBenchDir, os.DirFS(filepath.Dir(cb.repo))); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// buildNaive builds the baseline program of testdata/naivecheck into dir.
+func buildNaive(tb testing.TB, dir string) string {
+	tb.Helper()
+	out := filepath.Join(dir, "naivecheck")
+	build := exec.Command("go", "build", "-o", out, "./testdata/naivecheck")
+	if msg, err := build.CombinedOutput(); err != nil {
+		tb.Fatalf("build naivecheck: %v\n%s", err, msg)
+	}
+	return out
+}
+
+// TestNaiveCheckAgrees is the differential test of the baseline: on the
+// benchmark's plan and a list with every kind of path (owned, another
+// thread's, nobody's, shared, forbidden, the plan), the naive program and
+// ps-local check name the same violating paths, for two threads.
+func TestNaiveCheckAgrees(t *testing.T) {
+	cb := newCheckBench(t)
+	naive := buildNaive(t, t.TempDir())
+	paths := append(checkBenchPaths(1000), "plan.toml", "go.sum", "vendor/x.go", "services/svc1/part0/deep/vendor/y.go", "tests/svc1/alpha3/z.go", "tests/svc1/zulu3/z.go")
+	list := filepath.Join(t.TempDir(), "list")
+	write(t, list, strings.Join(paths, "\n")+"\n")
+	for _, thread := range []string{"1", "37"} {
+		r := runIn(t, cb.repo, "check", "--json", "--thread", thread, "--files", list)
+		wantCode(t, r, exitFindings)
+		var report checkReport
+		if err := json.Unmarshal([]byte(r.stdout), &report); err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, v := range report.Violations {
+			want = append(want, v.Path)
+		}
+		out, err := exec.Command(naive, cb.plan, thread, list).Output()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			t.Fatalf("naivecheck: %v", err)
+		}
+		var got []string
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			path, _, _ := strings.Cut(line, ": out of thread")
+			got = append(got, path)
+		}
+		slices.Sort(got)
+		if len(want) < 700 || !slices.Equal(got, want) {
+			t.Errorf("thread %s: naivecheck found %d violations, ps-local %d; first difference near %v", thread, len(got), len(want), firstDiff(got, want))
+		}
+	}
+}
+
+func firstDiff(a, b []string) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return a[i] + " / " + b[i]
+		}
+	}
+	return "the end of the shorter list"
+}
+
+// BenchmarkCheckProcess times the built ps-local check --files and the
+// naive program as whole processes, alternately in each iteration, on
+// lists of 1,000 and 100,000 paths (BENCHMARKS.md, "check as a whole
+// process"). It reports each one's milliseconds per run and their ratio.
+func BenchmarkCheckProcess(b *testing.B) {
+	cb := newCheckBench(b)
+	bin := b.TempDir()
+	naive := buildNaive(b, bin)
+	psLocal := filepath.Join(bin, "ps-local")
+	if msg, err := exec.Command("go", "build", "-o", psLocal, ".").CombinedOutput(); err != nil {
+		b.Fatalf("build ps-local: %v\n%s", err, msg)
+	}
+	run := func(name string, args ...string) time.Duration {
+		cmd := exec.Command(name, args...)
+		cmd.Dir = cb.repo
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+				b.Fatalf("%s: %v", name, err)
+			}
+		}
+		return time.Since(start)
+	}
+	for _, n := range []int{1000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			run(psLocal, "check", "--files", cb.lists[n]) // writes the plan's cache entry
+			var ps, nv time.Duration
+			for b.Loop() {
+				ps += run(psLocal, "check", "--files", cb.lists[n])
+				nv += run(naive, cb.plan, "1", cb.lists[n])
+			}
+			b.ReportMetric(float64(ps.Microseconds())/1000/float64(b.N), "ps-local-ms")
+			b.ReportMetric(float64(nv.Microseconds())/1000/float64(b.N), "naive-ms")
+			b.ReportMetric(float64(ps)/float64(nv), "ratio")
+		})
 	}
 }
 

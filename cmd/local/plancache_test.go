@@ -146,3 +146,46 @@ func TestPlanCacheWritesAtomicallyAndBounded(t *testing.T) {
 		}
 	}
 }
+
+// gitTraced runs the built binary in dir with GIT_TRACE and returns the
+// git processes it started, one "git SUBCOMMAND" each.
+func gitTraced(t *testing.T, dir string, args ...string) (result, []string) {
+	t.Helper()
+	trace := filepath.Join(t.TempDir(), "trace")
+	r := runEnv(t, dir, []string{"GIT_TRACE=" + trace}, args...)
+	data, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var procs []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if _, cmd, ok := strings.Cut(line, "trace: built-in: "); ok {
+			procs = append(procs, strings.Join(strings.Fields(cmd)[:2], " "))
+		}
+	}
+	return r, procs
+}
+
+// TestCheckGitProcesses: check --files starts the fewest git processes it
+// can while still reading the plan from the base: one rev-parse, one
+// cat-file for every object, symbolic-ref for the current branch, and
+// ls-tree of the base only when the plan's verdict is not cached.
+func TestCheckGitProcesses(t *testing.T) {
+	repo, list, _ := cacheRepo(t)
+	gitIn(t, repo, "branch", "-f", "main", "HEAD")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "--files", list}, "git rev-parse, git cat-file, git ls-tree, git symbolic-ref"},
+		{[]string{"check", "--files", list}, "git rev-parse, git cat-file, git symbolic-ref"},
+		{[]string{"check", "--thread", "1", "--files", list}, "git rev-parse, git cat-file"},
+	}
+	for _, c := range cases {
+		r, procs := gitTraced(t, repo, c.args...)
+		wantCode(t, r, exitOK)
+		if got := strings.Join(procs, ", "); got != c.want {
+			t.Errorf("%v started %s; want %s", c.args, got, c.want)
+		}
+	}
+}
