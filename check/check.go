@@ -82,14 +82,19 @@ func (c *Checker) Check(t *plan.Thread, changes []Change, total int) (Report, er
 		wg.Go(func() { parts[i] = c.checkPart(t, changes, lo, hi) })
 	}
 	wg.Wait()
-	var offenses []offense
-	paths := 0
+	offenses, paths, n := parts[0].offenses, 0, 0
 	for _, pt := range parts {
 		if pt.err != nil { // the first bad change in list order, as one pass finds it
 			return Report{}, pt.err
 		}
 		paths += pt.paths
-		offenses = append(offenses, pt.offenses...)
+		n += len(pt.offenses)
+	}
+	if len(parts) > 1 {
+		offenses = make([]offense, 0, n)
+		for _, pt := range parts {
+			offenses = append(offenses, pt.offenses...)
+		}
 	}
 	byPath := func(a, b offense) int { return cmp.Or(cmp.Compare(a.path, b.path), cmp.Compare(a.change, b.change)) }
 	if !slices.IsSortedFunc(offenses, byPath) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -83,14 +84,7 @@ var nameStatusRE = regexp.MustCompile(`^([ACDMRTUX])[0-9]{0,3}$`)
 // `git diff --name-status` ("M\tpath", "R087\told\tnew"). Paths are
 // repository-relative; git's C-style quoting ("caf\303\251.txt") and a
 // leading "./" are undone. name labels the input in errors.
-func parseFileList(name string, r io.Reader) ([]check.Change, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxFileList+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	if len(data) > maxFileList {
-		return nil, fmt.Errorf("read %s: larger than %d MiB; split the change list", name, maxFileList>>20)
-	}
+func parseFileList(name string, data []byte) ([]check.Change, error) {
 	text := string(data) // one copy: every path is a slice of it
 	changes := make([]check.Change, 0, strings.Count(text, "\n")+1)
 	for n := 1; text != ""; n++ {
@@ -117,6 +111,46 @@ const (
 	maxFileList = 256 << 20
 	maxListLine = 1 << 20
 )
+
+// readBounded reads r to its end, failing beyond limit bytes.
+func readBounded(r io.Reader, limit int) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err == nil && len(data) > limit {
+		err = fmt.Errorf("larger than %d MiB; split the change list", limit>>20)
+	}
+	return data, err
+}
+
+// readFileBounded reads the file at name with one allocation of its size,
+// failing beyond limit bytes.
+func readFileBounded(name string, limit int) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > int64(limit) {
+		return nil, fmt.Errorf("larger than %d MiB; split the change list", limit>>20)
+	}
+	data := make([]byte, info.Size()+1) // +1: a file that grew is noticed
+	n, err := io.ReadFull(f, data)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return data[:n], nil
+	case err != nil:
+		return nil, err
+	}
+	// Larger than Stat said: it grew, or it is a pipe.
+	rest, err := readBounded(f, limit-n)
+	if err != nil {
+		return nil, err
+	}
+	return append(data, rest...), nil
+}
 
 func parseFileLine(line string) (check.Change, error) {
 	if !strings.Contains(line, "\t") { // the common case: a path alone

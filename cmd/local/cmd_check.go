@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -72,6 +70,17 @@ func (c *command) runCheck(args []string) int {
 	if *files != "" && (*committed || *baseRef != "") {
 		return c.fail(fmt.Errorf("%w: --files checks the given list; it does not go with --committed or --base", errUsage))
 	}
+	// The list is read while the plan loads; its errors still come after
+	// the plan's and the thread's.
+	listed := make(chan changeSet, 1)
+	var listErr error
+	if *files != "" {
+		go func() {
+			set, err := c.listedChanges(*files)
+			listErr = err
+			listed <- set
+		}()
+	}
 	bp, err := c.loadScopePlan()
 	if err == nil && bp.loc.commonDir == "" && (*files == "" || *threadID == 0) {
 		err = fmt.Errorf("%s is not inside a git repository; check asks git for the thread and its changes (or pass --thread ID --files FILE)", c.dir)
@@ -102,7 +111,8 @@ func (c *command) runCheck(args []string) int {
 	}
 	var set changeSet
 	if *files != "" {
-		set, err = c.listedChanges(*files)
+		set = <-listed
+		err = listErr
 	} else {
 		set, err = gitChanges(gitCmd{dir: work.dir}, p.Base, *baseRef, work.head, work.head == "HEAD" && !*committed)
 	}
@@ -155,17 +165,19 @@ func threadList(p *plan.Plan) string {
 
 // listedChanges reads --files.
 func (c *command) listedChanges(name string) (changeSet, error) {
-	var r io.Reader = c.stdin
+	var data []byte
+	var err error
 	label := "standard input"
-	if name != "-" {
-		f, err := os.Open(c.abs(name))
-		if err != nil {
-			return changeSet{}, fmt.Errorf("read --files %s: %w", name, unwrapPath(err))
-		}
-		defer f.Close()
-		r, label = f, name
+	if name == "-" {
+		data, err = readBounded(c.stdin, maxFileList)
+	} else {
+		label = name
+		data, err = readFileBounded(c.abs(name), maxFileList)
 	}
-	changes, err := parseFileList(label, r)
+	if err != nil {
+		return changeSet{}, fmt.Errorf("read --files %s: %w", label, unwrapPath(err))
+	}
+	changes, err := parseFileList(label, data)
 	return changeSet{changes: changes, source: sourceFiles}, err
 }
 
@@ -239,10 +251,10 @@ func resolveBase(git gitCmd, planBase, baseRef string) (name, sha string, err er
 }
 
 func (c *command) printCheck(set changeSet, r check.Report) error {
-	// One write per 64 KiB, not one per violation: a large change list
-	// out of scope prints a line for each of its paths.
+	// One write per 64 KiB and no string per violation: a large change
+	// list out of scope prints a line for each of its paths.
 	out := bufio.NewWriterSize(c.stdout, 64<<10)
-	var line []byte
+	line := make([]byte, 0, 512)
 	for _, v := range r.Violations {
 		line = append(r.AppendFinding(line[:0], v), '\n')
 		out.Write(line)

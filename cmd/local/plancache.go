@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
@@ -216,21 +219,40 @@ func patternTexts(ps []plan.Pattern) []cachedPattern {
 // match path ("" keeps every pattern): every thread is kept, so the scope
 // check of path decides as it would with the whole plan, but compiles a
 // few patterns, not all of a large plan's (README, "The edit-time guard").
+// The whole plan's threads are compiled concurrently.
 func (e cachedPlan) plan(path string) (*plan.Plan, error) {
-	p := &plan.Plan{Base: e.Base}
+	p := &plan.Plan{Base: e.Base, Threads: make([]plan.Thread, len(e.Threads))}
 	var err error
 	if p.Shared, err = compilePatterns(e.Shared, path); err != nil {
 		return nil, err
 	}
-	for _, ct := range e.Threads {
+	errs := make([]error, len(e.Threads))
+	compile := func(i int) {
+		ct := e.Threads[i]
 		t := plan.Thread{ID: ct.ID, Branch: ct.Branch, Status: plan.Status(ct.Status), MergeOrder: ct.MergeOrder}
-		if t.Owns, err = compilePatterns(ct.Owns, path); err != nil {
+		if t.Owns, errs[i] = compilePatterns(ct.Owns, path); errs[i] == nil {
+			t.Forbids, errs[i] = compilePatterns(ct.Forbids, path)
+		}
+		p.Threads[i] = t
+	}
+	workers := 1
+	if path == "" {
+		workers = min(runtime.GOMAXPROCS(0), len(e.Threads))
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(e.Threads); i = int(next.Add(1)) - 1 {
+				compile(i)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs { // the first in plan order, as one pass finds it
+		if err != nil {
 			return nil, err
 		}
-		if t.Forbids, err = compilePatterns(ct.Forbids, path); err != nil {
-			return nil, err
-		}
-		p.Threads = append(p.Threads, t)
 	}
 	return p, nil
 }
