@@ -1,7 +1,9 @@
 package check
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/parallel-sessions/parallel-sessions/plan"
@@ -47,6 +49,37 @@ func (r Report) Message(v Violation) string {
 // is about a whole file, so it has no line or column.
 func (r Report) Finding(v Violation) string {
 	return string(r.AppendFinding(nil, v))
+}
+
+// WriteFindings writes the Finding of every violation to w, one a line,
+// in order. Violations of one reason and pattern outside a rename share
+// their message, which is formatted once: a long list out of scope costs
+// little more than its paths.
+func (r Report) WriteFindings(w io.Writer) error {
+	out := bufio.NewWriterSize(w, 64<<10)
+	type claimKey struct {
+		reason  Reason
+		pattern *plan.Pattern
+		owner   *plan.Thread
+	}
+	tails := map[claimKey][]byte{}
+	line := make([]byte, 0, 512)
+	for _, v := range r.Violations {
+		if v.Change.Status == Renamed {
+			line = append(r.AppendFinding(line[:0], v), '\n')
+			out.Write(line)
+			continue
+		}
+		k := claimKey{v.Reason, v.Pattern, v.Owner}
+		tail, ok := tails[k]
+		if !ok {
+			tail = append(r.AppendFinding([]byte(nil), Violation{Path: "", Change: v.Change, Reason: v.Reason, Owner: v.Owner, Pattern: v.Pattern}), '\n')
+			tails[k] = tail
+		}
+		out.WriteString(v.Path)
+		out.Write(tail)
+	}
+	return out.Flush()
 }
 
 // AppendFinding appends Finding(v) to dst: for printing many violations

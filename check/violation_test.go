@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/parallel-sessions/parallel-sessions/plan"
@@ -57,6 +58,36 @@ func TestFindingMatchesSprintf(t *testing.T) {
 					t.Errorf("AppendFinding:\n got %s\nwant prefix|%s", got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestWriteFindingsMatchesFinding: the lines WriteFindings writes are the
+// violations' Finding lines, in order, for a list with every reason,
+// renames both ways and repeated patterns.
+func TestWriteFindingsMatchesFinding(t *testing.T) {
+	p := benchPlan(t)
+	changes := benchChanges(3000)
+	changes = append(changes,
+		Change{Status: Renamed, PreviousPath: "services/svc2/part0/a.go", Path: "unowned/b.go"},
+		Change{Status: Modified, Path: "vendor/x.go"},
+		Change{Status: Added, Path: "plan.toml"},
+	)
+	for _, th := range []*plan.Thread{&p.Threads[0], {ID: 9, Branch: "gone", Status: plan.StatusDropped}} {
+		r, err := New(p, "plan.toml").Check(th, changes, len(changes))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want strings.Builder
+		for _, v := range r.Violations {
+			want.WriteString(r.Finding(v) + "\n")
+		}
+		var got strings.Builder
+		if err := r.WriteFindings(&got); err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Violations) < 2000 || got.String() != want.String() {
+			t.Errorf("thread %d: %d violations; WriteFindings differs from Finding:\n%.500s\nwant\n%.500s", th.ID, len(r.Violations), got.String(), want.String())
 		}
 	}
 }

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,6 +42,9 @@ type violationReport struct {
 	Message      string     `json:"message"`
 }
 
+// checkGCPercent is the garbage collector's setting while check runs.
+const checkGCPercent = 400
+
 // Where a change list comes from.
 const (
 	sourceWorktree  = "worktree"  // commits since the merge base, plus uncommitted and untracked files
@@ -70,6 +73,11 @@ func (c *command) runCheck(args []string) int {
 	if *files != "" && (*committed || *baseRef != "") {
 		return c.fail(fmt.Errorf("%w: --files checks the given list; it does not go with --committed or --base", errUsage))
 	}
+	// A check is a batch that ends with the process: collecting garbage
+	// while it runs costs half its CPU on a long list and saves little
+	// memory (BENCHMARKS.md, "check as a whole process"). The heap may
+	// grow to five times what is live, not twice.
+	defer debug.SetGCPercent(debug.SetGCPercent(checkGCPercent))
 	// The list is read while the plan loads; its errors still come after
 	// the plan's and the thread's.
 	listed := make(chan changeSet, 1)
@@ -251,15 +259,7 @@ func resolveBase(git gitCmd, planBase, baseRef string) (name, sha string, err er
 }
 
 func (c *command) printCheck(set changeSet, r check.Report) error {
-	// One write per 64 KiB and no string per violation: a large change
-	// list out of scope prints a line for each of its paths.
-	out := bufio.NewWriterSize(c.stdout, 64<<10)
-	line := make([]byte, 0, 512)
-	for _, v := range r.Violations {
-		line = append(r.AppendFinding(line[:0], v), '\n')
-		out.Write(line)
-	}
-	if err := out.Flush(); err != nil {
+	if err := r.WriteFindings(c.stdout); err != nil {
 		return fmt.Errorf("print the violations: %w", err)
 	}
 	against := "the listed files"
