@@ -54,5 +54,5 @@ func TestPullRequestEventListsOpenPullsOnce(t *testing.T) {
 	if lists != 1 || gets != 1 {
 		t.Errorf("listed the pull requests %d times and read #13 %d times, want 1 and 1 (the read after its files)", lists, gets)
 	}
-	s.wantStatus("d1", order, "pending: waiting on thread 1 (extract-auth), #11 open; merge #11 (and 1 more)")
+	s.wantStatus("d1", order, "pending: waiting on thread 2 (api-cleanup), #12 open; merge #12")
 }
