@@ -20,6 +20,9 @@ func TestParseEvent(t *testing.T) {
 		{"workflow_dispatch", `{"ref":"refs/heads/trunk","inputs":{}}`, "other", event{name: "workflow_dispatch", base: "trunk"}, doReevaluate},
 		{"schedule", `{"schedule":"*/15 * * * *"}`, "main", event{name: "schedule", base: "main"}, doReevaluate},
 		{"issues", `{"action":"opened"}`, "main", event{name: "issues"}, doNothing},
+		{"pull_request_target", `{"action":"closed","pull_request":{"number":7,"base":{"ref":"main"},"head":{"ref":"extract-auth","repo":{"full_name":"octo/repo"}}}}`, "", event{name: "pull_request_target", pr: 7, action: "closed", base: "main", head: "extract-auth", headRepo: "octo/repo"}, doReevaluate},
+		{"pull_request", `{"action":"opened","pull_request":{"number":7,"base":{"ref":"main"},"head":{"ref":"x","repo":null}}}`, "", event{name: "pull_request", pr: 7, action: "opened", base: "main", head: "x"}, doGatePR},
+		{"push", `{"ref":"refs/heads/main","before":"1111111111111111111111111111111111111111"}`, "", event{name: "push", base: "main", before: "1111111111111111111111111111111111111111"}, doReevaluate},
 	}
 	for _, tt := range tests {
 		got, err := parseEvent(tt.name, []byte(tt.payload), tt.ref)
@@ -33,6 +36,23 @@ func TestParseEvent(t *testing.T) {
 	} {
 		if _, err := parseEvent(bad.name, []byte(bad.payload), ""); err == nil {
 			t.Errorf("%s %q: no error", bad.name, bad.payload)
+		}
+	}
+}
+
+// Only an opening, a closing or a reopening changes what other threads
+// wait on, and says what the pull request was before.
+func TestStateChange(t *testing.T) {
+	for _, tt := range []struct {
+		action, was string
+		changed     bool
+	}{
+		{"opened", "", true}, {"closed", "open", true}, {"reopened", "closed", true},
+		{"synchronize", "", false}, {"edited", "", false}, {"ready_for_review", "", false},
+	} {
+		was, changed := event{action: tt.action}.stateChange()
+		if was != tt.was || changed != tt.changed {
+			t.Errorf("%s: %q %v, want %q %v", tt.action, was, changed, tt.was, tt.changed)
 		}
 	}
 }
