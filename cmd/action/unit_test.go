@@ -75,3 +75,28 @@ func TestChangeStatus(t *testing.T) {
 		}
 	}
 }
+
+// The comment's links take only an absolute http(s) address, and escape
+// the base and the plan path, so no link can break out of its Markdown.
+func TestWebAddressAndLinks(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://github.com/octo/repo":              "https://github.com/octo/repo",
+		"https://ghe.example/octo/repo":             "https://ghe.example/octo/repo",
+		"":                                          "",
+		"/octo/repo":                                "",
+		"javascript:alert(1)":                       "",
+		"https://github.com/octo/repo) [x](https:/": "",
+		"https://github.com/octo/repo\n":            "",
+	} {
+		if got := webAddress(in); got != want {
+			t.Errorf("webAddress(%q) = %q, want %q", in, got, want)
+		}
+	}
+	ps := &planState{base: "release/1.x", path: "ops/plan (v2).toml"}
+	if got, want := planLink("https://g/o/r", ps), "https://g/o/r/blob/release/1.x/ops/plan%20%28v2%29.toml"; got != want {
+		t.Errorf("planLink = %q, want %q", got, want)
+	}
+	if got, want := pullsLink("https://g/o/r", "release/1.x"), "https://g/o/r/pulls?q=is%3Apr+is%3Aopen+base%3Arelease%2F1.x"; got != want {
+		t.Errorf("pullsLink = %q, want %q", got, want)
+	}
+}
