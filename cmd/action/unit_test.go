@@ -80,11 +80,11 @@ func TestChangeStatus(t *testing.T) {
 // the base and the plan path, so no link can break out of its Markdown.
 func TestWebAddressAndLinks(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://github.com/octo/repo":              "https://github.com/octo/repo",
-		"https://ghe.example/octo/repo":             "https://ghe.example/octo/repo",
-		"":                                          "",
-		"/octo/repo":                                "",
-		"javascript:alert(1)":                       "",
+		"https://github.com/octo/repo":  "https://github.com/octo/repo",
+		"https://ghe.example/octo/repo": "https://ghe.example/octo/repo",
+		"":                              "",
+		"/octo/repo":                    "",
+		"javascript:alert(1)":           "",
 		"https://github.com/octo/repo) [x](https:/": "",
 		"https://github.com/octo/repo\n":            "",
 	} {
