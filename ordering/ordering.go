@@ -160,18 +160,6 @@ func byOrder(a, b *plan.Thread) int {
 	return cmp.Or(cmp.Compare(a.MergeOrder, b.MergeOrder), cmp.Compare(a.ID, b.ID))
 }
 
-// Next lists the threads reviewers should merge now: ready, with an open
-// pull request, by merge order.
-func Next(decisions []Decision) []Decision {
-	var next []Decision
-	for _, d := range decisions {
-		if d.Ready && d.Status.State == Open {
-			next = append(next, d)
-		}
-	}
-	return next
-}
-
 // Find returns the decision for thread id.
 func Find(decisions []Decision, id int) (Decision, bool) {
 	for _, d := range decisions {

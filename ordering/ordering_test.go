@@ -123,18 +123,6 @@ func TestUnblockHints(t *testing.T) {
 	}
 }
 
-func TestNext(t *testing.T) {
-	p := parse(t)
-	ds := Decide(p, map[int]Status{1: {Landed, 11}, 2: {Open, 12}, 3: {Open, 13}})
-	var ids []int
-	for _, d := range Next(ds) {
-		ids = append(ids, d.Thread.ID)
-	}
-	if len(ids) != 1 || ids[0] != 2 {
-		t.Errorf("next = %v, want [2] (4 is ready but has no pull request, 3 waits)", ids)
-	}
-}
-
 // TestDecideProperty checks the rule itself over every combination of states
 // for the four active threads: ready exactly when every active thread of a
 // smaller merge order has landed, and the output order is stable.

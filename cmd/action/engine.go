@@ -216,9 +216,12 @@ func (e *engine) gatePR(ctx context.Context, ev event) (*outcome, error) {
 		if statuses, _, err = e.threadStatuses(ctx, ps, open, nil); err != nil {
 			return nil, err
 		}
-		out.decisions = ordering.Decide(ps.plan, statuses)
 	}
-	g, err := e.gate(ctx, ps, pr, ordering.Decide(ps.plan, statuses), fresh)
+	decisions := ordering.Decide(ps.plan, statuses)
+	if statuses != nil {
+		out.decisions = decisions
+	}
+	g, err := e.gate(ctx, ps, pr, decisions, fresh)
 	if err != nil {
 		return nil, err
 	}
