@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -160,14 +159,14 @@ func (e *engine) regate(ctx context.Context, ps *planState, out *outcome, open [
 	decisions := ordering.Decide(ps.plan, statuses)
 	out.ownPR, out.decisions = own, decisions
 	var moved []int
-	statusMoved := false
+	r := reachNone
 	if before != nil {
 		moved = ordering.Changed(ordering.Decide(ps.plan, before), decisions)
-		statusMoved = !maps.Equal(statuses, before)
+		r = reachOf(before, statuses)
 	}
 	var errs []error
 	for _, pr := range open {
-		v, again, err := e.pick(ctx, ps, pr, decisions, m, own, moved, statusMoved)
+		v, again, err := e.pick(ctx, ps, pr, decisions, m, own, moved, r)
 		if err == nil && again {
 			var g *gated
 			if g, err = e.gate(ctx, ps, pr, decisions, v); err == nil && g != nil {
@@ -191,10 +190,35 @@ func (e *engine) regate(ctx context.Context, ps *planState, out *outcome, open [
 	return out, errors.Join(errs...)
 }
 
+// reach is what an event did to the threads' statuses, which the verdict
+// of a pull request that is no thread rests on under untracked-prs guard.
+type reach int
+
+const (
+	reachNone  reach = iota // no thread's status moved
+	reachTexts              // some moved, but every thread that had landed still has: a passing verdict stays passing
+	reachAll                // a thread that had landed no longer counts as landed: any verdict may change
+)
+
+// reachOf compares the threads' statuses before and after an event.
+func reachOf(before, now map[int]ordering.Status) reach {
+	r := reachNone
+	for id, b := range before {
+		switch a := now[id]; {
+		case a == b:
+		case b.State == ordering.Landed && a.State != ordering.Landed:
+			return reachAll
+		default:
+			r = reachTexts
+		}
+	}
+	return r
+}
+
 // pick decides whether a re-evaluation as m gates pr, and with what view:
-// moved lists the threads whose decision the event changed, statusMoved
-// says whether a thread's status did.
-func (e *engine) pick(ctx context.Context, ps *planState, pr ghapi.PullRequest, decisions []ordering.Decision, m sweep, own int, moved []int, statusMoved bool) (view, bool, error) {
+// moved lists the threads whose decision the event changed, r what it did
+// to their statuses.
+func (e *engine) pick(ctx context.Context, ps *planState, pr ghapi.PullRequest, decisions []ordering.Decision, m sweep, own int, moved []int, r reach) (view, bool, error) {
 	if pr.Number == own {
 		return fresh, true, nil
 	}
@@ -206,11 +230,18 @@ func (e *engine) pick(ctx context.Context, ps *planState, pr ghapi.PullRequest, 
 	if t == nil {
 		// Under guard its verdict rests on which threads have not landed
 		// and on their pull requests.
-		if m != sweepTurns || !statusMoved || e.untracked != untrackedGuard {
+		if m != sweepTurns || r == reachNone || e.untracked != untrackedGuard {
 			return fresh, false, nil
 		}
 		again, err := e.gatedBefore(ctx, ps.plan, pr)
-		return fresh, again, err
+		if err != nil || !again || r == reachAll {
+			return fresh, again, err
+		}
+		// No thread stopped counting as landed: the gate's own pass, which
+		// names no thread, stands.
+		have, err := e.statuses(ctx, pr.HeadSHA)
+		cur := have[scopeContext]
+		return fresh, cur.Creator != e.self || cur.State != string(passed) || cur.Description != truncate(guardPassNote(e.planPath), 140), err
 	}
 	d, active := ordering.Find(decisions, t.ID)
 	switch {

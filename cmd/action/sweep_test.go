@@ -193,3 +193,35 @@ func TestJobKeysKeepStateChangesApart(t *testing.T) {
 		t.Error("opened and reopened share a key")
 	}
 }
+
+// Under untracked-prs guard, a landing re-gates the pull requests that are
+// no thread and fail on the landed thread's paths; one that passes, which
+// touches no path of a thread that has not landed, still does, and its
+// files are not listed again. A thread whose pull request opens again
+// after it landed may hold any of them: all are re-gated.
+func TestLandingRegatesTheUntrackedThatCanChange(t *testing.T) {
+	s := threeGated(t)
+	s.pull(40, "hotfix", "h1", "services/auth/login.go")
+	s.pull(42, "typo", "t1", "README.md")
+	wantCode(t, s.prEvent("pull_request", "opened", 40), exitFail)
+	wantCode(t, s.prEvent("pull_request", "opened", 42), exitOK)
+	s.wantStatus("h1", scope, "failure: services/auth/login.go is owned by thread 1")
+	s.wantStatus("t1", scope, "success: not a thread of plan.toml: touches no path of an active thread")
+
+	s.gh.Update(11, func(p *fakegithub.Pull) { p.State, p.Merged = "closed", true })
+	r := s.prEvent("pull_request", "closed", 11)
+	wantCode(t, r, exitOK)
+	s.wantStatus("h1", scope, "success: not a thread of plan.toml: touches no path of an active thread")
+	files, _ := touched(r)
+	if slices.Contains(files, "42") || !slices.Contains(files, "40") {
+		t.Errorf("listed the files of %v, want #40's and not #42's", files)
+	}
+
+	s.pull(15, "extract-auth", "a9", "services/auth/more.go")
+	r = s.prEvent("pull_request", "opened", 15)
+	wantCode(t, r, exitOK)
+	s.wantStatus("h1", scope, "failure: services/auth/login.go is owned by thread 1 (extract-auth), #15 open")
+	if files, _ := touched(r); !slices.Contains(files, "42") {
+		t.Errorf("listed the files of %v, want #42's too", files)
+	}
+}
