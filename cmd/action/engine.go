@@ -207,12 +207,15 @@ func (e *engine) gatePR(ctx context.Context, ev event) (*outcome, error) {
 	if !ok {
 		return out, err
 	}
-	if was, changed := ev.stateChange(); changed {
+	thread, _ := e.identify(ps.plan, pr)
+	if was, changed := ev.stateChange(); changed && thread != nil {
+		// A thread's pull request coming or coming back changes what the
+		// others wait on; one that is no thread changes no thread's status.
 		return e.regate(ctx, ps, out, open, n, &change{n: n, head: pr.HeadRef, headRepo: pr.HeadRepo, was: was}, sweepTurns)
 	}
 	out.ownPR = n
 	var statuses map[int]ordering.Status
-	if thread, _ := e.identify(ps.plan, pr); thread != nil || e.untracked == untrackedGuard {
+	if thread != nil || e.untracked == untrackedGuard {
 		if statuses, _, err = e.threadStatuses(ctx, ps, open, nil); err != nil {
 			return nil, err
 		}
