@@ -13,18 +13,18 @@ var demoPlan []byte
 // runDemo shows the main job on a throwaway repository with a bare remote
 // and no network: fanout, work in each thread (one strays), check and
 // status, thread 1 landing on the remote, thread 2's turn, cleanup.
-func (c *command) runDemo(args []string) int {
+func (c *command) runDemo(args []string) error {
 	fset := c.flags("demo", "[--dir DIR]")
 	dir := fset.String("dir", "", "make the demo in `DIR`, which must be empty or new (default: a new temporary folder)")
-	if code, done := c.parse(fset, args); done {
-		return code
+	if err := c.parse(fset, args); err != nil {
+		return err
 	}
 	if fset.NArg() > 0 {
-		return c.fail(fmt.Errorf("%w: demo takes no arguments, got %q", errUsage, fset.Arg(0)))
+		return fmt.Errorf("%w: demo takes no arguments, got %q", errUsage, fset.Arg(0))
 	}
 	root, err := demoDir(c.abs(*dir), *dir == "")
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	repo, remote := filepath.Join(root, "repo"), filepath.Join(root, "remote.git")
 	say := func(format string, a ...any) { fmt.Fprintf(c.stdout, "\n== "+format+"\n", a...) }
@@ -70,27 +70,27 @@ func (c *command) runDemo(args []string) int {
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
-			return c.fail(fmt.Errorf("demo setup in %s: %w", root, err))
+			return fmt.Errorf("demo setup in %s: %w", root, err)
 		}
 	}
 	say("a repository with a 3-thread plan committed on main, and a bare remote as origin")
 	ps(repo, "validate")
 	say("one worktree and branch per thread")
 	if ps(repo, "fanout") != exitOK {
-		return exitError
+		return errReported
 	}
 	wt := func(id string) string { return filepath.Join(repo, "worktrees", "thread-"+id) }
 	for _, w := range work {
 		if err := writeFiles(wt(w.thread), map[string]string{w.path: w.content}); err != nil {
-			return c.fail(err)
+			return err
 		}
 	}
 	for _, id := range []string{"1", "2", "3"} {
 		if err := in(wt(id), "add", "-A"); err != nil {
-			return c.fail(err)
+			return err
 		}
 		if err := in(wt(id), "commit", "-q", "-m", "thread "+id+" work"); err != nil {
-			return c.fail(err)
+			return err
 		}
 	}
 	say("each thread committed work; thread 2 strayed into thread 1's folder")
@@ -101,17 +101,17 @@ func (c *command) runDemo(args []string) int {
 	ps(repo, "status")
 	say("thread 1 lands on origin's main (as a merge on the forge would); thread 2's turn comes next")
 	if err := in(repo, "push", "-q", "origin", "refs/heads/extract-auth:refs/heads/main"); err != nil {
-		return c.fail(err)
+		return err
 	}
 	if err := in(repo, "fetch", "-q", "origin"); err != nil {
-		return c.fail(err)
+		return err
 	}
 	ps(repo, "status")
 	fmt.Fprintln(c.stdout, "next in merge order: thread 2 (api-cleanup), once its stray file is gone")
 	say("cleanup removes the landed thread's worktree and keeps the others")
 	ps(repo, "cleanup")
 	say("all of it is in %s (repo/ and remote.git/); delete it when done", root)
-	return exitOK
+	return nil
 }
 
 // demoDir makes the demo's folder: a new temporary one, or dir, which must
