@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/parallel-sessions/parallel-sessions/ordering"
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
@@ -108,15 +109,8 @@ func liveThreads(bp basePlan) ([]liveThread, error) {
 			live = append(live, liveThread{t: t, tip: tip})
 		}
 	}
-	slices.SortStableFunc(live, func(a, b liveThread) int { return byThreadOrder(a.t, b.t) })
+	slices.SortStableFunc(live, func(a, b liveThread) int { return ordering.ByMergeOrder(a.t, b.t) })
 	return live, nil
-}
-
-func byThreadOrder(a, b *plan.Thread) int {
-	if a.MergeOrder != b.MergeOrder {
-		return a.MergeOrder - b.MergeOrder
-	}
-	return a.ID - b.ID
 }
 
 // predictConflicts checks each live thread against the base and against

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+
+	"github.com/parallel-sessions/parallel-sessions/ordering"
 )
 
 // runConverge is the seed tool's converge: push --open-prs, or with
@@ -21,7 +23,7 @@ func (c *command) runConverge(args []string) error {
 		return err
 	}
 	bases := []string{ws.baseSHA}
-	for _, t := range activeByOrder(ws.plan) {
+	for _, t := range ordering.Active(ws.plan) {
 		st, err := readBranchState(ws.git, t.Branch, bases)
 		if err != nil {
 			return err

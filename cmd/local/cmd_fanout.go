@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parallel-sessions/parallel-sessions/ordering"
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
@@ -158,7 +159,7 @@ func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.
 		return nil, err
 	}
 	var steps []fanoutStep
-	for _, t := range activeByOrder(p) {
+	for _, t := range ordering.Active(p) {
 		dir := filepath.Join(root, filepath.FromSlash(p.Worktrees), "thread-"+strconv.Itoa(t.ID))
 		step := fanoutStep{thread: t, dir: dir, action: fanCreate}
 		branchRef := "refs/heads/" + t.Branch

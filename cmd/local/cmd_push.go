@@ -7,6 +7,7 @@ import (
 
 	"github.com/parallel-sessions/parallel-sessions/check"
 	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
+	"github.com/parallel-sessions/parallel-sessions/ordering"
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
@@ -43,7 +44,7 @@ func (c *command) runPush(args []string) error {
 	// Check every thread before pushing any, so a refusal changes nothing.
 	var ready []*plan.Thread
 	refused := 0
-	for _, t := range activeByOrder(p) {
+	for _, t := range ordering.Active(p) {
 		st, err := readBranchState(git, t.Branch, []string{baseSHA})
 		if err != nil {
 			return err
@@ -111,7 +112,7 @@ func oneLine(err error) string {
 
 // pullTitle is "[<order>/<count>] <branch>: <goal>".
 func pullTitle(p *plan.Plan, t *plan.Thread) string {
-	return fmt.Sprintf("[%d/%d] %s: %s", t.MergeOrder, len(activeByOrder(p)), t.Branch, strings.Join(strings.Fields(t.Goal), " "))
+	return fmt.Sprintf("[%d/%d] %s: %s", t.MergeOrder, len(ordering.Active(p)), t.Branch, strings.Join(strings.Fields(t.Goal), " "))
 }
 
 // upsertPull opens the thread's pull request into the base, or updates the
