@@ -3,8 +3,13 @@ package main
 import (
 	_ "embed"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
+
+	"github.com/parallel-sessions/parallel-sessions/check"
+	"github.com/parallel-sessions/parallel-sessions/ordering"
 )
 
 //go:embed demo.toml
@@ -100,18 +105,95 @@ func (c *command) runDemo(args []string) error {
 	say("where every thread stands")
 	ps(repo, "status")
 	say("thread 1 lands on origin's main (as a merge on the forge would); thread 2's turn comes next")
-	if err := in(repo, "push", "-q", "origin", "refs/heads/extract-auth:refs/heads/main"); err != nil {
+	merge, err := forgeMerge(gitCmd{dir: repo}, "main", "extract-auth")
+	if err != nil {
+		return err
+	}
+	if err := in(repo, "push", "-q", "origin", merge+":refs/heads/main"); err != nil {
 		return err
 	}
 	if err := in(repo, "fetch", "-q", "origin"); err != nil {
 		return err
 	}
 	ps(repo, "status")
-	fmt.Fprintln(c.stdout, "next in merge order: thread 2 (api-cleanup), once its stray file is gone")
+	next, err := demoNext(repo)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, next)
 	say("cleanup removes the landed thread's worktree and keeps the others")
 	ps(repo, "cleanup")
 	say("all of it is in %s (repo/ and remote.git/); delete it when done", root)
 	return nil
+}
+
+// forgeMerge makes the merge commit a forge's merge button makes of branch
+// into base, touching no work tree, and returns its SHA.
+func forgeMerge(git gitCmd, base, branch string) (string, error) {
+	tree, err := git.line("merge-tree", "--write-tree", "refs/heads/"+base, "refs/heads/"+branch)
+	if err != nil {
+		return "", fmt.Errorf("merge %s into %s: %w", branch, base, err)
+	}
+	sha, err := git.line("commit-tree", "-p", "refs/heads/"+base, "-p", "refs/heads/"+branch, "-m", "Merge branch "+branch, tree)
+	if err != nil {
+		return "", fmt.Errorf("commit the merge of %s into %s: %w", branch, base, err)
+	}
+	return sha, nil
+}
+
+// demoNext says which threads come next in merge order as turn sees
+// origin's base, and how many stray files (scope violations) each must lose
+// first.
+func demoNext(repo string) (string, error) {
+	sub := &command{stdout: io.Discard, stderr: io.Discard, dir: repo, getenv: func(string) string { return "" }}
+	ws, err := sub.openWorkspace("demo")
+	if err != nil {
+		return "", fmt.Errorf("read the demo's plan: %w", err)
+	}
+	base := "origin/" + ws.plan.Base
+	baseSHA, err := ws.git.line("rev-parse", "--verify", "--end-of-options", "refs/remotes/"+base+"^{commit}")
+	if err != nil {
+		return "", fmt.Errorf("resolve %s: %w", base, err)
+	}
+	statuses, err := landingStatuses(ws.git, "origin", ordering.Active(ws.plan), baseSHA)
+	if err != nil {
+		return "", err
+	}
+	next := ordering.Next(ordering.Decide(ws.plan, statuses))
+	checker := check.New(ws.plan, planInRepo(ws.loc))
+	strays := map[int]int{}
+	for _, d := range next {
+		set, err := gitChanges(ws.git, ws.plan.Base, base, "refs/heads/"+d.Thread.Branch, false)
+		if err != nil {
+			return "", err
+		}
+		r, err := checker.Check(d.Thread, set.changes, len(set.changes))
+		if err != nil {
+			return "", err
+		}
+		strays[d.Thread.ID] = len(r.Violations)
+	}
+	return nextLine(next, strays), nil
+}
+
+// nextLine is the demo's line on the threads ordering.Next gives, with the
+// stray files of each by thread id.
+func nextLine(next []ordering.Decision, strays map[int]int) string {
+	if len(next) == 0 {
+		return "next in merge order: none ready to land"
+	}
+	var parts []string
+	for _, d := range next {
+		part := d.Thread.Label()
+		switch n := strays[d.Thread.ID]; {
+		case n == 1:
+			part += ", once its stray file is gone"
+		case n > 1:
+			part += fmt.Sprintf(", once its %d stray files are gone", n)
+		}
+		parts = append(parts, part)
+	}
+	return "next in merge order: " + strings.Join(parts, "; ")
 }
 
 // demoDir makes the demo's folder: a new temporary one, or dir, which must

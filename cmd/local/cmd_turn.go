@@ -62,17 +62,15 @@ func (c *command) runTurn(args []string) error {
 		baseName, baseSHA = bp.baseRef, bp.baseSHA
 		fmt.Fprintf(c.stderr, "ps-local: note: no %s/%s; using %s (run `git fetch %s %s` to see the remote's base)\n", *remote, bp.plan.Base, baseName, *remote, bp.plan.Base)
 	}
-	statuses := map[int]ordering.Status{}
+	var earlier []*plan.Thread
 	for i := range bp.plan.Threads {
-		e := &bp.plan.Threads[i]
-		if !e.Active() || e.MergeOrder >= t.MergeOrder {
-			continue
+		if e := &bp.plan.Threads[i]; e.Active() && e.MergeOrder < t.MergeOrder {
+			earlier = append(earlier, e)
 		}
-		st, err := earlierThreadState(bp.git, *remote, e.Branch, baseSHA)
-		if err != nil {
-			return fmt.Errorf("%s: %w", e.Label(), err)
-		}
-		statuses[e.ID] = st
+	}
+	statuses, err := landingStatuses(bp.git, *remote, earlier, baseSHA)
+	if err != nil {
+		return err
 	}
 	d, _ := ordering.Find(ordering.Decide(bp.plan, statuses), t.ID)
 	report := turnReport{Thread: threadRef{ID: t.ID, Branch: t.Branch}, Base: baseName, Ready: d.Ready, Waits: []turnWaitJS{}}
@@ -101,6 +99,20 @@ func (c *command) runTurn(args []string) error {
 		return errFindings
 	}
 	return nil
+}
+
+// landingStatuses is the gate's view of threads through git:
+// earlierThreadState of each, by thread id.
+func landingStatuses(git gitCmd, remote string, threads []*plan.Thread, base string) (map[int]ordering.Status, error) {
+	statuses := map[int]ordering.Status{}
+	for _, t := range threads {
+		st, err := earlierThreadState(git, remote, t.Branch, base)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", t.Label(), err)
+		}
+		statuses[t.ID] = st
+	}
+	return statuses, nil
 }
 
 // earlierThreadState says whether branch has landed in base: its remote
