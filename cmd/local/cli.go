@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -193,17 +194,22 @@ func (c *command) flags(name, synopsis string) *flag.FlagSet {
 }
 
 // parse parses subcommand flags: nil to go on, flag.ErrHelp when it
-// printed the help, errReported when the flag package printed the error.
+// printed the help (on stdout), errReported when it printed the flag
+// package's error and the usage (on stderr).
 func (c *command) parse(fs *flag.FlagSet, args []string) error {
+	var said bytes.Buffer
+	out := fs.Output()
+	fs.SetOutput(&said)
 	err := fs.Parse(args)
+	fs.SetOutput(out)
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, flag.ErrHelp):
-		fs.SetOutput(c.stdout)
-		fs.Usage()
+		c.stdout.Write(said.Bytes())
 		return flag.ErrHelp
-	default: // the flag package already printed the error and usage
+	default:
+		out.Write(said.Bytes())
 		return fmt.Errorf("%w: %w", errReported, err)
 	}
 }

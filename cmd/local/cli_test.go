@@ -67,8 +67,8 @@ func TestDispatchResults(t *testing.T) {
 		{[]string{}, exitError, "", "ps-local: plan-gated", true},
 		{[]string{"nope"}, exitError, "", "ps-local: unknown command \"nope\"; run ps-local --help\n", false},
 		{[]string{"--bogus"}, exitError, "", "ps-local: flag provided but not defined: -bogus\n", false},
-		// The flag package also prints this help on stderr: stderr unchecked.
-		{[]string{"validate", "--help"}, exitOK, "Usage: ps-local validate", "", true},
+		{[]string{"validate", "--help"}, exitOK, "Usage: ps-local validate", "", false},
+		{[]string{"check", "-h"}, exitOK, "Usage: ps-local check", "", false},
 		{[]string{"validate", "--bogus"}, exitError, "", "flag provided but not defined: -bogus\nUsage: ps-local validate", true},
 		{[]string{"validate", "a.toml", "b.toml"}, exitError, "", "ps-local: validate takes no arguments, got \"a.toml\"\n", false},
 		{[]string{"skill", "--help"}, exitOK, "Usage: ps-local skill install", "", false},
