@@ -56,3 +56,24 @@ func TestPullRequestEventListsOpenPullsOnce(t *testing.T) {
 	}
 	s.wantStatus("d1", order, "pending: waiting on thread 2 (api-cleanup), #12 open; merge #12")
 }
+
+// A pull request of a landed thread's branch retargeted into the base is
+// as good as opened there: the later thread's green turns pending at once.
+func TestRetargetedIntoTheBaseHoldsLaterThreads(t *testing.T) {
+	s := newScenario(t)
+	s.gh.AddPull(fakegithub.Pull{Number: 10, State: "closed", Merged: true, HeadRef: "extract-auth", HeadSHA: "a0", BaseRef: "main"})
+	s.pull(12, "api-cleanup", "b1", "services/api/handler.go")
+	s.gh.AddPull(fakegithub.Pull{Number: 13, HeadRef: "extract-auth", HeadSHA: "a1", BaseRef: "develop", Files: []fakegithub.File{{Status: "modified", Filename: "services/auth/more.go"}}})
+	wantCode(t, s.prEvent("pull_request", "synchronize", 12), exitOK)
+	s.wantStatus("b1", order, "success: ready")
+
+	s.gh.Update(13, func(p *fakegithub.Pull) { p.BaseRef = "main" })
+	payload := loadPayload(t, "pull_request.json")
+	pr := payload["pull_request"].(map[string]any)
+	payload["action"], payload["number"], pr["number"] = "edited", 13, 13
+	payload["changes"] = map[string]any{"base": map[string]any{"ref": map[string]any{"from": "develop"}}}
+	head := pr["head"].(map[string]any)
+	head["ref"], head["sha"] = "extract-auth", "a1"
+	wantCode(t, s.run("pull_request", payload), exitOK)
+	s.wantStatus("b1", order, "pending: waiting on thread 1 (extract-auth), #13 open; merge #13")
+}

@@ -25,19 +25,22 @@ type event struct {
 	// before is the commit a push moved the branch from (all zeros when it
 	// created the branch).
 	before string
+	// retargeted says an edited pull request's base branch changed.
+	retargeted bool
 }
 
 // stateChange is the state a pull request event moved its pull request
-// out of ("open" for a close, "closed" for a reopen, "" for an opening),
-// and whether the event moved it at all: only such events change what the
-// other threads wait on (README, "API cost").
+// out of in its base ("open" for a close, "closed" for a reopen, "" for an
+// opening or a retargeting into the base), and whether the event moved it
+// at all: only such events change what the other threads wait on (README,
+// "API cost").
 func (e event) stateChange() (was string, changed bool) {
-	switch e.action {
-	case "closed":
+	switch {
+	case e.action == "closed":
 		return "open", true
-	case "reopened":
+	case e.action == "reopened":
 		return "closed", true
-	case "opened":
+	case e.action == "opened", e.action == "edited" && e.retargeted:
 		return "", true
 	}
 	return "", false
@@ -80,11 +83,14 @@ func (e event) todo() string {
 func parseEvent(name string, payload []byte, refName string) (event, error) {
 	e := event{name: name}
 	var p struct {
-		Number      int         `json:"number"`
-		Action      string      `json:"action"`
-		Ref         string      `json:"ref"`
-		Before      string      `json:"before"`
-		MergeGroup  *mergeGroup `json:"merge_group"`
+		Number     int         `json:"number"`
+		Action     string      `json:"action"`
+		Ref        string      `json:"ref"`
+		Before     string      `json:"before"`
+		MergeGroup *mergeGroup `json:"merge_group"`
+		Changes    struct {
+			Base *struct{} `json:"base"`
+		} `json:"changes"`
 		PullRequest *struct {
 			Number int `json:"number"`
 			Base   struct {
@@ -109,7 +115,7 @@ func parseEvent(name string, payload []byte, refName string) (event, error) {
 			return e, fmt.Errorf("the %s event payload has no pull_request.number", name)
 		}
 		e.pr, e.action, e.base = p.PullRequest.Number, p.Action, p.PullRequest.Base.Ref
-		e.head = p.PullRequest.Head.Ref
+		e.head, e.retargeted = p.PullRequest.Head.Ref, p.Changes.Base != nil
 		if r := p.PullRequest.Head.Repo; r != nil {
 			e.headRepo = r.FullName
 		}

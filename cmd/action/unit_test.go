@@ -23,6 +23,8 @@ func TestParseEvent(t *testing.T) {
 		{"pull_request_target", `{"action":"closed","pull_request":{"number":7,"base":{"ref":"main"},"head":{"ref":"extract-auth","repo":{"full_name":"octo/repo"}}}}`, "", event{name: "pull_request_target", pr: 7, action: "closed", base: "main", head: "extract-auth", headRepo: "octo/repo"}, doReevaluate},
 		{"pull_request", `{"action":"opened","pull_request":{"number":7,"base":{"ref":"main"},"head":{"ref":"x","repo":null}}}`, "", event{name: "pull_request", pr: 7, action: "opened", base: "main", head: "x"}, doGatePR},
 		{"push", `{"ref":"refs/heads/main","before":"1111111111111111111111111111111111111111"}`, "", event{name: "push", base: "main", before: "1111111111111111111111111111111111111111"}, doReevaluate},
+		{"pull_request", `{"action":"edited","changes":{"base":{"ref":{"from":"develop"}}},"pull_request":{"number":7,"base":{"ref":"main"},"head":{"ref":"x"}}}`, "", event{name: "pull_request", pr: 7, action: "edited", base: "main", head: "x", retargeted: true}, doGatePR},
+		{"pull_request", `{"action":"edited","changes":{"title":{"from":"t"}},"pull_request":{"number":7,"base":{"ref":"main"},"head":{"ref":"x"}}}`, "", event{name: "pull_request", pr: 7, action: "edited", base: "main", head: "x"}, doGatePR},
 	}
 	for _, tt := range tests {
 		got, err := parseEvent(tt.name, []byte(tt.payload), tt.ref)
@@ -54,6 +56,9 @@ func TestStateChange(t *testing.T) {
 		if was != tt.was || changed != tt.changed {
 			t.Errorf("%s: %q %v, want %q %v", tt.action, was, changed, tt.was, tt.changed)
 		}
+	}
+	if was, changed := (event{action: "edited", retargeted: true}).stateChange(); was != "" || !changed {
+		t.Errorf("a retargeting: %q %v, want an opening into its new base", was, changed)
 	}
 }
 
