@@ -30,6 +30,8 @@ type basePlan struct {
 	baseSHA string
 	main    string // the main worktree's root
 	git     gitCmd // runs in main
+	// scope is the cached plan loadScopePlan read, nil from loadBasePlan.
+	scope *cachedPlan
 }
 
 // loadBasePlan reads the plan as committed on the base branch: the file
@@ -44,10 +46,11 @@ func (c *command) loadBasePlan() (basePlan, error) {
 }
 
 // loadScopePlan is loadBasePlan for the scope check, which reads only the
-// threads, their patterns and shared: with a cached verdict the plan is
-// rebuilt from the cache without reading the TOML (goals, env, setup and
-// positions are left out), and bp.main and bp.git are not set (call
-// mainWorktree when needed).
+// threads, their patterns and shared: the plan comes from the cache
+// without reading the TOML, bp.plan holds its threads without patterns
+// (goals, env, setup and positions are left out too), and bp.scope
+// compiles the patterns a change list needs (cachedPlan.plan). bp.main and
+// bp.git are not set (call mainWorktree when needed).
 func (c *command) loadScopePlan() (basePlan, error) {
 	return c.readBasePlan(true)
 }
@@ -106,9 +109,8 @@ func (c *command) readBasePlan(scopeOnly bool) (basePlan, error) {
 	}
 	bp.findings = entry.findings(loc.display)
 	if scopeOnly && entry.Valid {
-		if bp.plan, err = entry.plan(""); err != nil {
-			return bp, fmt.Errorf("the plan cache in %s: %w; delete that folder", newPlanCache(loc.commonDir).dir, err)
-		}
+		bp.scope = &entry
+		bp.plan, _ = entry.plan(folders{}) // no pattern: nothing to fail
 	} else if !scopeOnly {
 		data, err := cp.content()
 		if err != nil {

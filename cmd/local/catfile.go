@@ -117,7 +117,9 @@ func (c *catFile) ask(command string) (string, error) {
 	return strings.TrimSuffix(line, "\n"), nil
 }
 
+// close ends the process: git exits at the end of its input, and is
+// reaped in the background rather than waited for.
 func (c *catFile) close() {
 	c.in.Close()
-	c.cmd.Wait()
+	go c.cmd.Wait()
 }

@@ -89,6 +89,18 @@ func (c *command) runCheck(args []string) error {
 			listed <- set
 		}()
 	}
+	// So is the current branch, when it names the thread.
+	type branchOf struct {
+		name string
+		err  error
+	}
+	current := make(chan branchOf, 1)
+	if *threadID == 0 {
+		go func() {
+			name, err := currentBranch(c.dir)
+			current <- branchOf{name, err}
+		}()
+	}
 	bp, err := c.loadScopePlan()
 	if err == nil && bp.loc.commonDir == "" && (*files == "" || *threadID == 0) {
 		err = fmt.Errorf("%s is not inside a git repository; check asks git for the thread and its changes (or pass --thread ID --files FILE)", c.dir)
@@ -111,8 +123,11 @@ func (c *command) runCheck(args []string) error {
 				work, err = c.findWork(bp, t)
 			}
 		}
+	} else if top, err2 := c.worktreeTop(loc); err2 != nil {
+		err = err2
 	} else {
-		t, work, err = c.currentThread(p, loc)
+		b := <-current
+		t, work, err = threadOnBranch(p, loc, top, b.name, b.err)
 	}
 	if err != nil {
 		return err
@@ -126,6 +141,16 @@ func (c *command) runCheck(args []string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if bp.scope != nil { // compile the patterns that can match a listed path
+		i := 0
+		for &p.Threads[i] != t {
+			i++
+		}
+		if p, err = bp.scope.plan(changeFolders(set.changes)); err != nil {
+			return fmt.Errorf("the plan cache in %s: %w; delete that folder", newPlanCache(loc.commonDir).dir, err)
+		}
+		t = &p.Threads[i]
 	}
 	report, err := check.New(p, planInRepo(loc)).Check(t, set.changes, len(set.changes))
 	if err != nil {
@@ -142,6 +167,21 @@ func (c *command) runCheck(args []string) error {
 		return errFindings
 	}
 	return nil
+}
+
+// changeFolders is the folders of every path the changes touch.
+func changeFolders(changes []check.Change) folders {
+	if len(changes) > maxFolderPaths {
+		return nil // foldersOf would say every folder
+	}
+	paths := make([]string, 0, len(changes))
+	for _, ch := range changes {
+		paths = append(paths, ch.Path)
+		if ch.PreviousPath != "" {
+			paths = append(paths, ch.PreviousPath)
+		}
+	}
+	return foldersOf(paths...)
 }
 
 // planInRepo is the plan's repository-relative path, which no thread may

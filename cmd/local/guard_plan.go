@@ -75,7 +75,7 @@ func guardPlan(root, commonDir, path string) (guardPlanResult, error) {
 			}
 			return res, nil
 		}
-		p, err := entry.plan(path)
+		p, err := entry.plan(foldersOf(path))
 		if err != nil { // a cache entry that does not compile is not trusted
 			res.state, res.findings = planInvalid, []string{err.Error()}
 			return res, nil

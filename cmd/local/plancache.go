@@ -81,10 +81,40 @@ type cachedPattern struct {
 	File bool   `json:"file,omitempty"`
 }
 
-// canMatch reports whether the pattern may match path; "" is every path.
-func (c cachedPattern) canMatch(path string) bool {
-	return path == "" || c.Dir == "" || path == c.Dir || strings.HasPrefix(path, c.Dir+"/")
+// folders is the set of the folders paths are in, and the paths
+// themselves: a pattern whose literal folder (Dir) is not in it matches
+// none of them. A nil set holds every folder.
+type folders map[string]bool
+
+// foldersOf is the folders of paths, or nil (every folder) when there are
+// more than maxFolderPaths: then every pattern is compiled, since sorting
+// them out costs more than it saves.
+func foldersOf(paths ...string) folders {
+	if len(paths) > maxFolderPaths {
+		return nil
+	}
+	set := folders{"": true}
+	for _, p := range paths {
+		for dir := p; dir != "" && !set[dir]; dir, _ = splitLast(dir) {
+			set[dir] = true
+		}
+	}
+	return set
 }
+
+const maxFolderPaths = 20_000
+
+// splitLast cuts the last segment off path.
+func splitLast(path string) (dir, name string) {
+	i := strings.LastIndexByte(path, '/')
+	if i < 0 {
+		return "", path
+	}
+	return path[:i], path[i+1:]
+}
+
+// has reports whether a pattern filed under dir may match one of the paths.
+func (f folders) has(dir string) bool { return f == nil || f[dir] }
 
 // verdict returns the entry of cp's blob judged in cp's tree, parsing and
 // proving the plan on a miss. A cache that cannot be read or written only
@@ -216,27 +246,27 @@ func patternTexts(ps []plan.Pattern) []cachedPattern {
 }
 
 // plan rebuilds the plan of a valid entry with only the patterns that can
-// match path ("" keeps every pattern): every thread is kept, so the scope
-// check of path decides as it would with the whole plan, but compiles a
-// few patterns, not all of a large plan's (README, "The edit-time guard").
-// The whole plan's threads are compiled concurrently.
-func (e cachedPlan) plan(path string) (*plan.Plan, error) {
+// match a path in keep (nil keeps every pattern): every thread is kept, so
+// the scope check of those paths decides as it would with the whole plan,
+// but compiles a few patterns, not all of a large plan's (README, "The
+// edit-time guard"). The whole plan's threads are compiled concurrently.
+func (e cachedPlan) plan(keep folders) (*plan.Plan, error) {
 	p := &plan.Plan{Base: e.Base, Threads: make([]plan.Thread, len(e.Threads))}
 	var err error
-	if p.Shared, err = compilePatterns(e.Shared, path); err != nil {
+	if p.Shared, err = compilePatterns(e.Shared, keep); err != nil {
 		return nil, err
 	}
 	errs := make([]error, len(e.Threads))
 	compile := func(i int) {
 		ct := e.Threads[i]
 		t := plan.Thread{ID: ct.ID, Branch: ct.Branch, Status: plan.Status(ct.Status), MergeOrder: ct.MergeOrder}
-		if t.Owns, errs[i] = compilePatterns(ct.Owns, path); errs[i] == nil {
-			t.Forbids, errs[i] = compilePatterns(ct.Forbids, path)
+		if t.Owns, errs[i] = compilePatterns(ct.Owns, keep); errs[i] == nil {
+			t.Forbids, errs[i] = compilePatterns(ct.Forbids, keep)
 		}
 		p.Threads[i] = t
 	}
 	workers := 1
-	if path == "" {
+	if keep == nil {
 		workers = min(runtime.GOMAXPROCS(0), len(e.Threads))
 	}
 	var next atomic.Int64
@@ -257,10 +287,10 @@ func (e cachedPlan) plan(path string) (*plan.Plan, error) {
 	return p, nil
 }
 
-func compilePatterns(cps []cachedPattern, path string) ([]plan.Pattern, error) {
+func compilePatterns(cps []cachedPattern, keep folders) ([]plan.Pattern, error) {
 	var out []plan.Pattern
 	for _, cp := range cps {
-		if !cp.canMatch(path) {
+		if !keep.has(cp.Dir) {
 			continue
 		}
 		p, err := plan.ParsePattern(cp.Text)
