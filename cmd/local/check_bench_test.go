@@ -202,7 +202,7 @@ func BenchmarkCheckFiles(b *testing.B) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			for b.Loop() {
 				c := &command{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, dir: cb.repo, getenv: func(string) string { return "" }}
-				if code := c.run([]string{"check", "--thread", "1", "--files", cb.lists[n]}); code != exitFindings {
+				if code := c.run([]string{"check", "--files", cb.lists[n]}); code != exitFindings {
 					b.Fatalf("exit %d", code)
 				}
 			}

@@ -18,10 +18,11 @@ import (
 )
 
 // planCache keeps the verdict on each committed plan in the git directory
-// (README, "The plan cache"): one small JSON file per plan blob and base
-// tree, since the literal-file rule and the overlap proof depend on both. A
-// blob's and a tree's content never change, so an entry is never stale; it
-// spares every later command the decoding and the overlap proof.
+// (README, "`check`: the scope check", "The plan cache"): one small JSON
+// file per plan blob and base tree, since the literal-file rule and the
+// overlap proof depend on both. A blob's and a tree's content never change,
+// so an entry is never stale; it spares every later command the overlap
+// proof, and check and guard the decoding too.
 type planCache struct {
 	dir string
 }
