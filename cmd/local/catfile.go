@@ -117,9 +117,9 @@ func (c *catFile) ask(command string) (string, error) {
 	return strings.TrimSuffix(line, "\n"), nil
 }
 
-// close ends the process: git exits at the end of its input, and is
-// reaped in the background rather than waited for.
+// close ends the process: git exits at the end of its input. It is waited
+// for, so that no git outlives the command.
 func (c *catFile) close() {
 	c.in.Close()
-	go c.cmd.Wait()
+	c.cmd.Wait()
 }

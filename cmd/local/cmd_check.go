@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/parallel-sessions/parallel-sessions/check"
 	"github.com/parallel-sessions/parallel-sessions/plan"
@@ -89,18 +90,15 @@ func (c *command) runCheck(args []string) error {
 			listed <- set
 		}()
 	}
-	// So is the current branch, when it names the thread.
-	type branchOf struct {
-		name string
-		err  error
-	}
-	current := make(chan branchOf, 1)
+	// So is the current branch, when it names the thread; its git is
+	// waited for on every return.
+	var branch sync.WaitGroup
+	var branchName string
+	var branchErr error
 	if *threadID == 0 {
-		go func() {
-			name, err := currentBranch(c.dir)
-			current <- branchOf{name, err}
-		}()
+		branch.Go(func() { branchName, branchErr = currentBranch(c.dir) })
 	}
+	defer branch.Wait()
 	bp, err := c.loadScopePlan()
 	if err == nil && bp.loc.commonDir == "" && (*files == "" || *threadID == 0) {
 		err = fmt.Errorf("%s is not inside a git repository; check asks git for the thread and its changes (or pass --thread ID --files FILE)", c.dir)
@@ -126,8 +124,8 @@ func (c *command) runCheck(args []string) error {
 	} else if top, err2 := c.worktreeTop(loc); err2 != nil {
 		err = err2
 	} else {
-		b := <-current
-		t, work, err = threadOnBranch(p, loc, top, b.name, b.err)
+		branch.Wait()
+		t, work, err = threadOnBranch(p, loc, top, branchName, branchErr)
 	}
 	if err != nil {
 		return err
