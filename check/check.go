@@ -82,38 +82,62 @@ func (c *Checker) Check(t *plan.Thread, changes []Change, total int) (Report, er
 		wg.Go(func() { parts[i] = c.checkPart(t, changes, lo, hi) })
 	}
 	wg.Wait()
-	offenses, paths, n := parts[0].offenses, 0, 0
+	paths := 0
 	for _, pt := range parts {
 		if pt.err != nil { // the first bad change in list order, as one pass finds it
 			return Report{}, pt.err
 		}
 		paths += pt.paths
-		n += len(pt.offenses)
 	}
-	if len(parts) > 1 {
-		offenses = make([]offense, 0, n)
-		for _, pt := range parts {
-			offenses = append(offenses, pt.offenses...)
-		}
-	}
+	// The parts in order are the offenses in list order. A list sorted by
+	// path (as git and GitHub give it) needs neither a sort nor one slice
+	// of them all.
 	byPath := func(a, b offense) int { return cmp.Or(cmp.Compare(a.path, b.path), cmp.Compare(a.change, b.change)) }
-	if !slices.IsSortedFunc(offenses, byPath) {
-		slices.SortFunc(offenses, byPath)
+	chunks := make([][]offense, 0, len(parts))
+	sorted := true
+	for _, pt := range parts {
+		if len(pt.offenses) == 0 {
+			continue
+		}
+		if n := len(chunks); !slices.IsSortedFunc(pt.offenses, byPath) || n > 0 && byPath(chunks[n-1][len(chunks[n-1])-1], pt.offenses[0]) > 0 {
+			sorted = false
+		}
+		chunks = append(chunks, pt.offenses)
 	}
-	offenses = slices.CompactFunc(offenses, func(a, b offense) bool { return a.path == b.path })
-	r := Report{Thread: t, PlanFile: c.planFile, Paths: paths}
-	if len(offenses) > 0 {
-		r.Violations = make([]Violation, len(offenses))
+	if !sorted {
+		all := slices.Concat(chunks...)
+		slices.SortFunc(all, byPath)
+		chunks = [][]offense{all}
 	}
-	for i, o := range offenses {
-		v := Violation{Path: o.path, Change: changes[o.change], Reason: o.reason}
-		if o.claim != nil {
-			v.Pattern = o.claim.pattern
-			if o.reason == OwnedBy {
-				v.Owner = o.claim.thread
+	// One violation per path: the first change that touched it.
+	n := 0
+	last := ""
+	for _, ch := range chunks {
+		for _, o := range ch {
+			if n == 0 || o.path != last {
+				n++
+				last = o.path
 			}
 		}
-		r.Violations[i] = v
+	}
+	r := Report{Thread: t, PlanFile: c.planFile, Paths: paths}
+	if n > 0 {
+		r.Violations = make([]Violation, 0, n)
+	}
+	for _, ch := range chunks {
+		for _, o := range ch {
+			if len(r.Violations) > 0 && r.Violations[len(r.Violations)-1].Path == o.path {
+				continue
+			}
+			v := Violation{Path: o.path, Change: changes[o.change], Reason: o.reason}
+			if o.claim != nil {
+				v.Pattern = o.claim.pattern
+				if o.reason == OwnedBy {
+					v.Owner = o.claim.thread
+				}
+			}
+			r.Violations = append(r.Violations, v)
+		}
 	}
 	return r, nil
 }

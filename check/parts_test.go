@@ -3,13 +3,14 @@ package check
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
 
 // TestCheckInPartsAgrees: a long list checked by several goroutines gives
 // the report one goroutine gives, with duplicates across parts, renames,
-// and the list unsorted.
+// the list unsorted, and sorted with a path on both sides of a part's end.
 func TestCheckInPartsAgrees(t *testing.T) {
 	p := benchPlan(t)
 	changes := benchChanges(5 * minPart)
@@ -19,19 +20,29 @@ func TestCheckInPartsAgrees(t *testing.T) {
 	for i := 500; i < len(changes); i += 1999 {
 		changes[i] = Change{Status: Renamed, PreviousPath: changes[i].Path, Path: "services/svc1/part0/moved" + changes[i].Path}
 	}
+	sorted := slices.Clone(changes)
+	slices.SortStableFunc(sorted, func(a, b Change) int { return strings.Compare(a.Path, b.Path) })
+	for _, parts := range []int{2, 3, 7} { // a path on both sides of each part's end
+		size := (len(sorted) + parts - 1) / parts
+		for k := size; k < len(sorted); k += size {
+			sorted[k] = sorted[k-1]
+		}
+	}
 	one := New(p, "plan.toml")
 	one.workers = 1
 	for _, workers := range []int{2, 3, 7} {
 		many := New(p, "plan.toml")
 		many.workers = workers
-		for _, th := range []int{0, 1, 49} {
-			want, err1 := one.Check(&p.Threads[th], changes, len(changes))
-			got, err2 := many.Check(&p.Threads[th], changes, len(changes))
-			if err1 != nil || err2 != nil {
-				t.Fatal(err1, err2)
-			}
-			if len(want.Violations) == 0 || !reflect.DeepEqual(got, want) {
-				t.Errorf("%d workers, thread %d: %d violations, %d paths; want %d, %d", workers, th+1, len(got.Violations), got.Paths, len(want.Violations), want.Paths)
+		for _, changes := range [][]Change{changes, sorted} {
+			for _, th := range []int{0, 1, 49} {
+				want, err1 := one.Check(&p.Threads[th], changes, len(changes))
+				got, err2 := many.Check(&p.Threads[th], changes, len(changes))
+				if err1 != nil || err2 != nil {
+					t.Fatal(err1, err2)
+				}
+				if len(want.Violations) == 0 || !reflect.DeepEqual(got, want) {
+					t.Errorf("%d workers, thread %d: %d violations, %d paths; want %d, %d", workers, th+1, len(got.Violations), got.Paths, len(want.Violations), want.Paths)
+				}
 			}
 		}
 	}

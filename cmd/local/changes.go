@@ -84,8 +84,8 @@ var nameStatusRE = regexp.MustCompile(`^([ACDMRTUX])[0-9]{0,3}$`)
 // `git diff --name-status` ("M\tpath", "R087\told\tnew"). Paths are
 // repository-relative; git's C-style quoting ("caf\303\251.txt") and a
 // leading "./" are undone. name labels the input in errors.
-func parseFileList(name string, data []byte) ([]check.Change, error) {
-	text := string(data) // one copy: every path is a slice of it
+func parseFileList(name, text string) ([]check.Change, error) {
+	// Every path is a part of text: no string of its own.
 	changes := make([]check.Change, 0, strings.Count(text, "\n")+1)
 	for n := 1; text != ""; n++ {
 		line, rest, _ := strings.Cut(text, "\n")
@@ -112,44 +112,34 @@ const (
 	maxListLine = 1 << 20
 )
 
-// readBounded reads r to its end, failing beyond limit bytes.
-func readBounded(r io.Reader, limit int) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
-	if err == nil && len(data) > limit {
-		err = fmt.Errorf("larger than %d MiB; split the change list", limit>>20)
+// readText reads r to its end, failing beyond limit bytes. size is what
+// the input is expected to hold (0 when unknown), so that a file is read
+// into one allocation of its size and returned without a copy.
+func readText(r io.Reader, size int64, limit int) (string, error) {
+	var b strings.Builder
+	b.Grow(int(min(max(size, 0), int64(limit))) + 1)
+	n, err := io.Copy(&b, io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return "", err
 	}
-	return data, err
+	if n > int64(limit) {
+		return "", fmt.Errorf("larger than %d MiB; split the change list", limit>>20)
+	}
+	return b.String(), nil
 }
 
-// readFileBounded reads the file at name with one allocation of its size,
-// failing beyond limit bytes.
-func readFileBounded(name string, limit int) ([]byte, error) {
+// readFileText is readText of the file at name.
+func readFileText(name string, limit int) (string, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	if info.Size() > int64(limit) {
-		return nil, fmt.Errorf("larger than %d MiB; split the change list", limit>>20)
-	}
-	data := make([]byte, info.Size()+1) // +1: a file that grew is noticed
-	n, err := io.ReadFull(f, data)
-	switch {
-	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		return data[:n], nil
-	case err != nil:
-		return nil, err
-	}
-	// Larger than Stat said: it grew, or it is a pipe.
-	rest, err := readBounded(f, limit-n)
-	if err != nil {
-		return nil, err
-	}
-	return append(data, rest...), nil
+	return readText(f, info.Size(), limit)
 }
 
 func parseFileLine(line string) (check.Change, error) {

@@ -98,7 +98,7 @@ func TestParseFileLine(t *testing.T) {
 // line feed, and the bound on a line, as bufio.Scanner read them before.
 func TestParseFileList(t *testing.T) {
 	in := "a.go\r\nb.go\r\r\n\n  \nM\tc.go\n\"d\\te.go\"\nlast.go"
-	got, err := parseFileList("list", []byte(in))
+	got, err := parseFileList("list", in)
 	want := []check.Change{
 		{Status: check.Modified, Path: "a.go"}, {Status: check.Modified, Path: "b.go"},
 		{Status: check.Modified, Path: "c.go"}, {Status: check.Modified, Path: "d\te.go"},
@@ -107,30 +107,30 @@ func TestParseFileList(t *testing.T) {
 	if err != nil || !slices.Equal(got, want) {
 		t.Errorf("parseFileList = %+v, %v; want %+v", got, err, want)
 	}
-	if got, err := parseFileList("empty", nil); err != nil || len(got) != 0 {
+	if got, err := parseFileList("empty", ""); err != nil || len(got) != 0 {
 		t.Errorf("empty list: %+v, %v", got, err)
 	}
 	long := "ok.go\n" + strings.Repeat("x", maxListLine+1) + "\n"
-	if _, err := parseFileList("list", []byte(long)); err == nil || !strings.Contains(err.Error(), "list:2: line longer than") {
+	if _, err := parseFileList("list", long); err == nil || !strings.Contains(err.Error(), "list:2: line longer than") {
 		t.Errorf("a line over the bound: %v", err)
 	}
-	if _, err := parseFileList("list", []byte("ok.go\nR100\tonly\n")); err == nil || !strings.HasPrefix(err.Error(), "list:2: ") {
+	if _, err := parseFileList("list", "ok.go\nR100\tonly\n"); err == nil || !strings.HasPrefix(err.Error(), "list:2: ") {
 		t.Errorf("a bad line: %v", err)
 	}
 }
 
-// TestReadFileBounded: a file is read whole at its size, and one over the
-// bound is refused, whether its size is known first or not (a pipe).
-func TestReadFileBounded(t *testing.T) {
+// TestReadText: a file is read whole, and input over the bound is
+// refused, whether its size is known first or not (a pipe).
+func TestReadText(t *testing.T) {
 	name := filepath.Join(t.TempDir(), "list")
 	write(t, name, "0123456789\n")
-	if data, err := readFileBounded(name, 11); err != nil || string(data) != "0123456789\n" {
-		t.Errorf("at the bound: %q, %v", data, err)
+	if text, err := readFileText(name, 11); err != nil || text != "0123456789\n" {
+		t.Errorf("at the bound: %q, %v", text, err)
 	}
-	if _, err := readFileBounded(name, 10); err == nil {
+	if _, err := readFileText(name, 10); err == nil {
 		t.Error("over the bound: no error")
 	}
-	if _, err := readBounded(strings.NewReader("0123456789\n"), 10); err == nil {
+	if _, err := readText(strings.NewReader("0123456789\n"), 0, 10); err == nil {
 		t.Error("a stream over the bound: no error")
 	}
 	r, w, err := os.Pipe()
@@ -138,8 +138,8 @@ func TestReadFileBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	go func() { w.WriteString("a.go\nb.go\n"); w.Close() }()
-	if data, err := readFileBounded(fmt.Sprintf("/dev/fd/%d", r.Fd()), 100); err != nil || string(data) != "a.go\nb.go\n" {
-		t.Errorf("a pipe: %q, %v", data, err)
+	if text, err := readFileText(fmt.Sprintf("/dev/fd/%d", r.Fd()), 100); err != nil || text != "a.go\nb.go\n" {
+		t.Errorf("a pipe: %q, %v", text, err)
 	}
 	r.Close()
 }

@@ -211,19 +211,19 @@ func threadList(p *plan.Plan) string {
 
 // listedChanges reads --files.
 func (c *command) listedChanges(name string) (changeSet, error) {
-	var data []byte
+	var text string
 	var err error
 	label := "standard input"
 	if name == "-" {
-		data, err = readBounded(c.stdin, maxFileList)
+		text, err = readText(c.stdin, 0, maxFileList)
 	} else {
 		label = name
-		data, err = readFileBounded(c.abs(name), maxFileList)
+		text, err = readFileText(c.abs(name), maxFileList)
 	}
 	if err != nil {
 		return changeSet{}, fmt.Errorf("read --files %s: %w", label, unwrapPath(err))
 	}
-	changes, err := parseFileList(label, data)
+	changes, err := parseFileList(label, text)
 	return changeSet{changes: changes, source: sourceFiles}, err
 }
 
