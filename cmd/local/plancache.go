@@ -174,6 +174,7 @@ func (pc planCache) write(path, oid, tree string, e cachedPlan) {
 		return
 	}
 	pc.prune()
+	os.RemoveAll(filepath.Join(filepath.Dir(pc.dir), "guard")) // guard's own cache, before this one
 }
 
 // prune removes the oldest files of the cache folder beyond

@@ -103,11 +103,14 @@ func TestPlanCacheDistrustsBadEntries(t *testing.T) {
 
 // TestPlanCacheWritesAtomicallyAndBounded: entries are written whole
 // through a temporary file (none left behind), read back equal, and the
-// folder keeps the newest maxCacheEntries files, stray ones included.
+// folder keeps the newest maxCacheEntries files, stray ones included;
+// guard's old cache folder goes.
 func TestPlanCacheWritesAtomicallyAndBounded(t *testing.T) {
 	pc := planCache{dir: filepath.Join(t.TempDir(), "plans")}
 	entry := reducePlan([]byte(guardBenchPlan()), nil)
 	os.MkdirAll(pc.dir, 0o755)
+	legacy := filepath.Join(filepath.Dir(pc.dir), "guard")
+	write(t, filepath.Join(legacy, "x.v2.json"), "{}")
 	stray := filepath.Join(pc.dir, ".ps-local-123.tmp")
 	os.WriteFile(stray, []byte("half"), 0o644)
 	old := time.Now().Add(-time.Hour)
@@ -130,6 +133,9 @@ func TestPlanCacheWritesAtomicallyAndBounded(t *testing.T) {
 	}
 	if _, err := os.Stat(stray); err == nil {
 		t.Error("a stray temporary file was kept")
+	}
+	if _, err := os.Stat(legacy); err == nil {
+		t.Error("guard's old cache folder was kept")
 	}
 	for i := range maxCacheEntries + 8 {
 		blob, tree := key(i)
