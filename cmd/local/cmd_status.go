@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
-	"sync"
 	"text/tabwriter"
 
 	"github.com/parallel-sessions/parallel-sessions/check"
@@ -118,17 +116,9 @@ func (c *command) threadStatuses(git gitCmd, root string, p *plan.Plan, checker 
 	}
 	rows := make([]statusRow, len(p.Threads))
 	errs := make([]error, len(p.Threads))
-	slots := make(chan struct{}, runtime.NumCPU())
-	var wg sync.WaitGroup
-	for i := range p.Threads {
-		wg.Add(1)
-		slots <- struct{}{}
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			rows[i], errs[i] = c.threadStatus(git, root, p, &p.Threads[i], tips, bases, checker)
-		}()
-	}
-	wg.Wait()
+	concurrently(len(p.Threads), func(i int) {
+		rows[i], errs[i] = c.threadStatus(git, root, p, &p.Threads[i], tips, bases, checker)
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err

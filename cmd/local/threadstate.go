@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
 // branchState is what git says of a thread branch against the base.
@@ -103,20 +105,21 @@ type threadWorktree struct {
 	branch string // "" when detached
 }
 
-// threadWorktrees lists the worktrees inside the plan's worktrees folder.
-func threadWorktrees(git gitCmd, root, folder string) ([]threadWorktree, error) {
+// threadWorktrees lists the worktrees inside the plan's worktrees folder,
+// in plan order (see inPlanOrder), with one git worktree list.
+func threadWorktrees(git gitCmd, root string, p *plan.Plan) ([]threadWorktree, error) {
 	all, err := listWorktrees(git)
 	if err != nil {
 		return nil, err
 	}
-	base := filepath.Join(root, filepath.FromSlash(folder))
+	base := filepath.Join(root, filepath.FromSlash(p.Worktrees))
 	var out []threadWorktree
 	for dir, ref := range all {
 		if dir != base && within(base, dir) {
 			out = append(out, threadWorktree{dir: dir, branch: strings.TrimPrefix(ref, "refs/heads/")})
 		}
 	}
-	sortWorktrees(out)
+	inPlanOrder(p, out)
 	return out, nil
 }
 
