@@ -10,9 +10,10 @@ import (
 )
 
 func (c *command) runCleanup(args []string) int {
-	fset := c.flags("cleanup", "[--force] [--delete-branches]")
+	fset := c.flags("cleanup", "[--force] [--delete-branches] [--no-fetch]")
 	force := fset.Bool("force", false, "also remove worktrees that have not landed or hold uncommitted or unpushed work")
 	deleteBranches := fset.Bool("delete-branches", false, "delete the local branches of the removed worktrees")
+	noFetch := fset.Bool("no-fetch", false, "do not fetch the base branch from origin first; judge landing by the last fetch")
 	if code, done := c.parseNoArgs(fset, args); done {
 		return code
 	}
@@ -20,10 +21,16 @@ func (c *command) runCleanup(args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	p, root, git, baseSHA := bp.plan, bp.main, bp.git, bp.baseSHA
-	if p == nil || hasRule(bp.findings, "syntax") {
+	// A base read from origin's copy is read again once that moved.
+	if bp.plan != nil && !*noFetch && c.fetchBase(bp.git, bp.plan.Base) && bp.baseRef == "origin/"+bp.plan.Base {
+		if bp, err = c.loadBasePlan(); err != nil {
+			return c.fail(err)
+		}
+	}
+	if bp.plan == nil || hasRule(bp.findings, "syntax") {
 		return c.fail(fmt.Errorf("%s cannot be read as a plan; cleanup needs its base and worktrees folder (run ps-local validate)", bp.loc.display))
 	}
+	p, root, git, baseSHA := bp.plan, bp.main, bp.git, bp.baseSHA
 	if _, err := git.output("worktree", "prune"); err != nil {
 		return c.fail(fmt.Errorf("prune stale worktrees: %w", err))
 	}

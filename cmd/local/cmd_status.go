@@ -46,14 +46,22 @@ const (
 )
 
 func (c *command) runStatus(args []string) int {
-	fset := c.flags("status", "[--json]")
+	fset := c.flags("status", "[--json] [--fetch]")
 	asJSON := fset.Bool("json", false, "print a JSON array, one object per thread")
+	fetch := fset.Bool("fetch", false, "fetch the base branch from origin first, so landing on the remote shows")
 	if code, done := c.parseNoArgs(fset, args); done {
 		return code
 	}
 	ws, code, done := c.openWorkspace("status")
 	if done {
 		return code
+	}
+	// The plan may have been read from origin's copy of the base: read it
+	// again once that moved.
+	if *fetch && c.fetchBase(ws.git, ws.plan.Base) {
+		if ws, code, done = c.openWorkspace("status"); done {
+			return code
+		}
 	}
 	loc, p, root, git, baseSHA := ws.loc, ws.plan, ws.root, ws.git, ws.baseSHA
 	rows, err := c.threadStatuses(git, root, p, check.New(p, planInRepo(loc)), landingBases(git, p.Base, baseSHA))

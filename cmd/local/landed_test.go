@@ -23,6 +23,14 @@ func bareRemoteRepo(t *testing.T) (repo, remote string) {
 // without fast-forwarding repo's main.
 func landOnRemote(t *testing.T, repo, remote, branch, how string) {
 	t.Helper()
+	landOnRemoteUnfetched(t, repo, remote, branch, how)
+	gitIn(t, repo, "fetch", "-q", "origin")
+}
+
+// landOnRemoteUnfetched is landOnRemote without the fetch: repo has not
+// seen the landing.
+func landOnRemoteUnfetched(t *testing.T, repo, remote, branch, how string) {
+	t.Helper()
 	clone := filepath.Join(t.TempDir(), "clone")
 	gitIn(t, repo, "clone", "-q", remote, clone)
 	gitIn(t, clone, "fetch", "-q", "origin", branch)
@@ -39,7 +47,6 @@ func landOnRemote(t *testing.T, repo, remote, branch, how string) {
 		gitIn(t, clone, "merge", "-q", "--no-ff", "-m", "merge "+branch, "FETCH_HEAD")
 	}
 	gitIn(t, clone, "push", "-q", "origin", "main")
-	gitIn(t, repo, "fetch", "-q", "origin")
 }
 
 // TestLandedSeenThroughGit: squash, rebase and merge landings on the
