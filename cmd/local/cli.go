@@ -49,7 +49,8 @@ Commands:
                         check that a thread's changes stay in its scope:
                         exit 0 in scope, 1 violations
   status    [--json] [--fetch]
-                        one row per thread: worktree, commits, scope, push, PR;
+                        one row per thread: worktree, commits, scope, push,
+                        predicted conflicts, PR;
                         --fetch fetches the base from origin first
   turn      [--thread ID] [--remote NAME] [--json]
                         the order gate through git: exit 0 when every

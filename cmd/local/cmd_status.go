@@ -33,6 +33,9 @@ type statusRow struct {
 	PRState     string    `json:"pr_state,omitempty"`
 	Turn        string    `json:"turn,omitempty"`
 	Landed      string    `json:"landed,omitempty"`
+	// Conflicts and ConflictsWith: see addConflicts.
+	Conflicts     string           `json:"conflicts,omitempty"`
+	ConflictsWith []statusConflict `json:"conflicts_with,omitempty"`
 }
 
 // prUnknown marks the GitHub columns when GitHub could not be asked.
@@ -64,9 +67,16 @@ func (c *command) runStatus(args []string) int {
 		}
 	}
 	loc, p, root, git, baseSHA := ws.loc, ws.plan, ws.root, ws.git, ws.baseSHA
-	rows, err := c.threadStatuses(git, root, p, check.New(p, planInRepo(loc)), landingBases(git, p.Base, baseSHA))
+	tips, err := branchTips(git)
 	if err != nil {
 		return c.fail(err)
+	}
+	rows, err := c.threadStatuses(git, root, p, check.New(p, planInRepo(loc)), tips, landingBases(git, p.Base, baseSHA))
+	if err != nil {
+		return c.fail(err)
+	}
+	if err := addConflicts(git, p, baseSHA, tips, rows); err != nil {
+		fmt.Fprintf(c.stderr, "ps-local: note: conflicts not predicted, so CONFLICTS is unknown: %s\n", oneLine(err))
 	}
 	if err := c.addGitHubStatus(git, p, rows); err != nil {
 		fmt.Fprintf(c.stderr, "ps-local: note: GitHub not reached, so PR and TURN are unknown: %s\n", oneLine(err))
@@ -83,7 +93,8 @@ func (c *command) runStatus(args []string) int {
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tBRANCH\tORDER\tWORKTREE\tAHEAD/BEHIND\tUNCOMMITTED\tSCOPE\tUNPUSHED\tPR\tTURN")
+	fmt.Fprintln(tw, "ID\tBRANCH\tORDER\tWORKTREE\tAHEAD/BEHIND\tUNCOMMITTED\tSCOPE\tUNPUSHED\tCONFLICTS\tPR\tTURN")
+	conflicts := false
 	for _, r := range rows {
 		wt, pr, turn := r.Worktree, "-", r.Turn
 		if wt == "" {
@@ -108,20 +119,20 @@ func (c *command) runStatus(args []string) int {
 		if r.Status == string(plan.StatusDropped) {
 			scope, turn = "dropped", "-"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%d/%d\t%d\t%s\t%d\t%s\t%s\n", r.Thread.ID, r.Thread.Branch, r.MergeOrder, wt, r.Ahead, r.Behind, r.Uncommitted, scope, r.Unpushed, pr, turn)
+		conflicts = conflicts || r.Conflicts == conflictsFound
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%d/%d\t%d\t%s\t%d\t%s\t%s\t%s\n", r.Thread.ID, r.Thread.Branch, r.MergeOrder, wt, r.Ahead, r.Behind, r.Uncommitted, scope, r.Unpushed, conflictsCell(r, p.Base), pr, turn)
 	}
 	tw.Flush()
+	if conflicts {
+		fmt.Fprintln(c.stdout, "conflicts predicted: run ps-local conflicts for the files and what to do")
+	}
 	return exitOK
 }
 
 // threadStatuses reads every thread's state, at most runtime.NumCPU threads
-// at a time, in the plan's order; the first thread's error in that order
+// at a time, with the branch tips of branchTips, in the plan's order; the first thread's error in that order
 // wins, so the outcome does not depend on scheduling.
-func (c *command) threadStatuses(git gitCmd, root string, p *plan.Plan, checker *check.Checker, bases []string) ([]statusRow, error) {
-	tips, err := branchTips(git)
-	if err != nil {
-		return nil, err
-	}
+func (c *command) threadStatuses(git gitCmd, root string, p *plan.Plan, checker *check.Checker, tips map[string]string, bases []string) ([]statusRow, error) {
 	rows := make([]statusRow, len(p.Threads))
 	errs := make([]error, len(p.Threads))
 	concurrently(len(p.Threads), func(i int) {
