@@ -76,13 +76,7 @@ type Decision struct {
 // statuses maps thread ids to their status; a thread without one is
 // Missing. Dropped threads neither block nor appear.
 func Decide(p *plan.Plan, statuses map[int]Status) []Decision {
-	var active []*plan.Thread
-	for i := range p.Threads {
-		if p.Threads[i].Active() {
-			active = append(active, &p.Threads[i])
-		}
-	}
-	slices.SortStableFunc(active, byOrder)
+	active := Active(p)
 	status := func(t *plan.Thread) Status {
 		if s, ok := statuses[t.ID]; ok {
 			return s
@@ -106,8 +100,23 @@ func Decide(p *plan.Plan, statuses map[int]Status) []Decision {
 	return decisions
 }
 
-func byOrder(a, b *plan.Thread) int {
+// ByMergeOrder orders threads by merge order, then id: the order the gate
+// lands them in. It is a comparison for slices.SortFunc.
+func ByMergeOrder(a, b *plan.Thread) int {
 	return cmp.Or(cmp.Compare(a.MergeOrder, b.MergeOrder), cmp.Compare(a.ID, b.ID))
+}
+
+// Active lists the plan's active threads by ByMergeOrder; dropped threads
+// are left out.
+func Active(p *plan.Plan) []*plan.Thread {
+	var active []*plan.Thread
+	for i := range p.Threads {
+		if p.Threads[i].Active() {
+			active = append(active, &p.Threads[i])
+		}
+	}
+	slices.SortStableFunc(active, ByMergeOrder)
+	return active
 }
 
 // Next lists the threads reviewers should merge now: ready, with an open

@@ -195,3 +195,64 @@ func TestStatusOf(t *testing.T) {
 		}
 	}
 }
+
+// TestActive checks Active against a slow obvious oracle (pick the active
+// thread with the smallest merge order, then id, again and again) for every
+// order of the plan's threads, and ByMergeOrder against its definition.
+func TestActive(t *testing.T) {
+	p := parse(t)
+	oracle := func(p *plan.Plan) string {
+		taken := map[int]bool{}
+		var ids []string
+		for {
+			var best *plan.Thread
+			for i := range p.Threads {
+				e := &p.Threads[i]
+				if !e.Active() || taken[e.ID] {
+					continue
+				}
+				if best == nil || e.MergeOrder < best.MergeOrder || e.MergeOrder == best.MergeOrder && e.ID < best.ID {
+					best = e
+				}
+			}
+			if best == nil {
+				return strings.Join(ids, " ")
+			}
+			taken[best.ID] = true
+			ids = append(ids, strconv.Itoa(best.ID))
+		}
+	}
+	var permute func(k int)
+	permute = func(k int) {
+		if k == len(p.Threads) {
+			var ids []string
+			for _, th := range Active(p) {
+				ids = append(ids, strconv.Itoa(th.ID))
+			}
+			if got, want := strings.Join(ids, " "), oracle(p); got != want || want != "1 2 4 3" {
+				t.Fatalf("Active = %s, oracle %s, want 1 2 4 3", got, want)
+			}
+			return
+		}
+		for i := k; i < len(p.Threads); i++ {
+			p.Threads[k], p.Threads[i] = p.Threads[i], p.Threads[k]
+			permute(k + 1)
+			p.Threads[k], p.Threads[i] = p.Threads[i], p.Threads[k]
+		}
+	}
+	permute(0)
+	for _, a := range p.Threads {
+		for _, b := range p.Threads {
+			want := 0
+			switch {
+			case a.MergeOrder < b.MergeOrder, a.MergeOrder == b.MergeOrder && a.ID < b.ID:
+				want = -1
+			case a.MergeOrder > b.MergeOrder, a.MergeOrder == b.MergeOrder && a.ID > b.ID:
+				want = 1
+			}
+			if got := ByMergeOrder(&a, &b); got != want {
+				t.Errorf("ByMergeOrder(thread %d, thread %d) = %d, want %d", a.ID, b.ID, got, want)
+			}
+		}
+	}
+}

@@ -15,27 +15,26 @@ import (
 func benchRepo(b *testing.B) string {
 	b.Helper()
 	repo := b.TempDir()
-	run := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir, cmd.Env = repo, gitEnv(repo)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	run("init", "-q", "-b", "main")
-	var plan strings.Builder
-	for t := 1; t <= 10; t++ {
-		fmt.Fprintf(&plan, "[[threads]]\nid = %d\nbranch = \"thread-%d\"\ngoal = \"benchmark\"\nowns = [\"pkg%d/\"]\nmerge_order = %d\n\n", t, t, t, t)
-	}
-	os.WriteFile(filepath.Join(repo, "plan.toml"), []byte(plan.String()), 0o644)
+	gitIn(b, repo, "init", "-q", "-b", "main")
+	os.WriteFile(filepath.Join(repo, "plan.toml"), []byte(benchPlan(10)), 0o644)
 	for i := range 20_000 {
 		dir := filepath.Join(repo, fmt.Sprintf("pkg%d", i%10), fmt.Sprintf("sub%d", i%200))
 		os.MkdirAll(dir, 0o755)
 		os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%d.go", i)), []byte("package x\n"), 0o644)
 	}
-	run("add", "-A")
-	run("commit", "-q", "-m", "20,000 files")
+	gitIn(b, repo, "add", "-A")
+	gitIn(b, repo, "commit", "-q", "-m", "20,000 files")
 	return repo
+}
+
+// benchPlan is a plan of n threads, thread-N owning pkgN/ with merge
+// order N.
+func benchPlan(n int) string {
+	var plan strings.Builder
+	for t := 1; t <= n; t++ {
+		fmt.Fprintf(&plan, "[[threads]]\nid = %d\nbranch = \"thread-%d\"\ngoal = \"benchmark\"\nowns = [\"pkg%d/\"]\nmerge_order = %d\n\n", t, t, t, t)
+	}
+	return plan.String()
 }
 
 // resetWorktrees removes every worktree and thread branch between runs.

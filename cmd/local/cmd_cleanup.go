@@ -9,38 +9,38 @@ import (
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
-func (c *command) runCleanup(args []string) int {
+func (c *command) runCleanup(args []string) error {
 	fset := c.flags("cleanup", "[--force] [--delete-branches] [--no-fetch]")
 	force := fset.Bool("force", false, "also remove worktrees that have not landed or hold uncommitted or unpushed work")
 	deleteBranches := fset.Bool("delete-branches", false, "delete the local branches of the removed worktrees")
 	noFetch := fset.Bool("no-fetch", false, "do not fetch the base branch from origin first; judge landing by the last fetch")
-	if code, done := c.parseNoArgs(fset, args); done {
-		return code
+	if err := c.parseNoArgs(fset, args); err != nil {
+		return err
 	}
 	bp, err := c.loadBasePlan()
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	// A base read from origin's copy is read again once that moved.
 	if bp.plan != nil && !*noFetch && c.fetchBase(bp.git, bp.plan.Base) && bp.baseRef == "origin/"+bp.plan.Base {
 		if bp, err = c.loadBasePlan(); err != nil {
-			return c.fail(err)
+			return err
 		}
 	}
 	if bp.plan == nil || hasRule(bp.findings, "syntax") {
-		return c.fail(fmt.Errorf("%s cannot be read as a plan; cleanup needs its base and worktrees folder (run ps-local validate)", bp.loc.display))
+		return fmt.Errorf("%s cannot be read as a plan; cleanup needs its base and worktrees folder (run ps-local validate)", bp.loc.display)
 	}
 	p, root, git, baseSHA := bp.plan, bp.main, bp.git, bp.baseSHA
 	if _, err := git.output("worktree", "prune"); err != nil {
-		return c.fail(fmt.Errorf("prune stale worktrees: %w", err))
+		return fmt.Errorf("prune stale worktrees: %w", err)
 	}
 	trees, err := threadWorktrees(git, root, p)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	if len(trees) == 0 {
 		fmt.Fprintf(c.stdout, "no worktrees in %s/\n", p.Worktrees)
-		return exitOK
+		return nil
 	}
 	merged, err := c.mergedOnGitHub(git, p, trees)
 	if err != nil {
@@ -49,22 +49,22 @@ func (c *command) runCleanup(args []string) int {
 	run := cleanupRun{git: git, root: root, plan: p, bases: landingBases(git, p.Base, baseSHA), merged: merged, force: *force, deleteBranches: *deleteBranches}
 	states, err := c.readWorktrees(run, trees)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	// The reads ran concurrently; what changes anything runs here, one
 	// worktree at a time in plan order, and the first failed read in that
 	// order stops cleanup where it stands.
 	for _, ws := range states {
 		if ws.err != nil {
-			return c.fail(ws.err)
+			return ws.err
 		}
 		line, err := c.cleanupOne(run, ws)
 		if err != nil {
-			return c.fail(err)
+			return err
 		}
 		fmt.Fprintln(c.stdout, line)
 	}
-	return exitOK
+	return nil
 }
 
 // cleanupRun is what cleanup decides each worktree by.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parallel-sessions/parallel-sessions/ordering"
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
@@ -31,7 +32,7 @@ const (
 	fanLanded = "landed" // the thread landed: not fanned out again
 )
 
-func (c *command) runFanout(args []string) int {
+func (c *command) runFanout(args []string) error {
 	fset := c.flags("fanout", "[--dry-run] [--hooks] [--no-guard] [--no-setup] [--setup-timeout D] [--command CMD]")
 	dryRun := fset.Bool("dry-run", false, "print the git commands and files fanout would write, and change nothing")
 	hooks := fset.Bool("hooks", false, "install a pre-push hook that runs ps-local check --committed and a pre-commit hook that checks the staged changes, on thread branches")
@@ -39,33 +40,33 @@ func (c *command) runFanout(args []string) int {
 	noSetup := fset.Bool("no-setup", false, "do not run the plan's setup commands in the new worktrees")
 	setupTimeout := fset.Duration("setup-timeout", defaultSetupTimeout, "the longest each setup command may run")
 	agent := fset.String("command", "claude", "the `command` to start work with, printed for each worktree")
-	if code, done := c.parseNoArgs(fset, args); done {
-		return code
+	if err := c.parseNoArgs(fset, args); err != nil {
+		return err
 	}
-	ws, code, done := c.openWorkspace("fanout")
-	if done {
-		return code
+	ws, err := c.openWorkspace("fanout")
+	if err != nil {
+		return err
 	}
 	loc, p, root, git, baseSHA := ws.loc, ws.plan, ws.root, ws.git, ws.baseSHA
 	steps, err := c.planFanout(git, root, loc, p, baseSHA)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	included, err := includedFiles(git, root, p.Worktrees)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	if *dryRun {
 		c.printDryRun(git, root, p, steps, baseSHA, included, !*noSetup)
-		return exitOK
+		return nil
 	}
 	if err := ensureExcludes(git, p.Worktrees); err != nil {
-		return c.fail(err)
+		return err
 	}
 	planFile := planInRepo(loc)
 	self, err := os.Executable()
 	if err != nil {
-		return c.fail(fmt.Errorf("find the ps-local binary for the hooks: %w", err))
+		return fmt.Errorf("find the ps-local binary for the hooks: %w", err)
 	}
 	var jobs []*setupJob
 	for _, s := range steps {
@@ -75,14 +76,14 @@ func (c *command) runFanout(args []string) int {
 		}
 		kept, err := applyStep(git, p, s, baseSHA, planFile)
 		if err != nil {
-			return c.fail(err)
+			return err
 		}
 		for _, name := range kept {
 			fmt.Fprintf(c.stderr, "%s: kept the committed %s; fanout never writes over a tracked file\n", s.thread.Label(), name)
 		}
 		notes, err := setupAgents(p, s, planFile, self, *noGuard)
 		if err != nil {
-			return c.fail(fmt.Errorf("set up the agents of %s: %w", s.thread.Label(), err))
+			return fmt.Errorf("set up the agents of %s: %w", s.thread.Label(), err)
 		}
 		for _, n := range notes {
 			fmt.Fprintf(c.stderr, "%s: %s\n", s.thread.Label(), n)
@@ -90,7 +91,7 @@ func (c *command) runFanout(args []string) int {
 		fmt.Fprintf(c.stdout, "%s: %s\n  cd %s && %s\n", s.thread.Label(), describeStep(s, p.Base), quoteIfNeeded(c.display(s.dir, root)), *agent)
 		if s.action != fanKeep {
 			if err := c.copyIncludedInto(s, root, included); err != nil {
-				return c.fail(err)
+				return err
 			}
 			jobs = append(jobs, &setupJob{thread: s.thread, dir: s.dir})
 		}
@@ -102,19 +103,19 @@ func (c *command) runFanout(args []string) int {
 	}
 	if *hooks {
 		if err := installHook(git, p, prePushHook, hookPlanPath(loc), self); err != nil {
-			return c.fail(err)
+			return err
 		}
 		fmt.Fprintln(c.stdout, "pre-push hook installed: thread branches run `ps-local check --committed` before each push")
 		if err := installHook(git, p, preCommitHook, hookPlanPath(loc), self); err != nil {
-			return c.fail(err)
+			return err
 		}
 		fmt.Fprintln(c.stdout, "pre-commit hook installed: thread branches check their staged changes before each commit")
 	}
 	if setupFailed > 0 {
 		fmt.Fprintf(c.stderr, "ps-local: setup failed in %d %s; see above\n", setupFailed, plural(setupFailed, "worktree", "worktrees"))
-		return exitFindings
+		return errFindings
 	}
-	return exitOK
+	return nil
 }
 
 func describeStep(s fanoutStep, base string) string {
@@ -158,7 +159,7 @@ func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.
 		return nil, err
 	}
 	var steps []fanoutStep
-	for _, t := range activeByOrder(p) {
+	for _, t := range ordering.Active(p) {
 		dir := filepath.Join(root, filepath.FromSlash(p.Worktrees), "thread-"+strconv.Itoa(t.ID))
 		step := fanoutStep{thread: t, dir: dir, action: fanCreate}
 		branchRef := "refs/heads/" + t.Branch

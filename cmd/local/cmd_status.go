@@ -48,32 +48,32 @@ const (
 	scopeNothing = "no-changes"
 )
 
-func (c *command) runStatus(args []string) int {
+func (c *command) runStatus(args []string) error {
 	fset := c.flags("status", "[--json] [--fetch]")
 	asJSON := fset.Bool("json", false, "print a JSON array, one object per thread")
 	fetch := fset.Bool("fetch", false, "fetch the base branch from origin first, so landing on the remote shows")
-	if code, done := c.parseNoArgs(fset, args); done {
-		return code
+	if err := c.parseNoArgs(fset, args); err != nil {
+		return err
 	}
-	ws, code, done := c.openWorkspace("status")
-	if done {
-		return code
+	ws, err := c.openWorkspace("status")
+	if err != nil {
+		return err
 	}
 	// The plan may have been read from origin's copy of the base: read it
 	// again once that moved.
 	if *fetch && c.fetchBase(ws.git, ws.plan.Base) {
-		if ws, code, done = c.openWorkspace("status"); done {
-			return code
+		if ws, err = c.openWorkspace("status"); err != nil {
+			return err
 		}
 	}
 	loc, p, root, git, baseSHA := ws.loc, ws.plan, ws.root, ws.git, ws.baseSHA
 	tips, err := branchTips(git)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	rows, err := c.threadStatuses(git, root, p, check.New(p, planInRepo(loc)), tips, landingBases(git, p.Base, baseSHA))
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	if err := addConflicts(git, p, baseSHA, tips, rows); err != nil {
 		fmt.Fprintf(c.stderr, "ps-local: note: conflicts not predicted, so CONFLICTS is unknown: %s\n", oneLine(err))
@@ -87,10 +87,10 @@ func (c *command) runStatus(args []string) int {
 	if *asJSON {
 		data, err := json.MarshalIndent(rows, "", "  ")
 		if err != nil {
-			return c.fail(fmt.Errorf("encode status: %w", err))
+			return fmt.Errorf("encode status: %w", err)
 		}
 		fmt.Fprintf(c.stdout, "%s\n", data)
-		return exitOK
+		return nil
 	}
 	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tBRANCH\tORDER\tWORKTREE\tAHEAD/BEHIND\tUNCOMMITTED\tSCOPE\tUNPUSHED\tCONFLICTS\tPR\tTURN")
@@ -126,7 +126,7 @@ func (c *command) runStatus(args []string) int {
 	if conflicts {
 		fmt.Fprintln(c.stdout, "conflicts predicted: run ps-local conflicts for the files and what to do")
 	}
-	return exitOK
+	return nil
 }
 
 // threadStatuses reads every thread's state, at most runtime.NumCPU threads

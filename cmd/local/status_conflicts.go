@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parallel-sessions/parallel-sessions/ordering"
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
@@ -50,7 +51,7 @@ func addConflicts(git gitCmd, p *plan.Plan, baseSHA string, tips map[string]stri
 	if len(live) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(live, func(a, b liveThread) int { return byThreadOrder(a.t, b.t) })
+	slices.SortStableFunc(live, func(a, b liveThread) int { return ordering.ByMergeOrder(a.t, b.t) })
 	report, err := predictConflicts(git, baseSHA, p.Base, live)
 	if err != nil {
 		for _, r := range row {
