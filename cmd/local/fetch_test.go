@@ -100,3 +100,17 @@ func TestFetchRemoteBaseTimesOut(t *testing.T) {
 		t.Errorf("moved %v, err %v", moved, err)
 	}
 }
+
+// TestPrintable: what a remote says reaches the terminal without its
+// control characters (an escape sequence, a carriage return).
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		"remote: \x1b[31mred\x1b[0m": "remote:  [31mred [0m",
+		"a\rb\tc":                    "a b c",
+		"plain, ünïcode":             "plain, ünïcode",
+	} {
+		if got := printable(in); got != want {
+			t.Errorf("printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
