@@ -130,8 +130,9 @@ func (c *command) runStatus(args []string) error {
 }
 
 // threadStatuses reads every thread's state, at most runtime.NumCPU threads
-// at a time, with the branch tips of branchTips, in the plan's order; the first thread's error in that order
-// wins, so the outcome does not depend on scheduling.
+// at a time, with the branch tips of branchTips, in the plan's order; the
+// first thread's error in that order wins, so the outcome does not depend
+// on scheduling.
 func (c *command) threadStatuses(git gitCmd, root string, p *plan.Plan, checker *check.Checker, tips map[string]string, bases []string) ([]statusRow, error) {
 	rows := make([]statusRow, len(p.Threads))
 	errs := make([]error, len(p.Threads))
