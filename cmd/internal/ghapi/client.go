@@ -26,6 +26,9 @@ type Options struct {
 	// BaseURL is the REST API root, GITHUB_API_URL as the runner sets it
 	// ("https://api.github.com", or "https://ghe.example.com/api/v3").
 	BaseURL string
+	// GraphQLURL is the GraphQL endpoint, GITHUB_GRAPHQL_URL as the runner
+	// sets it; empty means the one of BaseURL (see GraphQLURL).
+	GraphQLURL string
 	// Token authenticates every request (a GITHUB_TOKEN or an App
 	// installation token).
 	Token string
@@ -43,6 +46,7 @@ type Options struct {
 type Client struct {
 	gh          *github.Client
 	owner, repo string
+	graphQL     string // the GraphQL endpoint
 }
 
 // New returns a client for repository "owner/name".
@@ -52,6 +56,10 @@ func New(repository string, opts Options) (*Client, error) {
 		return nil, fmt.Errorf("repository %q is not OWNER/NAME", repository)
 	}
 	base, err := BaseURL(opts.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	graphQL, err := graphQLEndpoint(opts.GraphQLURL, base)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +77,7 @@ func New(repository string, opts Options) (*Client, error) {
 	}
 	gh.BaseURL = base
 	gh.UploadURL = base
-	return &Client{gh: gh, owner: owner, repo: name}, nil
+	return &Client{gh: gh, owner: owner, repo: name, graphQL: graphQL}, nil
 }
 
 // bounded is the options' transport with each request's timeout.
