@@ -208,7 +208,7 @@ func (s *scenario) run(eventName string, payload map[string]any) result {
 	summary, _ := os.ReadFile(summaryPath)
 	r := result{code: code, stdout: out, outputs: parseOutputs(s.t, string(outputs)), summary: string(summary), reqs: s.gh.Requests()}
 	for _, q := range r.reqs {
-		if !strings.HasPrefix(q.Path, "/repos/octo/repo/") && !strings.HasPrefix(q.Path, "/app/installations/") && q.Path != "/user" && q.Path != "/app" {
+		if !strings.HasPrefix(q.Path, "/repos/octo/repo/") && !strings.HasPrefix(q.Path, "/app/installations/") && q.Path != "/user" && q.Path != "/app" && q.Path != fakegithub.GraphQLPath {
 			s.t.Errorf("request outside the repository or API prefix: %s %s", q.Method, q.Path)
 		}
 	}
