@@ -127,6 +127,13 @@ func (c *Client) branchPulls(ctx context.Context, base string, branches []string
 	if _, err := c.gh.Do(retrySafe(ctx), req, &raw); err != nil {
 		return nil, wrap(err, "GraphQL query %s", BranchPullsQuery)
 	}
+	return readBranchPulls(raw, c.owner+"/"+c.repo, base, branches, out)
+}
+
+// readBranchPulls reads GitHub's answer to the query for branches into
+// base and puts each branch's pull requests from repository self into
+// out; it returns the branches whose connection has more pages.
+func readBranchPulls(raw []byte, self, base string, branches []string, out map[string][]PullRequest) (more []string, err error) {
 	var answer *branchPullsAnswer
 	if err := json.Unmarshal(raw, &answer); err != nil {
 		return nil, malformed("the GraphQL answer does not decode: %v", err)
@@ -144,7 +151,6 @@ func (c *Client) branchPulls(ctx context.Context, base string, branches []string
 	if answer.Data == nil || answer.Data.Repository == nil {
 		return nil, malformed("the GraphQL answer has no repository")
 	}
-	self := c.owner + "/" + c.repo
 	for i, b := range branches {
 		conn := answer.Data.Repository[fmt.Sprintf("b%d", i)]
 		if conn == nil || conn.PageInfo == nil || conn.PageInfo.HasNextPage == nil || conn.Nodes == nil {
