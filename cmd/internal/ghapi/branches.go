@@ -16,15 +16,15 @@ const branchesPerQuery = 50
 // maximum. A branch with more pull requests is listed with BranchPulls.
 const pullsPerBranch = 100
 
-// BranchPullsQuery is the operation name of the query PullsOfBranches
+// branchPullsOperation is the operation name of the query PullsOfBranches
 // sends.
-const BranchPullsQuery = "BranchPulls"
+const branchPullsOperation = "BranchPulls"
 
 // branchPullsQuery is the query text for n branches, given as the
 // variables $b0 … $b(n-1): branch names never enter the text.
 func branchPullsQuery(n int) string {
 	var b strings.Builder
-	b.WriteString("query " + BranchPullsQuery + "($owner: String!, $name: String!, $base: String!")
+	b.WriteString("query " + branchPullsOperation + "($owner: String!, $name: String!, $base: String!")
 	for i := range n {
 		fmt.Fprintf(&b, ", $b%d: String!", i)
 	}
@@ -118,14 +118,14 @@ func (c *Client) branchPulls(ctx context.Context, base string, branches []string
 	for i, b := range branches {
 		vars[fmt.Sprintf("b%d", i)] = b
 	}
-	req, err := c.gh.NewRequest(http.MethodPost, c.graphQL, graphQLRequest{Query: branchPullsQuery(len(branches)), OperationName: BranchPullsQuery, Variables: vars})
+	req, err := c.gh.NewRequest(http.MethodPost, c.graphQL, graphQLRequest{Query: branchPullsQuery(len(branches)), OperationName: branchPullsOperation, Variables: vars})
 	if err != nil {
 		return nil, err
 	}
 	var raw json.RawMessage
 	// A query changes nothing: it is sent again as a read would be.
 	if _, err := c.gh.Do(retrySafe(ctx), req, &raw); err != nil {
-		return nil, wrap(err, "GraphQL query %s", BranchPullsQuery)
+		return nil, wrap(err, "GraphQL query %s", branchPullsOperation)
 	}
 	return readBranchPulls(raw, c.owner+"/"+c.repo, base, branches, out)
 }

@@ -27,8 +27,8 @@ func TestGraphQLURL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := GraphQLURL(base); got != want {
-			t.Errorf("GraphQLURL(%q) = %s, want %s", raw, got, want)
+		if got := graphQLURL(base); got != want {
+			t.Errorf("graphQLURL(%q) = %s, want %s", raw, got, want)
 		}
 		c, err := New("octo/repo", Options{BaseURL: raw})
 		if err != nil || c.graphQL != want {

@@ -1,7 +1,7 @@
-// Package ghapi is the GitHub REST client both commands use: go-github v60
+// Package ghapi is the GitHub client both commands use: go-github v60
 // behind a few methods that speak in the product's terms, with paginated
 // lists, bounded retries of transient failures, and GitHub Enterprise base
-// URLs taken as they are.
+// URLs taken as they are; one GraphQL query, for many branches at once.
 package ghapi
 
 import (
@@ -27,7 +27,9 @@ type Options struct {
 	// ("https://api.github.com", or "https://ghe.example.com/api/v3").
 	BaseURL string
 	// GraphQLURL is the GraphQL endpoint, GITHUB_GRAPHQL_URL as the runner
-	// sets it; empty means the one of BaseURL (see GraphQLURL).
+	// sets it; empty means the one beside BaseURL: /graphql on
+	// api.github.com, /api/graphql on GitHub Enterprise (README, "API
+	// cost").
 	GraphQLURL string
 	// Token authenticates every request (a GITHUB_TOKEN or an App
 	// installation token).

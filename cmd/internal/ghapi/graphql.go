@@ -6,11 +6,11 @@ import (
 	"strings"
 )
 
-// GraphQLURL is the GraphQL endpoint of the REST root base, for when the
+// graphQLURL is the GraphQL endpoint of the REST root base, for when the
 // runner gives none (GITHUB_GRAPHQL_URL): https://api.github.com/graphql
 // on github.com, https://HOST/api/graphql on GitHub Enterprise, whose REST
 // root is https://HOST/api/v3.
-func GraphQLURL(base *url.URL) string {
+func graphQLURL(base *url.URL) string {
 	u := *base
 	path := strings.TrimSuffix(u.Path, "/")
 	if rest, ok := strings.CutSuffix(path, "/api/v3"); ok {
@@ -26,7 +26,7 @@ func GraphQLURL(base *url.URL) string {
 // root base.
 func graphQLEndpoint(raw string, base *url.URL) (string, error) {
 	if raw == "" {
-		return GraphQLURL(base), nil
+		return graphQLURL(base), nil
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
