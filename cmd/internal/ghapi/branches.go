@@ -6,7 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 )
+
+// maxErrorsShown is how many of a GraphQL answer's errors an error names.
+const maxErrorsShown = 3
 
 // branchesPerQuery bounds one GraphQL query: its size and its cost in
 // GitHub's points stay the same however many branches a plan has.
@@ -142,9 +146,13 @@ func readBranchPulls(raw []byte, self, base string, branches []string, out map[s
 		return nil, malformed("the GraphQL answer is null")
 	}
 	if len(answer.Errors) > 0 {
-		msgs := make([]string, len(answer.Errors))
-		for i, e := range answer.Errors {
-			msgs[i] = strings.TrimSpace(e.Type + " " + e.Message)
+		// The first few say what went wrong; a log line stays bounded.
+		var msgs []string
+		for _, e := range answer.Errors[:min(len(answer.Errors), maxErrorsShown)] {
+			msgs = append(msgs, truncateMessage(strings.TrimSpace(e.Type+" "+e.Message), 200))
+		}
+		if more := len(answer.Errors) - len(msgs); more > 0 {
+			msgs = append(msgs, fmt.Sprintf("and %d more", more))
 		}
 		return nil, malformed("the GraphQL answer has errors (%s)", strings.Join(msgs, "; "))
 	}
@@ -204,6 +212,17 @@ func nodePull(n *pullNode, branch, base string) (PullRequest, error) {
 		pr.HeadRepo = *repo.NameWithOwner
 	}
 	return pr, nil
+}
+
+// truncateMessage cuts s to at most n bytes on a rune boundary.
+func truncateMessage(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func plural(n int, one, many string) string {

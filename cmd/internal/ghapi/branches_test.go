@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parallel-sessions/parallel-sessions/cmd/internal/fakegithub"
 )
@@ -315,4 +316,19 @@ func queried(pulls []PullRequest) []PullRequest {
 		out = append(out, PullRequest{Number: p.Number, State: p.State, Merged: p.Merged, HeadRef: p.HeadRef, HeadSHA: p.HeadSHA, HeadRepo: p.HeadRepo, BaseRef: p.BaseRef})
 	}
 	return out
+}
+
+// An answer with many long errors makes an error of bounded length that
+// names the first ones.
+func TestPullsOfBranchesErrorsAreBounded(t *testing.T) {
+	var errs []string
+	for i := range 40 {
+		errs = append(errs, fmt.Sprintf(`{"type":"NOT_FOUND","message":"e%d %s"}`, i, strings.Repeat("é", 500)))
+	}
+	fake := fakegithub.New(t, "octo", "repo")
+	fake.AddFault(&fakegithub.Fault{Path: fakegithub.GraphQLPath, Raw: `{"data":null,"errors":[` + strings.Join(errs, ",") + `]}`})
+	_, err := newClient(t, fake).PullsOfBranches(context.Background(), "main", []string{"t1"})
+	if !errors.Is(err, ErrMalformed) || len(err.Error()) > 1000 || !strings.Contains(err.Error(), "NOT_FOUND e0") || !strings.Contains(err.Error(), "and 37 more") || !utf8.ValidString(err.Error()) {
+		t.Errorf("err (%d bytes) = %v", len(err.Error()), err)
+	}
 }
