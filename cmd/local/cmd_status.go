@@ -204,14 +204,17 @@ func (c *command) addGitHubStatus(git gitCmd, p *plan.Plan, rows []statusRow) er
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), githubTimeout)
 	defer cancel()
+	branches := make([]string, len(p.Threads))
+	for i, t := range p.Threads {
+		branches[i] = t.Branch
+	}
+	pulls, err := gh.PullsOfBranches(ctx, p.Base, branches)
+	if err != nil {
+		return err
+	}
 	statuses := map[int]ordering.Status{}
-	for i := range p.Threads {
-		t := &p.Threads[i]
-		pulls, err := gh.BranchPulls(ctx, p.Base, t.Branch)
-		if err != nil {
-			return err
-		}
-		statuses[t.ID] = ordering.StatusOf(ghapi.OrderingPulls(pulls))
+	for _, t := range p.Threads {
+		statuses[t.ID] = ordering.OpenFirst(ghapi.OrderingPulls(pulls[t.Branch]))
 	}
 	decisions := ordering.Decide(p, statuses)
 	for i := range rows {
