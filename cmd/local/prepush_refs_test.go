@@ -63,3 +63,29 @@ func TestPrePushChecksPushedRefs(t *testing.T) {
 		t.Errorf("the hook blocked a branch that is no thread: %v", err)
 	}
 }
+
+// TestPushForceScopePassesThePrePushHook: push --force-scope is the
+// operator's decision to push a thread out of scope; the pre-push hook,
+// which now checks every thread branch a push updates, does not undo it.
+func TestPushForceScopePassesThePrePushHook(t *testing.T) {
+	repo := fanoutRepo(t)
+	remote := filepath.Join(t.TempDir(), "remote.git")
+	gitIn(t, repo, "init", "-q", "--bare", remote)
+	gitIn(t, repo, "remote", "add", "origin", remote)
+	gitIn(t, repo, "push", "-q", "origin", "main")
+	wantCode(t, runIn(t, repo, "fanout", "--hooks"), exitOK)
+	wt := filepath.Join(repo, "worktrees", "thread-1")
+	write(t, filepath.Join(wt, "services/api/stray.go"), "package api\n")
+	gitIn(t, wt, "add", "-A")
+	gitIn(t, wt, "commit", "-q", "--no-verify", "-m", "stray")
+
+	wantCode(t, runIn(t, repo, "push"), exitFindings)
+	if out := gitIn(t, repo, "ls-remote", "origin", "refs/heads/extract-auth"); out != "" {
+		t.Fatalf("push without --force-scope pushed an out-of-scope thread: %s", out)
+	}
+	r := runIn(t, repo, "push", "--force-scope")
+	wantCode(t, r, exitOK)
+	if out := gitIn(t, repo, "ls-remote", "origin", "refs/heads/extract-auth"); out == "" {
+		t.Errorf("push --force-scope did not push the thread\nstdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	}
+}
