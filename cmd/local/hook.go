@@ -18,14 +18,13 @@ import (
 type gitHook struct {
 	name   string // pre-push, pre-commit
 	marker string
-	body   func(threads []*plan.Thread) string // after the ps-local lookup function and $plan
-	manual string                              // what to add by hand to a hook someone else wrote
+	body   func(threads []*plan.Thread, base string) string // after the ps-local lookup function and $plan
+	manual string                                           // what to add by hand to a hook someone else wrote
 }
 
 // The hooks of fanout --hooks. The pre-push hook checks every thread branch
-// the push updates (see prePushBody); the pre-commit hook checks the staged
-// changes of a thread branch, and a failing `git diff` fails the commit
-// rather than checking a partial list.
+// the push updates (see prePushBody); the pre-commit hook checks what the
+// commit leaves of the paths it touches (see preCommitBody).
 var (
 	prePushHook = gitHook{
 		name:   "pre-push",
@@ -36,18 +35,7 @@ var (
 	preCommitHook = gitHook{
 		name:   "pre-commit",
 		marker: "# installed by ps-local fanout --hooks (pre-commit)",
-		body: func(threads []*plan.Thread) string {
-			return `branch=$(git symbolic-ref --quiet --short HEAD) || exit 0
-case "$branch" in
-` + branchPatterns(threads) + `) ;;
-*) exit 0 ;;
-esac
-find_ps_local
-staged=$(git diff --cached --name-status -M --no-ext-diff --no-textconv) || exit 1
-[ -n "$staged" ] || exit 0
-printf '%s\n' "$staged" | "$ps_local" --plan "$plan" check --files -
-`
-		},
+		body:   preCommitBody,
 		manual: "git diff --cached --name-status -M | ps-local check --files -",
 	}
 )
@@ -59,7 +47,7 @@ printf '%s\n' "$staged" | "$ps_local" --plan "$plan" check --files -
 // are checked too. A thread branch must get the tip of its own local branch
 // (then `check --thread ID --committed` checks exactly what is pushed); any
 // other commit is refused, since no check has seen it. Deletions pass.
-func prePushBody(threads []*plan.Thread) string {
+func prePushBody(threads []*plan.Thread, _ string) string {
 	arms := make([]string, len(threads))
 	for i, t := range threads {
 		arms[i] = fmt.Sprintf("\t%s) id=%d branch=%s ;;", shellQuote("refs/heads/"+t.Branch), t.ID, shellQuote(t.Branch))
@@ -83,6 +71,30 @@ while read -r local_ref local_oid remote_ref remote_oid; do
 	"$ps_local" --plan "$plan" check --thread "$id" --committed </dev/null || refused=1
 done
 exit $refused
+`
+}
+
+// preCommitBody checks, on a thread branch, the paths the commit touches as
+// they will differ from the merge base with the plan's base: a path the
+// commit puts back as it is there (undoing a stray) is no change of the
+// thread's any more and passes; any other touched path is checked. Without
+// the base (not fetched) it checks the bare staged diff. A failing git
+// fails the commit rather than checking a partial list.
+func preCommitBody(threads []*plan.Thread, base string) string {
+	return `branch=$(git symbolic-ref --quiet --short HEAD) || exit 0
+case "$branch" in
+` + branchPatterns(threads) + `) ;;
+*) exit 0 ;;
+esac
+find_ps_local
+staged=$(git diff --cached --name-status -M --no-ext-diff --no-textconv) || exit 1
+[ -n "$staged" ] || exit 0
+base=` + shellQuote(base) + `
+if mb=$(git merge-base HEAD "refs/heads/$base" 2>/dev/null || git merge-base HEAD "refs/remotes/origin/$base" 2>/dev/null); then
+	staged=$(git diff --cached --name-only -z --no-renames | GIT_LITERAL_PATHSPECS=1 xargs -0 git diff --cached --name-status -M --no-ext-diff --no-textconv "$mb" --) || exit 1
+	[ -n "$staged" ] || exit 0
+fi
+printf '%s\n' "$staged" | "$ps_local" --plan "$plan" check --files -
 `
 }
 
@@ -118,7 +130,7 @@ func installHook(git gitCmd, p *plan.Plan, h gitHook, planPath, self string) err
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := writeFileAtomic(path, []byte(hookScript(h, ordering.Active(p), planPath, self))); err != nil {
+	if err := writeFileAtomic(path, []byte(hookScript(h, ordering.Active(p), p.Base, planPath, self))); err != nil {
 		return err
 	}
 	return os.Chmod(path, 0o755)
@@ -129,7 +141,7 @@ func installHook(git gitCmd, p *plan.Plan, h gitHook, planPath, self string) err
 // literally, never expanded. ps-local is looked up on PATH first, then at
 // the path of the binary that installed the hook (which `go run` or a move
 // may have removed), and only when there is something to check.
-func hookScript(h gitHook, threads []*plan.Thread, planPath, self string) string {
+func hookScript(h gitHook, threads []*plan.Thread, base, planPath, self string) string {
 	return fmt.Sprintf(`#!/bin/sh
 %s: rerun it after the plan changes.
 find_ps_local() {
@@ -143,7 +155,7 @@ find_ps_local() {
 	fi
 }
 plan=%s
-%s`, h.marker, shellQuote(self), shellQuote(self), h.name, shellQuote(self), shellQuote(planPath), h.body(threads))
+%s`, h.marker, shellQuote(self), shellQuote(self), h.name, shellQuote(self), shellQuote(planPath), h.body(threads, base))
 }
 
 // shellQuote quotes s for a POSIX shell: single quotes, each ' as '\”.

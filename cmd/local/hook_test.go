@@ -60,7 +60,7 @@ func TestHookNoInjection(t *testing.T) {
 	fakePsLocal(t, bin)
 	planPath := "plans/$(touch pwned3)'x.toml"
 	threads := []*plan.Thread{{ID: 1, Branch: "other"}, {ID: 2, Branch: evil}, {ID: 3, Branch: quote}}
-	script := hookScript(prePushHook, threads, planPath, filepath.Join(t.TempDir(), "gone", "ps-local"))
+	script := hookScript(prePushHook, threads, "main", planPath, filepath.Join(t.TempDir(), "gone", "ps-local"))
 	out, err := runHook(t, repo, script, bin+":"+sysPath, pushLine(t, repo, evil, evil))
 	if err != nil {
 		t.Fatalf("hook: %v\n%s", err, out)
@@ -103,7 +103,7 @@ func TestHookFindsPsLocal(t *testing.T) {
 	fakePsLocal(t, recorded)
 	docs := []*plan.Thread{{ID: 1, Branch: "docs"}}
 	push := pushLine(t, repo, "docs", "docs")
-	script := hookScript(prePushHook, docs, "plan.toml", filepath.Join(recorded, "ps-local"))
+	script := hookScript(prePushHook, docs, "main", "plan.toml", filepath.Join(recorded, "ps-local"))
 	if out, err := runHook(t, repo, script, sysPath, push); err != nil {
 		t.Fatalf("recorded path: %v\n%s", err, out)
 	}
@@ -118,7 +118,7 @@ func TestHookFindsPsLocal(t *testing.T) {
 	if readFile(t, filepath.Join(onPath, "args")) == "" {
 		t.Error("ps-local on PATH was not preferred")
 	}
-	gone := hookScript(prePushHook, docs, "plan.toml", "/nonexistent/ps-local")
+	gone := hookScript(prePushHook, docs, "main", "plan.toml", "/nonexistent/ps-local")
 	out, err := runHook(t, repo, gone, sysPath, push)
 	if err == nil || !strings.Contains(out, "pre-push: ps-local is neither on PATH nor at /nonexistent/ps-local; put ps-local on PATH") {
 		t.Errorf("missing ps-local: %v %q", err, out)
