@@ -115,6 +115,16 @@ func branchPatterns(threads []*plan.Thread) string {
 // thread branch it runs h's check with ps-local; elsewhere it does
 // nothing. A hook someone else wrote is left alone.
 func installHook(git gitCmd, p *plan.Plan, h gitHook, planPath, self string) error {
+	// A relative core.hooksPath is resolved in each worktree's own root:
+	// a hook written into the main checkout's folder would never run in a
+	// thread's worktree.
+	if hooksPath, err := git.line("config", "--get", "core.hooksPath"); err == nil {
+		if !filepath.IsAbs(hooksPath) && !strings.HasPrefix(hooksPath, "~") {
+			return fmt.Errorf("core.hooksPath %q is relative, so each worktree runs the hooks of its own %s folder and a hook written here would not run in the threads; add `%s` to the %s hook there yourself (on thread branches), or set core.hooksPath to an absolute path", hooksPath, hooksPath, h.manual, h.name)
+		}
+	} else if !exitedWith(err, 1) {
+		return fmt.Errorf("read core.hooksPath: %w", err)
+	}
 	dir, err := git.line("rev-parse", "--path-format=absolute", "--git-path", "hooks")
 	if err != nil {
 		return fmt.Errorf("find the hooks folder: %w", err)
