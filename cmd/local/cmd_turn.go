@@ -169,7 +169,40 @@ func landedInBase(git gitCmd, tip, base, planFile string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("find where %.12s forked from %.12s (a shallow clone needs the full history: fetch with --unshallow): %w", tip, base, err)
 	}
+	if fork, err = pastPlanCommits(git, fork, tip, planFile); err != nil {
+		return "", err
+	}
 	return threadLanded(git, tip, fork, []string{base})
+}
+
+// pastPlanCommits moves fork over the commits at the bottom of fork..tip
+// that change the plan file, one parent each in a line from fork: those are
+// the plan's own pull request, which the branch was made from before it
+// was squashed or rebased into the base, not the thread's work (a thread
+// never changes the plan). The first other commit ends the walk.
+func pastPlanCommits(git gitCmd, fork, tip, planFile string) (string, error) {
+	if planFile == "" {
+		return fork, nil
+	}
+	out, err := git.output("rev-list", "--reverse", "--topo-order", "--parents", fork+".."+tip)
+	if err != nil {
+		return "", fmt.Errorf("list the commits of %.12s: %w", tip, err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		ids := strings.Fields(line)
+		if len(ids) != 2 || ids[1] != fork {
+			break
+		}
+		changed, err := git.output("diff", "--name-only", "--no-renames", fork, ids[0], "--", ":(literal)"+planFile)
+		if err != nil {
+			return "", fmt.Errorf("read what %.12s changes: %w", ids[0], err)
+		}
+		if len(changed) == 0 {
+			break
+		}
+		fork = ids[0]
+	}
+	return fork, nil
 }
 
 // mergedSide decides a tip in the base that is not on its first-parent
