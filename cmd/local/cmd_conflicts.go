@@ -105,7 +105,7 @@ func liveThreads(bp basePlan) ([]liveThread, error) {
 		if tip == "" {
 			continue
 		}
-		how, err := landedInBase(bp.git, tip, bp.baseSHA)
+		how, err := landedInBase(bp.git, tip, bp.baseSHA, planInRepo(bp.loc))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Label(), err)
 		}
