@@ -45,8 +45,9 @@ func (r Report) Message(v Violation) string {
 	return string(r.appendMessage(nil, v))
 }
 
-// Finding is v's line for people: "PATH: message [reason]". A scope finding
-// is about a whole file, so it has no line or column.
+// Finding is v's line for people: "PATH: message [reason]", PATH quoted
+// by QuotePath when it needs to be, so a finding is always one line. A
+// scope finding is about a whole file, so it has no line or column.
 func (r Report) Finding(v Violation) string {
 	return string(r.AppendFinding(nil, v))
 }
@@ -76,7 +77,8 @@ func (r Report) WriteFindings(w io.Writer) error {
 			tail = append(r.AppendFinding([]byte(nil), Violation{Path: "", Change: v.Change, Reason: v.Reason, Owner: v.Owner, Pattern: v.Pattern}), '\n')
 			tails[k] = tail
 		}
-		out.WriteString(v.Path)
+		line = AppendQuotedPath(line[:0], v.Path)
+		out.Write(line)
 		out.Write(tail)
 	}
 	return out.Flush()
@@ -85,7 +87,7 @@ func (r Report) WriteFindings(w io.Writer) error {
 // AppendFinding appends Finding(v) to dst: for printing many violations
 // without a string each.
 func (r Report) AppendFinding(dst []byte, v Violation) []byte {
-	dst = append(dst, v.Path...)
+	dst = AppendQuotedPath(dst, v.Path)
 	dst = append(dst, ": "...)
 	dst = r.appendMessage(dst, v)
 	dst = append(dst, " ["...)

@@ -31,7 +31,7 @@ func sprintfFinding(r Report, v Violation) string {
 	case v.Change.Status == Renamed:
 		msg = fmt.Sprintf("renamed from %q: %s", v.Change.PreviousPath, msg)
 	}
-	return fmt.Sprintf("%s: %s [%s]", v.Path, msg, v.Reason)
+	return fmt.Sprintf("%s: %s [%s]", QuotePath(v.Path), msg, v.Reason)
 }
 
 // TestFindingMatchesSprintf checks every reason, renames both ways, quoted
@@ -49,7 +49,11 @@ func TestFindingMatchesSprintf(t *testing.T) {
 		r := Report{Thread: th, PlanFile: "conf/plan.toml"}
 		for _, ch := range changes {
 			for _, reason := range []Reason{NotOwned, OwnedBy, Forbidden, PlanFile, ThreadDropped} {
-				v := Violation{Path: "x/y.go", Change: ch, Reason: reason, Owner: &p.Threads[1], Pattern: &odd}
+				path := "x/y.go"
+				if reason == Forbidden {
+					path = "x/\"y\"\n::error::z.go"
+				}
+				v := Violation{Path: path, Change: ch, Reason: reason, Owner: &p.Threads[1], Pattern: &odd}
 				want := sprintfFinding(r, v)
 				if got := r.Finding(v); got != want {
 					t.Errorf("Finding:\n got %s\nwant %s", got, want)
@@ -72,6 +76,8 @@ func TestWriteFindingsMatchesFinding(t *testing.T) {
 		Change{Status: Renamed, PreviousPath: "services/svc2/part0/a.go", Path: "unowned/b.go"},
 		Change{Status: Modified, Path: "vendor/x.go"},
 		Change{Status: Added, Path: "plan.toml"},
+		Change{Status: Added, Path: "tools/x\n::error::all good"},
+		Change{Status: Added, Path: "::warning::x"},
 	)
 	for _, th := range []*plan.Thread{&p.Threads[0], {ID: 9, Branch: "gone", Status: plan.StatusDropped}} {
 		r, err := New(p, "plan.toml").Check(th, changes, len(changes))

@@ -342,3 +342,72 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(data)
 }
+
+// TestCheckQuotesPathsThatForgeLines: a file named with newlines cannot
+// write lines of its own into check's output (a forged "in scope" summary,
+// or a workflow command such as ::error:: when check runs in a workflow):
+// its path is quoted as git quotes it, one finding per line, and --json
+// still reports it raw.
+func TestCheckQuotesPathsThatForgeLines(t *testing.T) {
+	repo := checkRepo(t)
+	name := "tools/x\n::error::all good\nthread 1 (extract-auth): in scope"
+	write(t, filepath.Join(repo, name), "x\n")
+
+	r := runIn(t, repo, "check")
+	wantCode(t, r, exitFindings)
+	lines := strings.Split(strings.TrimRight(r.stdout, "\n"), "\n")
+	if len(lines) != 1 {
+		t.Errorf("one violation, %d lines of output:\n%s", len(lines), r.stdout)
+	}
+	for _, l := range lines {
+		if strings.HasPrefix(l, "::") || strings.Contains(l, "in scope\n") {
+			t.Errorf("a file name wrote its own line: %q", l)
+		}
+	}
+	if want := `"tools/x\n::error::all good\nthread 1 (extract-auth): in scope": `; !strings.HasPrefix(r.stdout, want) {
+		t.Errorf("the path is not quoted as git quotes it:\n got %s\nwant %s...", r.stdout, want)
+	}
+	report := checkJSON(t, repo, exitFindings)
+	if len(report.Violations) != 1 || report.Violations[0].Path != name {
+		t.Errorf("--json should give the path raw: %+v", report.Violations)
+	}
+}
+
+// TestCheckQuotesPathsAsGitDoes: differential against git itself. For
+// file names of ASCII with every control character, quotes and
+// backslashes, the path of check's finding is what `git ls-files` prints
+// (with core.quotePath off, which leaves other bytes alone as check does
+// for printable UTF-8).
+func TestCheckQuotesPathsAsGitDoes(t *testing.T) {
+	repo := checkRepo(t)
+	names := []string{"tools/plain.txt", `tools/q"uote`, `tools/back\slash`, "tools/sp ace", "tools/del\x7f"}
+	for c := byte(1); c < ' '; c++ {
+		names = append(names, "tools/c"+string(rune(c))+"x")
+	}
+	for _, n := range names {
+		write(t, filepath.Join(repo, n), "x\n")
+	}
+	out := gitIn(t, repo, "-c", "core.quotePath=false", "ls-files", "--others", "--exclude-standard", "tools/")
+	want := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		want[l] = true
+	}
+	r := runIn(t, repo, "check")
+	wantCode(t, r, exitFindings)
+	got := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimRight(r.stdout, "\n"), "\n") {
+		path, _, ok := strings.Cut(l, ": not owned by ")
+		if !ok {
+			t.Fatalf("not a not-owned finding: %q", l)
+		}
+		got[path] = true
+	}
+	if len(want) != len(names) || len(got) != len(want) {
+		t.Fatalf("%d names, git lists %d, check finds %d:\n%s", len(names), len(want), len(got), r.stdout)
+	}
+	for w := range want {
+		if !got[w] {
+			t.Errorf("git prints %s, check does not:\n%s", w, r.stdout)
+		}
+	}
+}

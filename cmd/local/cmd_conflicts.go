@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/parallel-sessions/parallel-sessions/check"
 	"github.com/parallel-sessions/parallel-sessions/ordering"
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
@@ -70,7 +71,7 @@ func (c *command) runConflicts(args []string) error {
 			if r.Other != nil {
 				other = fmt.Sprintf("thread %d (%s)", r.Other.ID, r.Other.Branch)
 			}
-			fmt.Fprintf(c.stdout, "thread %d (%s) conflicts with %s in %s: %s\n", r.Thread.ID, r.Thread.Branch, other, strings.Join(r.Files, ", "), r.Hint)
+			fmt.Fprintf(c.stdout, "thread %d (%s) conflicts with %s in %s: %s\n", r.Thread.ID, r.Thread.Branch, other, quotedPaths(r.Files), r.Hint)
 		}
 		if report.Clean {
 			fmt.Fprintf(c.stdout, "no conflicts predicted: %d merges checked against %s and earlier threads\n", report.Checked, report.Base)
@@ -156,4 +157,14 @@ func predictConflicts(git gitCmd, baseSHA, base string, live []liveThread) (conf
 	}
 	report.Clean = len(report.Conflicts) == 0
 	return report, nil
+}
+
+// quotedPaths lists paths a branch controls for one line of output, each
+// quoted by check.QuotePath when it needs to be.
+func quotedPaths(paths []string) string {
+	quoted := make([]string, len(paths))
+	for i, p := range paths {
+		quoted[i] = check.QuotePath(p)
+	}
+	return strings.Join(quoted, ", ")
 }

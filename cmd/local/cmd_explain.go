@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/parallel-sessions/parallel-sessions/check"
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
@@ -84,7 +85,7 @@ func (c *command) runExplain(args []string) error {
 		report.Unowned = p.Unowned()
 		if !*asJSON {
 			for _, f := range report.Unowned {
-				fmt.Fprintf(c.stdout, "%s: not owned by any thread\n", f)
+				fmt.Fprintf(c.stdout, "%s: not owned by any thread\n", check.QuotePath(f))
 			}
 			fmt.Fprintf(c.stderr, "%d of %d files on the base branch are not owned by any thread or shared\n", len(report.Unowned), tree.Len())
 		}
@@ -172,7 +173,7 @@ func folderHolders(p *plan.Plan, tree *plan.Tree, e plan.Explanation) string {
 	if free > 0 {
 		parts = append(parts, fmt.Sprintf("%d owned by no thread", free))
 	}
-	return fmt.Sprintf("%s: a folder of %d %s on the base branch, partly owned: %s; explain a file in it for its owner", e.Path, total, plural(total, "file", "files"), strings.Join(parts, ", "))
+	return fmt.Sprintf("%s: a folder of %d %s on the base branch, partly owned: %s; explain a file in it for its owner", check.QuotePath(e.Path), total, plural(total, "file", "files"), strings.Join(parts, ", "))
 }
 
 // describe writes one line per path: owner, shared, forbidden, or unowned.
@@ -199,5 +200,5 @@ func describe(e plan.Explanation) string {
 		parts = append([]string{"not owned by any thread"}, parts...)
 		parts = append(parts, "no thread may change it until the plan gives it an owner or shares it")
 	}
-	return e.Path + ": " + strings.Join(parts, "; ")
+	return check.QuotePath(e.Path) + ": " + strings.Join(parts, "; ")
 }
