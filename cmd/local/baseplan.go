@@ -34,9 +34,10 @@ type basePlan struct {
 	scope *cachedPlan
 }
 
-// loadBasePlan reads the plan as committed on the base branch: the file
-// in the current worktree only says which base that is. It notes on stderr
-// when the worktree's copy differs from the base's, since only the base's
+// loadBasePlan reads the plan as committed on the base branch, which the
+// main worktree's copy of the plan names (readMainCopy), never a thread
+// worktree's copy. It notes on stderr when the current worktree's copy
+// names another base, or differs from the base's, since only the base's
 // counts. A plan outside the repository (--plan /elsewhere.toml) is read as
 // a file; it has no base copy. The verdict on a committed plan comes from
 // the plan cache (planCache) when an earlier command proved it, so only
@@ -91,9 +92,14 @@ func (c *command) readBasePlan(scopeOnly bool) (basePlan, error) {
 		return bp, err
 	}
 	defer cat.close()
-	base := plan.DefaultBase
-	if localErr == nil {
-		base = plan.BaseOf(local)
+	main := readMainCopy(loc.commonDir, loc.root, rel)
+	base := main.base
+	otherBase := false
+	if localErr == nil && main.path != loc.path {
+		if own := plan.BaseOf(local); own != base {
+			otherBase = true
+			fmt.Fprintf(c.stderr, "ps-local: note: %s names the base %q; using %q, the base the main checkout's copy names (%s), since a thread's worktree does not pick the base\n", loc.display, own, base, main.path)
+		}
 	}
 	if bp.baseRef, bp.baseSHA, err = baseCommit(cat, base); err != nil {
 		return bp, err
@@ -128,7 +134,7 @@ func (c *command) readBasePlan(scopeOnly bool) (basePlan, error) {
 			bp.findings = mergeFindings(bp.findings, errs)
 		}
 	}
-	if localErr == nil && !sameBlob(local, cp.blob) {
+	if localErr == nil && !otherBase && !sameBlob(local, cp.blob) {
 		data, err := cp.content()
 		if err == nil && !bytes.Equal(data, local) && !sameAsCommitted(gitCmd{dir: loc.root}, loc.path, rel, data) {
 			fmt.Fprintf(c.stderr, "ps-local: note: %s differs from the plan committed on %s; using %s's, as the gate does (commit the change to %s for it to count)\n", loc.display, bp.baseRef, bp.baseRef, base)

@@ -137,3 +137,46 @@ func TestPlanAutocrlfAndSymlink(t *testing.T) {
 		t.Errorf("symlinked plan:\n%s\n%s", r.stdout, r.stderr)
 	}
 }
+
+// TestThreadCannotPickTheBase: a thread that points its worktree's
+// plan.toml at a branch of its own, whose committed plan gives it
+// everything, still gets the real base's verdict: the base is the one the
+// main checkout's plan.toml names, for check (as the pre-push hook runs it,
+// with --plan), status and the guard, and a note says the thread's copy
+// was not followed.
+func TestThreadCannotPickTheBase(t *testing.T) {
+	repo := fanoutRepo(t)
+	wantCode(t, runIn(t, repo, "fanout"), exitOK)
+	wt1 := filepath.Join(repo, "worktrees", "thread-1")
+	write(t, filepath.Join(wt1, "services/api/handler.go"), "package api\n\nfunc stray() {}\n")
+	commitAll(t, wt1, "stray into thread 2's area")
+	wantCode(t, runIn(t, wt1, "check", "--committed"), exitFindings)
+
+	gitIn(t, wt1, "checkout", "-q", "-b", "evil", "main")
+	write(t, filepath.Join(wt1, "plan.toml"), "base = \"evil\"\n\n[[threads]]\nid = 1\nbranch = \"extract-auth\"\ngoal = \"everything\"\nowns = [\"services/\"]\nmerge_order = 1\n")
+	commitAll(t, wt1, "a plan that gives thread 1 everything")
+	gitIn(t, wt1, "checkout", "-q", "extract-auth")
+	plan := readFile(t, filepath.Join(wt1, "plan.toml"))
+	write(t, filepath.Join(wt1, "plan.toml"), "base = \"evil\"\n"+plan)
+
+	for _, args := range [][]string{{"check", "--committed"}, {"--plan", "plan.toml", "check", "--thread", "1", "--committed"}} {
+		r := runIn(t, wt1, args...)
+		if r.code != exitFindings || !strings.Contains(r.stdout, "services/api/handler.go: owned by thread 2 (api-cleanup)") {
+			t.Errorf("%v went by the base the thread chose: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", args, r.code, exitFindings, r.stdout, r.stderr)
+		}
+		if !strings.Contains(r.stderr, `plan.toml names the base "evil"; using "main", the base the main checkout's copy names`) || strings.Count(r.stderr, "note:") != 1 {
+			t.Errorf("%v: no one-line note on the ignored base: %q", args, r.stderr)
+		}
+	}
+	if r1 := statusRows(t, wt1)[1]; r1.Scope != scopeOut {
+		t.Errorf("status went by the thread's base: %+v", r1)
+	}
+
+	// Committed on the thread's branch, the choice is ignored by the guard
+	// too: the edit is judged by main's plan.
+	gitIn(t, wt1, "commit", "-q", "--no-verify", "-am", "point the plan at evil")
+	reason := guardVerdict(t, wt1, hookJSON(t, "write.json", wt1, filepath.Join(wt1, "services/api/x.go")))
+	if !strings.Contains(reason, "it belongs to thread 2 (api-cleanup)") {
+		t.Errorf("guard went by the thread's base: reason %q", reason)
+	}
+}

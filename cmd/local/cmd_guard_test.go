@@ -175,15 +175,24 @@ func TestGuardBrokenPlanFailsClosed(t *testing.T) {
 }
 
 // TestGuardBaseWithoutPlan: a thread branch whose plan names a base that
-// has no plan (a plan change committed on the thread) fails closed.
+// has no plan (a plan change committed on the thread) does not pick the
+// base: the edit is judged by the plan of the base the main checkout
+// names. A main checkout whose plan names such a base fails closed.
 func TestGuardBaseWithoutPlan(t *testing.T) {
 	repo := guardFanout(t)
 	wt1 := filepath.Join(repo, "worktrees", "thread-1")
 	write(t, filepath.Join(wt1, "plan.toml"), "base = \"nowhere\"\n"+readFile(t, filepath.Join(wt1, "plan.toml")))
 	gitIn(t, wt1, "add", "plan.toml")
 	gitIn(t, wt1, "commit", "-q", "--no-verify", "-m", "point the plan elsewhere")
-	reason := guardVerdict(t, wt1, hookJSON(t, "write.json", wt1, filepath.Join(wt1, "services/api/x.go")))
-	if !strings.Contains(reason, `names the base "nowhere", which has no plan.toml`) {
+	edit := hookJSON(t, "write.json", wt1, filepath.Join(wt1, "services/api/x.go"))
+	if reason := guardVerdict(t, wt1, edit); !strings.Contains(reason, "it belongs to thread 2 (api-cleanup)") {
+		t.Errorf("reason %q", reason)
+	}
+	if reason := guardVerdict(t, wt1, hookJSON(t, "write.json", wt1, filepath.Join(wt1, "services/auth/x.go"))); reason != "" {
+		t.Errorf("thread 1's own file denied: %q", reason)
+	}
+	write(t, filepath.Join(repo, "plan.toml"), "base = \"nowhere\"\n"+readFile(t, filepath.Join(repo, "plan.toml")))
+	if reason := guardVerdict(t, wt1, edit); !strings.Contains(reason, `plan.toml in the main checkout names the base "nowhere", which has no plan.toml`) {
 		t.Errorf("reason %q", reason)
 	}
 }

@@ -11,7 +11,7 @@ import (
 type guardPlanState int
 
 const (
-	planMissing guardPlanState = iota // no plan.toml on the base (nor on HEAD)
+	planMissing guardPlanState = iota // no plan.toml on the base (nor in the main checkout)
 	planInvalid                       // a plan with findings: guard fails closed
 	planValid
 )
@@ -28,9 +28,10 @@ type guardPlanResult struct {
 // repository whose git directory is commonDir, for the worktree at root,
 // reduced to the patterns that can match the repository path path (see
 // cachedPlan.plan); "" keeps every pattern.
-// The base is the one the plan at HEAD names (plan.DefaultBase without
-// one); the plan guard decides with is always the base's, so a thread
-// cannot widen its own scope by editing its copy.
+// The base is the one the main checkout's plan.toml names (readMainCopy;
+// plan.DefaultBase without one), never the thread's copy; the plan guard
+// decides with is always the base's, so a thread can neither widen its
+// own scope by editing its copy nor point it at a base of its own.
 //
 // It shares the plan cache with every other command (planCache): the hot
 // path talks to one `git cat-file --batch-command` process and neither
@@ -44,10 +45,8 @@ func guardPlan(root, commonDir, path string) (guardPlanResult, error) {
 	defer cat.close()
 	cache := newPlanCache(commonDir)
 
-	base, headPlan, err := headBase(cat)
-	if err != nil {
-		return guardPlanResult{}, err
-	}
+	main := readMainCopy(commonDir, root, plan.FileName)
+	base, mainPlan := main.base, main.found
 	for _, ref := range []string{"refs/heads/" + base, "refs/remotes/origin/" + base} {
 		oid, ok, err := cat.info(ref+":"+plan.FileName, "blob")
 		if err != nil {
@@ -83,23 +82,9 @@ func guardPlan(root, commonDir, path string) (guardPlanResult, error) {
 		res.state, res.plan = planValid, p
 		return res, nil
 	}
-	if headPlan { // a branch with a plan whose base has none: fail closed
+	if mainPlan { // a main checkout with a plan whose base has none: fail closed
 		return guardPlanResult{state: planInvalid, base: base, findings: []string{
-			fmt.Sprintf("%s at HEAD names the base %q, which has no %s (neither as a local branch nor as origin/%s)", plan.FileName, base, plan.FileName, base)}}, nil
+			fmt.Sprintf("%s in the main checkout names the base %q, which has no %s (neither as a local branch nor as origin/%s)", plan.FileName, base, plan.FileName, base)}}, nil
 	}
 	return guardPlanResult{state: planMissing, base: base}, nil
-}
-
-// headBase is the base the plan at HEAD names (plan.DefaultBase when it
-// names none, or when HEAD has no plan: found is false then).
-func headBase(cat *catFile) (base string, found bool, err error) {
-	oid, ok, err := cat.info("HEAD:"+plan.FileName, "blob")
-	if err != nil || !ok {
-		return plan.DefaultBase, false, err
-	}
-	data, err := cat.contents(oid)
-	if err != nil {
-		return "", false, err
-	}
-	return plan.BaseOf(stripBOM(data)), true, nil
 }
