@@ -87,11 +87,24 @@ func (c *command) readBasePlan(scopeOnly bool) (basePlan, error) {
 		}
 		bp.git = gitCmd{dir: bp.main}
 	}
-	cat, err := startCatFile(loc.root)
-	if err != nil {
-		return bp, err
-	}
-	defer cat.close()
+	// git cat-file starts only when the base index (baseIndex) does not
+	// know the base commit: a base that has not moved needs no git.
+	var cat *catFile
+	defer func() {
+		if cat != nil {
+			cat.close()
+		}
+	}()
+	cp := committedPlan{root: loc.root, open: func() (*catFile, error) {
+		if cat == nil {
+			started, err := startCatFile(loc.root)
+			if err != nil {
+				return nil, err
+			}
+			cat = started
+		}
+		return cat, nil
+	}}
 	main := readMainCopy(loc.commonDir, loc.root, rel)
 	base := main.base
 	otherBase := false
@@ -101,13 +114,26 @@ func (c *command) readBasePlan(scopeOnly bool) (basePlan, error) {
 			fmt.Fprintf(c.stderr, "ps-local: note: %s names the base %q; using %q, the base the main checkout's copy names (%s), since a thread's worktree does not pick the base\n", loc.display, own, base, main.path)
 		}
 	}
-	if bp.baseRef, bp.baseSHA, err = baseCommit(cat, base); err != nil {
-		return bp, err
+	index := newBaseIndex(loc.commonDir)
+	name, oid, fromFiles := baseFromFiles(loc.commonDir, base)
+	known := false
+	if fromFiles {
+		var e baseEntry
+		if e, known = index.read(oid, rel); known {
+			bp.baseRef, bp.baseSHA, cp.tree, cp.blob = name, e.Commit, e.Tree, e.Blob
+		}
 	}
-	cp := committedPlan{cat: cat, root: loc.root}
-	cp.blob, err = cp.find(bp.baseSHA, rel)
-	if err != nil {
-		return bp, fmt.Errorf("%s is not committed on %s%s; commit it there first (git add %s && git commit), since ps-local and the gate read the plan from %s", rel, bp.baseRef, whyNot(err), rel, base)
+	if !known {
+		peeled := false
+		if bp.baseRef, bp.baseSHA, peeled, err = cp.baseAt(name, oid, base); err != nil {
+			return bp, err
+		}
+		if cp.blob, err = cp.find(bp.baseSHA, rel); err != nil {
+			return bp, fmt.Errorf("%s is not committed on %s%s; commit it there first (git add %s && git commit), since ps-local and the gate read the plan from %s", rel, bp.baseRef, whyNot(err), rel, base)
+		}
+		if peeled {
+			index.write(baseEntry{Ref: oid, File: rel, Commit: bp.baseSHA, Tree: cp.tree, Blob: cp.blob})
+		}
 	}
 	entry, err := newPlanCache(loc.commonDir).verdict(&cp)
 	if err != nil {
@@ -171,6 +197,27 @@ func baseCommit(cat *catFile, base string) (name, sha string, err error) {
 	return "", "", fmt.Errorf("base branch %q not found, neither as a local branch nor as origin/%s; run `git fetch origin %s`, or fix base in the plan", base, base, base)
 }
 
+// baseAt finds the base commit: the commit oid (read from the ref files
+// as name) peels to, so that what git finds is what the files said
+// (peeled is true then), else baseCommit's answer.
+func (cp *committedPlan) baseAt(name, oid, base string) (ref, sha string, peeled bool, err error) {
+	cat, err := cp.catFile()
+	if err != nil {
+		return "", "", false, err
+	}
+	if oid != "" {
+		sha, ok, err := cat.info(oid+"^{commit}", "commit")
+		if err != nil {
+			return "", "", false, fmt.Errorf("resolve %s: %w", base, err)
+		}
+		if ok {
+			return name, sha, true, nil
+		}
+	}
+	ref, sha, err = baseCommit(cat, base)
+	return ref, sha, false, err
+}
+
 // errNotInTree is a plan file the base's tree does not have.
 var errNotInTree = errors.New("no such file")
 
@@ -188,16 +235,36 @@ func whyNot(err error) string {
 // once.
 type committedPlan struct {
 	cat        *catFile
+	open       func() (*catFile, error) // starts cat when it is nil
 	root       string // a work tree of the repository, for git ls-tree
 	blob, tree string
 	data       []byte
 	list       *plan.Tree
 }
 
+// catFile is cp's cat-file process, started on first use.
+func (cp *committedPlan) catFile() (*catFile, error) {
+	if cp.cat == nil && cp.open != nil {
+		cat, err := cp.open()
+		if err != nil {
+			return nil, err
+		}
+		cp.cat = cat
+	}
+	if cp.cat == nil {
+		return nil, errors.New("no git cat-file process")
+	}
+	return cp.cat, nil
+}
+
 // find sets the tree of commit and returns the blob id of file there,
 // following symbolic links inside the tree.
 func (cp *committedPlan) find(commit, file string) (string, error) {
-	tree, ok, err := cp.cat.info(commit+"^{tree}", "tree")
+	cat, err := cp.catFile()
+	if err != nil {
+		return "", err
+	}
+	tree, ok, err := cat.info(commit+"^{tree}", "tree")
 	if err != nil {
 		return "", err
 	}
@@ -205,7 +272,7 @@ func (cp *committedPlan) find(commit, file string) (string, error) {
 		return "", fmt.Errorf("commit %s has no tree", commit)
 	}
 	cp.tree = tree
-	blob, ok, err := cp.cat.info(commit+":"+file, "blob")
+	blob, ok, err := cat.info(commit+":"+file, "blob")
 	var le *linkError
 	switch {
 	case errors.As(err, &le):
@@ -221,7 +288,11 @@ func (cp *committedPlan) find(commit, file string) (string, error) {
 // content is the plan's text, without a byte order mark.
 func (cp *committedPlan) content() ([]byte, error) {
 	if cp.data == nil {
-		data, err := cp.cat.contents(cp.blob)
+		cat, err := cp.catFile()
+		if err != nil {
+			return nil, err
+		}
+		data, err := cat.contents(cp.blob)
 		if err != nil {
 			return nil, err
 		}

@@ -174,27 +174,91 @@ func gitTraced(t *testing.T, dir string, args ...string) (result, []string) {
 }
 
 // TestCheckGitProcesses: check --files starts the fewest git processes it
-// can while still reading the plan from the base: one rev-parse, one
-// cat-file for every object, symbolic-ref for the current branch (while
-// the plan loads), and ls-tree of the base only when the plan's verdict is
-// not cached.
+// can while still reading the plan from the base: one rev-parse,
+// symbolic-ref for the current branch (while the plan loads), one cat-file
+// for every object only when the base commit is new to the base index,
+// and ls-tree of the base only when the plan's verdict is not cached. A
+// base that moves, or whose refs get packed, is read again as it is.
 func TestCheckGitProcesses(t *testing.T) {
 	repo, list, _ := cacheRepo(t)
 	gitIn(t, repo, "branch", "-f", "main", "HEAD")
-	cases := []struct {
+	type step struct {
 		args []string
 		want string
-	}{
-		{[]string{"check", "--files", list}, "git cat-file, git ls-tree, git rev-parse, git symbolic-ref"},
-		{[]string{"check", "--files", list}, "git cat-file, git rev-parse, git symbolic-ref"},
-		{[]string{"check", "--thread", "1", "--files", list}, "git cat-file, git rev-parse"},
 	}
-	for _, c := range cases {
-		r, procs := gitTraced(t, repo, c.args...)
-		wantCode(t, r, exitOK)
-		slices.Sort(procs) // symbolic-ref runs while the plan loads
-		if got := strings.Join(procs, ", "); got != c.want {
-			t.Errorf("%v started %s; want %s", c.args, got, c.want)
+	first := []step{
+		{[]string{"check", "--files", list}, "git cat-file, git ls-tree, git rev-parse, git symbolic-ref"},
+		{[]string{"check", "--files", list}, "git rev-parse, git symbolic-ref"},
+		{[]string{"check", "--thread", "1", "--files", list}, "git rev-parse"},
+	}
+	// main moves to another commit with the same plan and tree: its
+	// commit is new to the index, the plan's verdict is not.
+	moved := []step{
+		{[]string{"check", "--files", list}, "git cat-file, git rev-parse, git symbolic-ref"},
+		{[]string{"check", "--files", list}, "git rev-parse, git symbolic-ref"},
+	}
+	run := func(cases []step) {
+		t.Helper()
+		for _, c := range cases {
+			r, procs := gitTraced(t, repo, c.args...)
+			wantCode(t, r, exitOK)
+			slices.Sort(procs) // symbolic-ref runs while the plan loads
+			if got := strings.Join(procs, ", "); got != c.want {
+				t.Errorf("%v started %s; want %s", c.args, got, c.want)
+			}
+		}
+	}
+	run(first)
+	gitIn(t, repo, "commit", "-q", "--allow-empty", "-m", "moved")
+	gitIn(t, repo, "branch", "-f", "main", "HEAD")
+	run(moved)
+	gitIn(t, repo, "pack-refs", "--all")
+	run(moved[1:])
+}
+
+// TestBaseIndexDistrustsBadEntries: a base index entry that is damaged,
+// copied from another base commit, or edited without its checksum (here:
+// the invalid plan's base commit pointed at the valid plan's blob and
+// tree) is ignored and rewritten from git, never trusted.
+func TestBaseIndexDistrustsBadEntries(t *testing.T) {
+	repo, list, valid := cacheRepo(t)
+	invalid := gitIn(t, repo, "rev-parse", "main")
+	index := newBaseIndex(filepath.Join(repo, ".git"))
+	first := runIn(t, repo, "check", "--files", list)
+	wantCode(t, first, exitFindings)
+	badPath := index.path(invalid, "plan.toml")
+	badEntry, err := os.ReadFile(badPath)
+	if err != nil {
+		t.Fatalf("no base index entry for main: %v", err)
+	}
+	gitIn(t, repo, "branch", "-f", "main", valid)
+	wantCode(t, runIn(t, repo, "check", "--files", list), exitOK)
+	goodEntry, err := os.ReadFile(index.path(valid, "plan.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bad, good baseEntry
+	json.Unmarshal(badEntry, &bad)
+	json.Unmarshal(goodEntry, &good)
+	forged := bad
+	forged.Commit, forged.Tree, forged.Blob = good.Commit, good.Tree, good.Blob
+	forgedData, _ := json.Marshal(forged)
+	for name, data := range map[string][]byte{
+		"the other commit's entry": goodEntry,
+		"forged":                   forgedData,
+		"truncated":                badEntry[:len(badEntry)/2],
+		"not JSON":                 []byte("{nope"),
+		"empty":                    nil,
+	} {
+		gitIn(t, repo, "branch", "-f", "main", invalid)
+		os.WriteFile(badPath, data, 0o644)
+		r := runIn(t, repo, "check", "--files", list)
+		wantCode(t, r, exitFindings)
+		if r.stdout != first.stdout {
+			t.Errorf("%s: check printed\n%s\nwant\n%s", name, r.stdout, first.stdout)
+		}
+		if got, _ := os.ReadFile(badPath); string(got) != string(badEntry) {
+			t.Errorf("%s: the entry was not rewritten:\n%s", name, got)
 		}
 	}
 }
