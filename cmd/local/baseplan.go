@@ -236,7 +236,7 @@ func whyNot(err error) string {
 type committedPlan struct {
 	cat        *catFile
 	open       func() (*catFile, error) // starts cat when it is nil
-	root       string // a work tree of the repository, for git ls-tree
+	root       string                   // a work tree of the repository, for git ls-tree
 	blob, tree string
 	data       []byte
 	list       *plan.Tree

@@ -88,13 +88,19 @@ func TestRefFilesLeaveTheUnknownToGit(t *testing.T) {
 			f.WriteString("[extensions]\n\trefStorage = files\n")
 			f.Close()
 		},
-		"no line end":   func() { os.WriteFile(loose, []byte(oid), 0o644) },
-		"short id":      func() { os.WriteFile(loose, []byte(oid[:12]+"\n"), 0o644) },
-		"upper case":    func() { os.WriteFile(loose, []byte(strings.ToUpper(oid)+"\n"), 0o644) },
-		"symref cycle":  func() { os.WriteFile(loose, []byte("ref: refs/heads/main\n"), 0o644) },
-		"symref out":    func() { os.WriteFile(loose, []byte("ref: ../../config\n"), 0o644) },
-		"bad packed":    func() { os.Remove(loose); os.WriteFile(filepath.Join(commonDir, "packed-refs"), []byte("nonsense\n"), 0o644) },
-		"packed no eol": func() { os.Remove(loose); os.WriteFile(filepath.Join(commonDir, "packed-refs"), []byte(oid+" refs/heads/main"), 0o644) },
+		"no line end":  func() { os.WriteFile(loose, []byte(oid), 0o644) },
+		"short id":     func() { os.WriteFile(loose, []byte(oid[:12]+"\n"), 0o644) },
+		"upper case":   func() { os.WriteFile(loose, []byte(strings.ToUpper(oid)+"\n"), 0o644) },
+		"symref cycle": func() { os.WriteFile(loose, []byte("ref: refs/heads/main\n"), 0o644) },
+		"symref out":   func() { os.WriteFile(loose, []byte("ref: ../../config\n"), 0o644) },
+		"bad packed": func() {
+			os.Remove(loose)
+			os.WriteFile(filepath.Join(commonDir, "packed-refs"), []byte("nonsense\n"), 0o644)
+		},
+		"packed no eol": func() {
+			os.Remove(loose)
+			os.WriteFile(filepath.Join(commonDir, "packed-refs"), []byte(oid+" refs/heads/main"), 0o644)
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			config := readFile(t, filepath.Join(commonDir, "config"))
