@@ -134,8 +134,12 @@ func unwrapPath(err error) error {
 }
 
 // gitDirs returns the root of the work tree containing dir and the git
-// directory its worktrees share, from one git process.
+// directory its worktrees share: from git's files in the plain case
+// (findGitFiles), else from one git process.
 func gitDirs(dir string) (top, commonDir string, err error) {
+	if repo, ok := findGitFiles(dir); ok {
+		return repo.top, repo.commonDir, nil
+	}
 	out, err := gitCmd{dir: dir}.output("rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir")
 	if err != nil {
 		if exitedWith(err, 128) {

@@ -117,3 +117,52 @@ func TestRefFilesLeaveTheUnknownToGit(t *testing.T) {
 		})
 	}
 }
+
+// TestGitFilesMatchGit: differential test of findGitFiles and
+// headBranchFiles against `git rev-parse` and `git symbolic-ref`: from a
+// repository's root, a subfolder, a linked worktree and its subfolder, a
+// path through a symbolic link, a detached HEAD, and places git's files
+// leave to git (inside .git, a core.worktree config, a bare repository).
+func TestGitFilesMatchGit(t *testing.T) {
+	repo := gitRepo(t)
+	write(t, filepath.Join(repo, "sub/deep/a"), "1\n")
+	commitAll(t, repo, "one")
+	wt := filepath.Join(repo, "wt")
+	gitIn(t, repo, "worktree", "add", "-q", "-b", "thread", wt)
+	os.MkdirAll(filepath.Join(wt, "sub", "deep"), 0o755)
+	detached := filepath.Join(t.TempDir(), "detached")
+	gitIn(t, repo, "worktree", "add", "-q", "--detach", detached)
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(filepath.Join(repo, "sub"), link); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{repo, filepath.Join(repo, "sub", "deep"), wt, filepath.Join(wt, "sub", "deep"), link, detached} {
+		got, ok := findGitFiles(dir)
+		if !ok {
+			t.Errorf("%s: the files did not say", dir)
+			continue
+		}
+		out := gitIn(t, dir, "rev-parse", "--path-format=absolute", "--show-toplevel", "--absolute-git-dir", "--git-common-dir")
+		want := strings.Split(out, "\n")
+		if len(want) != 3 || got.top != want[0] || realPath(got.gitDir) != realPath(want[1]) || realPath(got.commonDir) != realPath(want[2]) {
+			t.Errorf("%s: files say %+v, git says %q", dir, got, want)
+		}
+		branch, ok := headBranchFiles(got.gitDir)
+		gitBranch, err := gitCmd{dir: dir}.line("symbolic-ref", "--quiet", "--short", "HEAD")
+		if ok != (err == nil) || branch != gitBranch {
+			t.Errorf("%s: HEAD file says %q (%v), git says %q (%v)", dir, branch, ok, gitBranch, err)
+		}
+	}
+	if _, ok := findGitFiles(filepath.Join(repo, ".git", "refs")); ok {
+		t.Error("inside .git: the files answered")
+	}
+	bare := filepath.Join(t.TempDir(), "bare.git")
+	gitIn(t, repo, "clone", "-q", "--bare", repo, bare)
+	if _, ok := findGitFiles(bare); ok {
+		t.Error("a bare repository: the files answered")
+	}
+	gitIn(t, repo, "config", "core.worktree", repo)
+	if _, ok := findGitFiles(repo); ok {
+		t.Error("core.worktree set: the files answered")
+	}
+}

@@ -45,9 +45,15 @@ func (c *command) worktreeTop(loc planLocation) (string, error) {
 	return loc.root, nil
 }
 
-// currentBranch is the branch checked out in dir; an error exiting 1 when
-// HEAD is detached.
+// currentBranch is the branch checked out in dir, read from git's HEAD
+// file when it can be (headBranchFiles); an error exiting 1 when HEAD is
+// detached.
 func currentBranch(dir string) (string, error) {
+	if repo, ok := findGitFiles(dir); ok {
+		if branch, ok := headBranchFiles(repo.gitDir); ok {
+			return branch, nil
+		}
+	}
 	return gitCmd{dir: dir}.line("symbolic-ref", "--quiet", "--short", "HEAD")
 }
 
