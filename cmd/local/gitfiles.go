@@ -8,11 +8,16 @@ import (
 	"strings"
 )
 
-// gitEnvVars change where git finds a repository, its config or its refs;
-// with any of them set, ps-local asks git rather than reading its files.
+// gitEnvVars change where git finds a repository, its work tree or its
+// refs, or add config (-c) that could; with any of them set, ps-local
+// asks git rather than reading its files. The global and system config
+// files (GIT_CONFIG_GLOBAL, GIT_CONFIG_NOSYSTEM) do not count: git reads
+// core.worktree and core.bare from the repository's own config, and
+// safe.directory only matters for a repository someone else owns, which
+// is left to git.
 var gitEnvVars = []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES",
 	"GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_NAMESPACE", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS",
-	"GIT_CONFIG_COUNT", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_OBJECT_DIRECTORY"}
+	"GIT_CONFIG_COUNT", "GIT_OBJECT_DIRECTORY"}
 
 // gitRepoFiles is the repository containing a folder, found in the files
 // git keeps: the worktree's root, its own git directory and the git
