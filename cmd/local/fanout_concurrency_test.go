@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
 // fanoutInProcess runs ps-local fanout in process with at most jobs
@@ -192,5 +194,87 @@ func TestFanoutRollsBackOnlyTheFailingThread(t *testing.T) {
 			wantCode(t, fanoutInProcess(t, repo, 3, "--no-guard"), exitOK)
 			wantWholeThread(t, repo, 2, "api-cleanup")
 		})
+	}
+}
+
+// worktreeState is what git keeps of a worktree and its branch, with the
+// repository's path and its main commit replaced by names: the files of its
+// entry in .git/worktrees, its index, its HEAD, the reflogs of HEAD and of
+// the branch, and what the post-checkout hook saw.
+func worktreeState(t *testing.T, repo, id, branch string) string {
+	t.Helper()
+	wt := filepath.Join(repo, "worktrees", "thread-"+id)
+	entries, err := os.ReadDir(filepath.Join(repo, ".git", "worktrees", "thread-"+id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	state := strings.Join([]string{
+		strings.Join(names, " "),
+		gitIn(t, wt, "ls-files", "-s"),
+		gitIn(t, wt, "symbolic-ref", "HEAD"),
+		gitIn(t, wt, "reflog", "show", "--format=%H %gs", "HEAD"),
+		gitIn(t, repo, "reflog", "show", "--format=%H %gs", branch),
+		gitIn(t, wt, "status", "--porcelain", "--ignored=no"),
+		readFile(t, filepath.Join(repo, "hook.log")),
+	}, "\n")
+	return strings.NewReplacer(repo, "REPO", gitIn(t, repo, "rev-parse", "main"), "BASE").Replace(state)
+}
+
+// TestFanoutWorktreeMatchesGitWorktreeAdd is a differential test against
+// the command fanout replaces: the worktree, its branch, and what the
+// post-checkout hook sees (arguments, folder, environment) are the same
+// as after `git worktree add -b`, including a relative core.hooksPath.
+func TestFanoutWorktreeMatchesGitWorktreeAdd(t *testing.T) {
+	for _, hooksPath := range []string{"", ".githooks"} {
+		t.Run("hooksPath="+hooksPath, func(t *testing.T) {
+			var states []string
+			for _, viaFanout := range []bool{false, true} {
+				repo := fanoutRepo(t)
+				// The hook runs in the worktree, two folders below the repository.
+				hook := `if [ "$(basename "$PWD")" = thread-1 ]; then echo "$PWD $* GIT_DIR=${GIT_DIR-unset} GIT_WORK_TREE=${GIT_WORK_TREE-unset}" >> ../../hook.log; fi` + "\n"
+				if hooksPath == "" {
+					postCheckoutHook(t, repo, hook)
+				} else {
+					write(t, filepath.Join(repo, hooksPath, "post-checkout"), "#!/bin/sh\n"+hook)
+					os.Chmod(filepath.Join(repo, hooksPath, "post-checkout"), 0o755)
+					commitAll(t, repo, "a hooks folder")
+					gitIn(t, repo, "config", "core.hooksPath", hooksPath)
+				}
+				if viaFanout {
+					wantCode(t, fanoutInProcess(t, repo, 0, "--no-guard"), exitOK)
+				} else {
+					gitIn(t, repo, "worktree", "add", "--quiet", "-b", "extract-auth", filepath.Join(repo, "worktrees", "thread-1"), gitIn(t, repo, "rev-parse", "main"))
+				}
+				states = append(states, worktreeState(t, repo, "1", "extract-auth"))
+			}
+			if states[0] != states[1] {
+				t.Errorf("git worktree add:\n%s\n\nfanout:\n%s", states[0], states[1])
+			}
+		})
+	}
+}
+
+// TestUndoKeepsABranchThatMoved: undoing a thread deletes the branch
+// fanout created only while it is where fanout made it.
+func TestUndoKeepsABranchThatMoved(t *testing.T) {
+	repo := fanoutRepo(t)
+	base := gitIn(t, repo, "rev-parse", "main")
+	p := &plan.Thread{ID: 1, Branch: "extract-auth"}
+	gitIn(t, repo, "branch", "extract-auth", base)
+	undoStep(gitCmd{dir: repo}, fanoutStep{thread: p, dir: filepath.Join(repo, "worktrees", "thread-1"), action: fanCreate, from: base}, false)
+	if out := gitIn(t, repo, "branch", "--list", "extract-auth"); out != "" {
+		t.Errorf("the branch fanout made was kept: %q", out)
+	}
+	gitIn(t, repo, "checkout", "-q", "-b", "extract-auth")
+	write(t, filepath.Join(repo, "services/auth/new.go"), "package auth\n")
+	commitAll(t, repo, "someone's work")
+	gitIn(t, repo, "checkout", "-q", "main")
+	undoStep(gitCmd{dir: repo}, fanoutStep{thread: p, dir: filepath.Join(repo, "worktrees", "thread-1"), action: fanCreate, from: base}, false)
+	if out := gitIn(t, repo, "branch", "--list", "extract-auth"); out == "" {
+		t.Error("undo deleted a branch with a commit fanout did not make")
 	}
 }

@@ -174,7 +174,10 @@ func runPostCheckout(dir, path, head string) error {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("the post-checkout hook %s: %v: %s", path, err, strings.TrimSpace(out.String()))
+		if said := strings.TrimSpace(out.String()); said != "" {
+			return fmt.Errorf("the post-checkout hook %s: %v: %s", path, err, said)
+		}
+		return fmt.Errorf("the post-checkout hook %s: %v", path, err)
 	}
 	return nil
 }
