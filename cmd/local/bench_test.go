@@ -169,6 +169,14 @@ func BenchmarkFanout10Threads(b *testing.B) {
 				run  func(b *testing.B, repo string) (failed int)
 			}{
 				{"fanout", func(b *testing.B, repo string) int { benchFanout(b, repo); return 0 }},
+				// Git's parallel checkout: two workers in each checkout.
+				{"fanout-checkout-workers-2", func(b *testing.B, repo string) int {
+					b.Setenv("GIT_CONFIG_COUNT", "1")
+					b.Setenv("GIT_CONFIG_KEY_0", "checkout.workers")
+					b.Setenv("GIT_CONFIG_VALUE_0", "2")
+					benchFanout(b, repo)
+					return 0
+				}},
 				{"worktree-add-sequential", func(b *testing.B, repo string) int { benchWorktreeAddSequential(b, repo); return 0 }},
 				{"worktree-add-concurrent", benchWorktreeAddConcurrent},
 			}

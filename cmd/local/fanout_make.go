@@ -40,19 +40,19 @@ type fanoutResult struct {
 // registered and branches created one at a time: concurrent `git worktree
 // add` calls in one repository read each other's half-written entries and
 // fail. The checkouts, nearly all of the time, then run at most
-// c.workers() at a time, each in its own worktree, where nothing is
-// shared. A thread that fails is undone once every other is done, so no
-// undo runs beside another thread's work; the others go on.
+// c.workers() at a time, each in its own worktree and on its own branch,
+// while nothing registers or removes a worktree. A thread that fails is
+// undone once every other is done; the others go on.
 func (c *command) makeWorktrees(git gitCmd, steps []fanoutStep, baseSHA string, w fanoutWrite) []fanoutResult {
 	results := make([]fanoutResult, len(steps))
-	pruned := false
+	var pruneErr error // git's stale entries of the worktrees to repair
+	if slices.ContainsFunc(steps, func(s fanoutStep) bool { return s.action == fanRepair }) {
+		_, pruneErr = git.output("worktree", "prune")
+	}
 	for i, s := range steps {
-		if s.action == fanRepair && !pruned {
-			if _, err := git.output("worktree", "prune"); err != nil {
-				results[i].err = fmt.Errorf("prune the stale worktree entry of %s: %w", s.thread.Label(), err)
-				continue
-			}
-			pruned = true
+		if s.action == fanRepair && pruneErr != nil {
+			results[i].err = fmt.Errorf("prune the stale worktree entry of %s: %w", s.thread.Label(), pruneErr)
+			continue
 		}
 		results[i].err = registerWorktree(git, s, baseSHA)
 		results[i].registered = results[i].err == nil && s.action != fanKeep && s.action != fanLanded
