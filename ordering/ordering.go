@@ -70,19 +70,18 @@ type Decision struct {
 	Ready bool
 	// Waits lists those that have not, by merge order then id.
 	Waits []Wait
+	// Nearest lists the Waits with the greatest merge order: what the
+	// thread waits on directly. A chain of threads then changes only the
+	// nearest of the thread whose turn comes when an earlier one lands,
+	// which is what the gate tells a pull request (README, "API cost").
+	Nearest []Wait
 }
 
 // Decide returns one decision per active thread, by merge order then id.
 // statuses maps thread ids to their status; a thread without one is
 // Missing. Dropped threads neither block nor appear.
 func Decide(p *plan.Plan, statuses map[int]Status) []Decision {
-	var active []*plan.Thread
-	for i := range p.Threads {
-		if p.Threads[i].Active() {
-			active = append(active, &p.Threads[i])
-		}
-	}
-	slices.SortStableFunc(active, byOrder)
+	active := Active(p)
 	status := func(t *plan.Thread) Status {
 		if s, ok := statuses[t.ID]; ok {
 			return s
@@ -101,13 +100,73 @@ func Decide(p *plan.Plan, statuses map[int]Status) []Decision {
 				d.Waits = append(d.Waits, Wait{Thread: e, Status: s})
 			}
 		}
+		d.Nearest = nearest(d.Waits)
 		decisions = append(decisions, d)
 	}
 	return decisions
 }
 
-func byOrder(a, b *plan.Thread) int {
+// nearest returns the last waits of the same merge order: waits is sorted
+// by merge order.
+func nearest(waits []Wait) []Wait {
+	i := len(waits)
+	for i > 0 && waits[i-1].Thread.MergeOrder == waits[len(waits)-1].Thread.MergeOrder {
+		i--
+	}
+	return waits[i:]
+}
+
+// Same reports whether d and o tell a thread's pull request the same: one
+// thread, ready or not alike, waiting directly on the same threads in the
+// same states.
+func (d Decision) Same(o Decision) bool {
+	if d.Thread.ID != o.Thread.ID || d.Ready != o.Ready || len(d.Nearest) != len(o.Nearest) {
+		return false
+	}
+	for i, w := range d.Nearest {
+		if w.Thread.ID != o.Nearest[i].Thread.ID || w.Status != o.Nearest[i].Status {
+			return false
+		}
+	}
+	return true
+}
+
+// Changed lists, in increasing order, the ids of the threads whose
+// decision differs between before and after (two worlds of one plan), or
+// that only one of them decides on.
+func Changed(before, after []Decision) []int {
+	var ids []int
+	for _, a := range after {
+		if b, ok := Find(before, a.Thread.ID); !ok || !b.Same(a) {
+			ids = append(ids, a.Thread.ID)
+		}
+	}
+	for _, b := range before {
+		if _, ok := Find(after, b.Thread.ID); !ok {
+			ids = append(ids, b.Thread.ID)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// ByMergeOrder orders threads by merge order, then id: the order the gate
+// lands them in. It is a comparison for slices.SortFunc.
+func ByMergeOrder(a, b *plan.Thread) int {
 	return cmp.Or(cmp.Compare(a.MergeOrder, b.MergeOrder), cmp.Compare(a.ID, b.ID))
+}
+
+// Active lists the plan's active threads by ByMergeOrder; dropped threads
+// are left out.
+func Active(p *plan.Plan) []*plan.Thread {
+	var active []*plan.Thread
+	for i := range p.Threads {
+		if p.Threads[i].Active() {
+			active = append(active, &p.Threads[i])
+		}
+	}
+	slices.SortStableFunc(active, ByMergeOrder)
+	return active
 }
 
 // Next lists the threads reviewers should merge now: ready, with an open
@@ -158,4 +217,21 @@ func StatusOf(pulls []PullRequest) Status {
 		}
 	}
 	return best
+}
+
+// OpenFirst sums up a branch's pull requests as the merge-order gate
+// counts them: open when one is open (the newest), because the branch then
+// has work that has not landed, even when an earlier pull request of it
+// merged; else as StatusOf says.
+func OpenFirst(pulls []PullRequest) Status {
+	open := Status{State: Missing}
+	for _, pr := range pulls {
+		if pr.Open && !pr.Merged && pr.Number > open.PR {
+			open = Status{State: Open, PR: pr.Number}
+		}
+	}
+	if open.State == Open {
+		return open
+	}
+	return StatusOf(pulls)
 }

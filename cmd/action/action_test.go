@@ -45,13 +45,23 @@ func TestThreeThreadLifecycle(t *testing.T) {
 		t.Error("the token is not masked")
 	}
 	comment := s.botComment(11)
-	for _, want := range []string{"thread 1 `extract-auth`", "✅ all 3 changed paths are in this thread's scope", "turn has come", "**Merge next:** #11 (thread 1 (extract-auth))", "| 2 | 2 | `api-cleanup` | #12 | open | waits on 1 |"} {
+	for _, want := range []string{"thread 1 `extract-auth`", "✅ all 3 changed paths are in this thread's scope", "turn has come",
+		"[`plan.toml` on `main`](https://github.example/octo/repo/blob/main/plan.toml)",
+		"[the open pull requests into `main`](https://github.example/octo/repo/pulls?q=is%3Apr+is%3Aopen+base%3Amain)"} {
 		if !strings.Contains(comment, want) {
 			t.Errorf("comment of #11 lacks %q:\n%s", want, comment)
 		}
 	}
-	if !strings.Contains(r.summary, "### parallel-sessions: thread 1 `extract-auth`") {
-		t.Errorf("step summary:\n%s", r.summary)
+	// The comment holds no global state: that is the job summary's.
+	for _, global := range []string{"Merge next", "| order |", "api-cleanup"} {
+		if strings.Contains(comment, global) {
+			t.Errorf("comment of #11 holds %q:\n%s", global, comment)
+		}
+	}
+	for _, want := range []string{"### parallel-sessions: thread 1 `extract-auth`", "| 2 | 2 | `api-cleanup` | #12 | open | waits on 1 |", "| 1 | 1 | `extract-auth` | #11 (this one) | open | ready |"} {
+		if !strings.Contains(r.summary, want) {
+			t.Errorf("step summary lacks %q:\n%s", want, r.summary)
+		}
 	}
 
 	r = s.prEvent("pull_request_target", "opened", 12)
@@ -84,7 +94,8 @@ func TestThreeThreadLifecycle(t *testing.T) {
 	s.wantStatus("b3", scope, "success")
 	s.wantStatus("b3", order, "pending: waiting on thread 1")
 	wantCode(t, s.prEvent("pull_request_target", "opened", 13), exitOK)
-	s.wantStatus("c1", order, "pending: waiting on thread 1 (extract-auth), #11 open; merge #11 (and 1 more)")
+	// Thread 3 waits on what is directly before it: thread 2.
+	s.wantStatus("c1", order, "pending: waiting on thread 2 (api-cleanup), #12 open; merge #12")
 
 	// #11 lands: its closed event re-evaluates the others.
 	s.gh.Update(11, func(p *fakegithub.Pull) { p.State, p.Merged = "closed", true })
@@ -92,8 +103,11 @@ func TestThreeThreadLifecycle(t *testing.T) {
 	wantCode(t, r, exitOK)
 	s.wantStatus("b3", order, "success: ready")
 	s.wantStatus("c1", order, "pending: waiting on thread 2 (api-cleanup), #12 open; merge #12")
-	if c := s.botComment(12); !strings.Contains(c, "turn has come") || !strings.Contains(c, "| 1 | 1 | `extract-auth` | #11 | landed | done |") {
+	if c := s.botComment(12); !strings.Contains(c, "turn has come") {
 		t.Errorf("comment of #12 after #11 landed:\n%s", c)
+	}
+	if !strings.Contains(r.summary, "| 1 | 1 | `extract-auth` | #11 | landed | done |") {
+		t.Errorf("the summary of the close has no order table:\n%s", r.summary)
 	}
 	if c := s.botComment(13); !strings.Contains(c, "thread 2 (api-cleanup), #12 open: merge #12") {
 		t.Errorf("comment of #13:\n%s", c)

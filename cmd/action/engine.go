@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -38,6 +39,10 @@ type engine struct {
 	// behind the base and merges cleanly (input update-branch).
 	updateBranch bool
 	runURL       string // target of the statuses: this workflow run
+	web          string // the repository's web address, for the comment's links
+	// seen holds the statuses read and written in this run, by commit, so
+	// a pull request's statuses are read once per run.
+	seen map[string]map[string]ghapi.Status
 }
 
 // planState is the plan of one base branch as the engine found it.
@@ -48,6 +53,8 @@ type planState struct {
 	findings []plan.Finding
 	checker  *check.Checker
 	note     string // how the plan was read, when the reader should know
+	raw      []byte // the plan file as read
+	inTree   bool   // the plan was judged in the base's tree (README, "Path patterns")
 }
 
 // gated is the outcome for one pull request.
@@ -58,10 +65,12 @@ type gated struct {
 	guarded   []guarded    // for no thread: the paths of threads that have not landed
 	scope     state        // passed, failed or errored
 	scopeNote string       // the scope status description
-	report    *check.Report
-	decision  ordering.Decision
-	ready     bool
-	comment   string
+	// scopePaths is the number of paths checked, for a scope that passed.
+	scopePaths int
+	report     *check.Report
+	decision   ordering.Decision
+	ready      bool
+	comment    string
 	// mergeable and mergeableState are GitHub's word on merging the pull
 	// request into the base, from its read after its files.
 	mergeable      *bool
@@ -82,6 +91,9 @@ type outcome struct {
 	// moved says, for each pull request a re-evaluation skipped because its
 	// head moved while it was checked, what happened.
 	moved []string
+	// decisions are the gate's decisions for the base, when the event
+	// needed them all: the job summary and the bot's log show the order.
+	decisions []ordering.Decision
 }
 
 // handle does what the event asks; a nil outcome means the event is not
@@ -89,9 +101,9 @@ type outcome struct {
 func (e *engine) handle(ctx context.Context, ev event) (*outcome, error) {
 	switch ev.todo() {
 	case doGatePR:
-		return e.gatePR(ctx, ev.pr, ev.base, ev.action == "reopened")
+		return e.gatePR(ctx, ev)
 	case doReevaluate:
-		return e.reevaluate(ctx, ev.base)
+		return e.reevaluateFor(ctx, ev)
 	case doGateGroup:
 		return e.gateGroup(ctx, ev.group, ev.base)
 	}
@@ -108,6 +120,7 @@ func (e *engine) loadPlan(ctx context.Context, base string) (*planState, error) 
 	if err != nil {
 		return nil, err
 	}
+	ps.raw = data
 	ps.plan, ps.findings = plan.Parse(e.planPath, data)
 	if ps.plan != nil && plan.Errors(ps.findings) > 0 && ps.plan.NeedsTree() {
 		// The folder rule for literals can only find more overlaps than
@@ -118,6 +131,7 @@ func (e *engine) loadPlan(ctx context.Context, base string) (*planState, error) 
 		}
 		if tree != nil {
 			ps.plan, ps.findings = plan.ParseInTree(e.planPath, data, tree)
+			ps.inTree = true
 		}
 	}
 	if ps.plan == nil && len(ps.findings) == 0 {
@@ -173,40 +187,48 @@ func (e *engine) planToGate(ctx context.Context, base, sha, what string) (*planS
 	return ps, out, false, err
 }
 
-// gatePR handles a pull request event for pull request n into base (as
-// the event says it; "" when it does not); reopened says the event
-// reopened it. One listing of the open pull requests into base finds n and
-// every thread's open pull request (README, "API cost").
-func (e *engine) gatePR(ctx context.Context, n int, base string, reopened bool) (*outcome, error) {
-	pr, open, err := e.findOpen(ctx, n, base)
+// gatePR handles a pull request event for pull request ev.pr into
+// ev.base (as the event says it; "" when it does not). One listing of the
+// open pull requests into the base finds it and every thread's open pull
+// request (README, "API cost"). An opening or a reopening also re-gates
+// the pull requests whose decision it changes.
+func (e *engine) gatePR(ctx context.Context, ev event) (*outcome, error) {
+	n := ev.pr
+	pr, open, err := e.findOpen(ctx, n, ev.base)
 	if err != nil {
 		return nil, err
 	}
 	if pr.State != "open" {
-		// A replayed event of a pull request closed since: the others are
-		// what may have changed.
-		return e.reevaluate(ctx, pr.BaseRef)
+		// A replayed event of a pull request closed since: what its close
+		// changed is what may need gating.
+		return e.turns(ctx, pr.BaseRef, &change{n: n, head: pr.HeadRef, headRepo: pr.HeadRepo, was: "open"})
 	}
 	ps, out, ok, err := e.planToGate(ctx, pr.BaseRef, pr.HeadSHA, fmt.Sprintf("#%d", n))
 	if !ok {
 		return out, err
 	}
-	if reopened {
-		// Its coming back changes what the others wait on.
-		return e.regate(ctx, ps, out, open, n)
+	thread, _ := e.identify(ps.plan, pr)
+	if was, changed := ev.stateChange(); changed && thread != nil {
+		// A thread's pull request coming or coming back changes what the
+		// others wait on; one that is no thread changes no thread's status.
+		return e.regate(ctx, ps, out, open, n, &change{n: n, head: pr.HeadRef, headRepo: pr.HeadRepo, was: was}, sweepTurns)
 	}
 	out.ownPR = n
 	var statuses map[int]ordering.Status
-	if thread, _ := e.identify(ps.plan, pr); thread != nil || e.untracked == untrackedGuard {
-		if statuses, err = e.threadStatuses(ctx, ps, open); err != nil {
+	if thread != nil || e.untracked == untrackedGuard {
+		if statuses, _, err = e.threadStatuses(ctx, ps, open, nil); err != nil {
 			return nil, err
 		}
 	}
-	g, err := e.gate(ctx, ps, pr, ordering.Decide(ps.plan, statuses))
+	decisions := ordering.Decide(ps.plan, statuses)
+	if statuses != nil {
+		out.decisions = decisions
+	}
+	g, err := e.gate(ctx, ps, pr, decisions, fresh)
 	if err != nil {
 		return nil, err
 	}
-	out.gated = append(out.gated, g)
+	out.gated = append(out.gated, *g)
 	out.ownGated = &out.gated[0]
 	return out, nil
 }
@@ -234,63 +256,9 @@ func (e *engine) findOpen(ctx context.Context, n int, base string) (ghapi.PullRe
 	return pr, open, err
 }
 
-// reevaluate gates again every open pull request into base that the gate
-// has gated before or that is a thread's, dropped threads' included: after
-// a thread lands or closes, or the plan changes, the others' turn may have
-// come, a dropped thread's pull request must lose its greens, and a path a
-// landed thread owned is free for pull requests that are no thread. One
-// pull request's failure does not stop the others: the errors are joined.
-func (e *engine) reevaluate(ctx context.Context, base string) (*outcome, error) {
-	ps, out, ok, err := e.planToGate(ctx, base, "", "a re-evaluation")
-	if !ok {
-		return out, err
-	}
-	open, err := e.gh.OpenPulls(ctx, base)
-	if err != nil {
-		return nil, err
-	}
-	return e.regate(ctx, ps, out, open, 0)
-}
-
-// regate re-evaluates the base of ps, whose open pull requests are open,
-// into out. Pull request own, when not 0, is the event's own: it is gated
-// in any case and its outcome is the job's.
-func (e *engine) regate(ctx context.Context, ps *planState, out *outcome, open []ghapi.PullRequest, own int) (*outcome, error) {
-	statuses, err := e.threadStatuses(ctx, ps, open)
-	if err != nil {
-		return nil, err
-	}
-	decisions := ordering.Decide(ps.plan, statuses)
-	var errs []error
-	out.ownPR = own
-	for _, pr := range open {
-		again, err := e.gatedBefore(ctx, ps.plan, pr)
-		if err == nil && (again || pr.Number == own) {
-			var g gated
-			if g, err = e.gate(ctx, ps, pr, decisions); err == nil {
-				out.gated = append(out.gated, g)
-			}
-		}
-		var moved *headMovedError
-		switch {
-		case errors.As(err, &moved) && pr.Number != own:
-			// Not a failure: the run for its new head gates it.
-			out.moved = append(out.moved, moved.Error())
-		case err != nil:
-			errs = append(errs, fmt.Errorf("#%d: %w", pr.Number, err))
-		}
-	}
-	for i := range out.gated {
-		if out.gated[i].pr.Number == own {
-			out.ownGated = &out.gated[i]
-		}
-	}
-	return out, errors.Join(errs...)
-}
-
-// gatedBefore reports whether a re-evaluation gates pr: its head branch is
-// a thread's (dropped or not), or it carries a merge-order label or one of
-// the gate's statuses.
+// gatedBefore reports whether a full re-evaluation gates pr: its head
+// branch is a thread's (dropped or not), or it carries a merge-order label
+// or one of the gate's statuses.
 func (e *engine) gatedBefore(ctx context.Context, p *plan.Plan, pr ghapi.PullRequest) (bool, error) {
 	for i := range p.Threads {
 		if p.Threads[i].Branch == pr.HeadRef {
@@ -302,7 +270,7 @@ func (e *engine) gatedBefore(ctx context.Context, p *plan.Plan, pr ghapi.PullReq
 			return true, nil
 		}
 	}
-	have, err := e.gh.Statuses(ctx, pr.HeadSHA)
+	have, err := e.statuses(ctx, pr.HeadSHA)
 	if err != nil {
 		return false, err
 	}
@@ -312,34 +280,47 @@ func (e *engine) gatedBefore(ctx context.Context, p *plan.Plan, pr ghapi.PullReq
 }
 
 // threadStatuses finds where each active thread's pull request into the
-// base stands. A thread with an open pull request in open (from its branch
-// of this repository, never a fork's) is open, the newest one if several;
-// only the others are asked for, one listing per branch (README, "API
-// cost").
-func (e *engine) threadStatuses(ctx context.Context, ps *planState, open []ghapi.PullRequest) (map[int]ordering.Status, error) {
+// base stands: open when its branch (of this repository, never a fork's)
+// has a pull request in open, the newest if several; only the others are
+// asked for, one listing per branch (README, "API cost"). With a change,
+// it also returns the statuses as they were before it: the changed pull
+// request's branch is listed, and its status found with and without the
+// change.
+func (e *engine) threadStatuses(ctx context.Context, ps *planState, open []ghapi.PullRequest, ch *change) (now, before map[int]ordering.Status, err error) {
 	openBy := map[string]int{}
 	for _, pr := range open {
 		if pr.HeadRepo == e.repo && pr.BaseRef == ps.base && pr.Number > openBy[pr.HeadRef] {
 			openBy[pr.HeadRef] = pr.Number
 		}
 	}
-	statuses := map[int]ordering.Status{}
+	now = map[int]ordering.Status{}
+	was := map[int]ordering.Status{}
 	for i := range ps.plan.Threads {
 		t := &ps.plan.Threads[i]
 		if !t.Active() {
 			continue
 		}
-		if n, ok := openBy[t.Branch]; ok {
-			statuses[t.ID] = ordering.Status{State: ordering.Open, PR: n}
+		changed := ch != nil && ch.headRepo == e.repo && ch.head == t.Branch
+		if n, ok := openBy[t.Branch]; ok && !changed {
+			now[t.ID] = ordering.Status{State: ordering.Open, PR: n}
 			continue
 		}
 		pulls, err := e.gh.BranchPulls(ctx, ps.base, t.Branch)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		statuses[t.ID] = ordering.StatusOf(ghapi.OrderingPulls(pulls))
+		list := ghapi.OrderingPulls(pulls)
+		now[t.ID] = ordering.OpenFirst(list)
+		if changed {
+			was[t.ID] = ordering.OpenFirst(ch.undo(list))
+		}
 	}
-	return statuses, nil
+	if ch == nil {
+		return now, nil, nil
+	}
+	before = maps.Clone(now)
+	maps.Copy(before, was)
+	return now, before, nil
 }
 
 // identify finds the thread a pull request belongs to: its head branch is
@@ -364,10 +345,18 @@ func (e *engine) identify(p *plan.Plan, pr ghapi.PullRequest) (*plan.Thread, str
 }
 
 // gate checks one open pull request and writes its statuses, label and
-// comment where they changed.
-func (e *engine) gate(ctx context.Context, ps *planState, pr ghapi.PullRequest, decisions []ordering.Decision) (gated, error) {
-	g := gated{pr: pr}
-	scope, order, err := e.judge(ctx, ps, &g, decisions)
+// comment where they changed. With a view other than fresh it may take its
+// scope from the gate's own status on its head, or find it current and do
+// nothing: then it returns nil.
+func (e *engine) gate(ctx context.Context, ps *planState, pr ghapi.PullRequest, decisions []ordering.Decision, v view) (*gated, error) {
+	g := &gated{pr: pr}
+	if v == current {
+		done, err := e.orderCurrent(ctx, ps, g, decisions)
+		if err != nil || done {
+			return nil, err
+		}
+	}
+	scope, order, err := e.judge(ctx, ps, g, decisions, v)
 	if err != nil {
 		return g, err
 	}
@@ -383,10 +372,10 @@ func (e *engine) gate(ctx context.Context, ps *planState, pr ghapi.PullRequest, 
 	} else if err := e.ensureLabel(ctx, pr, g.thread.MergeOrder); err != nil {
 		return g, err
 	}
-	if err := e.maybeUpdateBranch(ctx, &g); err != nil {
+	if err := e.maybeUpdateBranch(ctx, g); err != nil {
 		return g, err
 	}
-	g.comment = renderComment(ps, &g, decisions)
+	g.comment = renderComment(ps, g, decisions, e.web)
 	if e.comment {
 		if err := e.upsertComment(ctx, pr.Number, g.comment); err != nil {
 			return g, err
@@ -397,13 +386,26 @@ func (e *engine) gate(ctx context.Context, ps *planState, pr ghapi.PullRequest, 
 
 // judge finds the thread of g.pr, checks its scope and decides its two
 // statuses; it writes nothing.
-func (e *engine) judge(ctx context.Context, ps *planState, g *gated, decisions []ordering.Decision) (scope, order ghapi.Status, err error) {
+func (e *engine) judge(ctx context.Context, ps *planState, g *gated, decisions []ordering.Decision, v view) (scope, order ghapi.Status, err error) {
 	g.thread, g.why = e.identify(ps.plan, g.pr)
 	if g.thread == nil {
 		return e.untrackedStatuses(ctx, ps, g, decisions)
 	}
-	if err := e.checkScope(ctx, ps, g); err != nil {
-		return scope, order, err
+	reused := false
+	if v != fresh {
+		if reused, err = e.scopeFromStatus(ctx, g); err != nil {
+			return scope, order, err
+		}
+	}
+	if !reused {
+		if err := e.checkScope(ctx, ps, g); err != nil {
+			return scope, order, err
+		}
+	} else if d, ok := ordering.Find(decisions, g.thread.ID); ok && d.Ready {
+		// Its turn: what GitHub says of the merge into the base is news.
+		if _, err := e.readMerge(ctx, g); err != nil {
+			return scope, order, err
+		}
 	}
 	scope = status(scopeContext, g.scope, g.scopeNote)
 	return scope, e.orderStatus(g, decisions), nil
@@ -448,8 +450,7 @@ func (e *engine) checkScope(ctx context.Context, ps *planState, g *gated) error 
 	}
 	g.report = &report
 	if report.InScope() {
-		g.scope = passed
-		g.scopeNote = fmt.Sprintf("in scope: %d %s of %s", report.Paths, plural(report.Paths, "path", "paths"), g.thread.Label())
+		g.scope, g.scopeNote, g.scopePaths = passed, inScopeNote(report.Paths, g.thread), report.Paths
 		return nil
 	}
 	first := report.Violations[0]
@@ -489,10 +490,10 @@ func (e *engine) orderStatus(g *gated, decisions []ordering.Decision) ghapi.Stat
 		}
 		return status(orderContext, passed, note)
 	}
-	w := d.Waits[0]
+	w := d.Nearest[0]
 	note := fmt.Sprintf("waiting on %s; %s", w, w.Unblock())
-	if len(d.Waits) > 1 {
-		note += fmt.Sprintf(" (and %d more)", len(d.Waits)-1)
+	if len(d.Nearest) > 1 {
+		note += fmt.Sprintf(" (and %d more)", len(d.Nearest)-1)
 	}
 	return status(orderContext, waiting, note)
 }
@@ -508,7 +509,7 @@ func (e *engine) planInvalid(ctx context.Context, ps *planState, sha string) err
 // setStatuses creates the statuses whose state or description differ from
 // the latest ones on sha, or whose latest one someone else created.
 func (e *engine) setStatuses(ctx context.Context, sha string, want ...ghapi.Status) error {
-	have, err := e.gh.Statuses(ctx, sha)
+	have, err := e.statuses(ctx, sha)
 	if err != nil {
 		return err
 	}
@@ -521,8 +522,27 @@ func (e *engine) setStatuses(ctx context.Context, sha string, want ...ghapi.Stat
 		if err := e.gh.SetStatus(ctx, sha, s); err != nil {
 			return err
 		}
+		s.Creator = e.self
+		have[s.Context] = s
 	}
 	return nil
+}
+
+// statuses returns the latest status of each context on sha, read once a
+// run: the run's own writes are added as it makes them.
+func (e *engine) statuses(ctx context.Context, sha string) (map[string]ghapi.Status, error) {
+	if have, ok := e.seen[sha]; ok {
+		return have, nil
+	}
+	have, err := e.gh.Statuses(ctx, sha)
+	if err != nil {
+		return nil, err
+	}
+	if e.seen == nil {
+		e.seen = map[string]map[string]ghapi.Status{}
+	}
+	e.seen[sha] = have
+	return have, nil
 }
 
 // ensureLabel gives the pull request the label of its merge order and takes

@@ -18,6 +18,32 @@ type event struct {
 	base string
 	// group is the merge group of a merge_group event.
 	group mergeGroup
+	// head and headRepo are the head branch and its repository (owner/name,
+	// "" when the fork is gone) of a pull request event's pull request:
+	// neither changes in a pull request's life.
+	head, headRepo string
+	// before is the commit a push moved the branch from (all zeros when it
+	// created the branch).
+	before string
+	// retargeted says an edited pull request's base branch changed.
+	retargeted bool
+}
+
+// stateChange is the state a pull request event moved its pull request
+// out of in its base ("open" for a close, "closed" for a reopen, "" for an
+// opening or a retargeting into the base), and whether the event moved it
+// at all: only such events change what the other threads wait on (README,
+// "API cost").
+func (e event) stateChange() (was string, changed bool) {
+	switch {
+	case e.action == "closed":
+		return "open", true
+	case e.action == "reopened":
+		return "closed", true
+	case e.action == "opened", e.action == "edited" && e.retargeted:
+		return "", true
+	}
+	return "", false
 }
 
 // mergeGroup is a merge queue's group of pull requests, tested as one
@@ -57,15 +83,25 @@ func (e event) todo() string {
 func parseEvent(name string, payload []byte, refName string) (event, error) {
 	e := event{name: name}
 	var p struct {
-		Number      int         `json:"number"`
-		Action      string      `json:"action"`
-		Ref         string      `json:"ref"`
-		MergeGroup  *mergeGroup `json:"merge_group"`
+		Number     int         `json:"number"`
+		Action     string      `json:"action"`
+		Ref        string      `json:"ref"`
+		Before     string      `json:"before"`
+		MergeGroup *mergeGroup `json:"merge_group"`
+		Changes    struct {
+			Base *struct{} `json:"base"`
+		} `json:"changes"`
 		PullRequest *struct {
 			Number int `json:"number"`
 			Base   struct {
 				Ref string `json:"ref"`
 			} `json:"base"`
+			Head struct {
+				Ref  string `json:"ref"`
+				Repo *struct {
+					FullName string `json:"full_name"`
+				} `json:"repo"`
+			} `json:"head"`
 		} `json:"pull_request"`
 	}
 	if len(payload) > 0 {
@@ -79,6 +115,10 @@ func parseEvent(name string, payload []byte, refName string) (event, error) {
 			return e, fmt.Errorf("the %s event payload has no pull_request.number", name)
 		}
 		e.pr, e.action, e.base = p.PullRequest.Number, p.Action, p.PullRequest.Base.Ref
+		e.head, e.retargeted = p.PullRequest.Head.Ref, p.Changes.Base != nil
+		if r := p.PullRequest.Head.Repo; r != nil {
+			e.headRepo = r.FullName
+		}
 	case "merge_group":
 		if p.MergeGroup == nil || p.MergeGroup.HeadSHA == "" {
 			return e, fmt.Errorf("the merge_group event payload has no merge_group.head_sha")
@@ -87,7 +127,7 @@ func parseEvent(name string, payload []byte, refName string) (event, error) {
 		e.base = strings.TrimPrefix(p.MergeGroup.BaseRef, "refs/heads/")
 	case "push":
 		if branch, ok := strings.CutPrefix(p.Ref, "refs/heads/"); ok {
-			e.base = branch
+			e.base, e.before = branch, p.Before
 		}
 	case "workflow_dispatch", "schedule":
 		e.base = refName

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/parallel-sessions/parallel-sessions/check"
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
 )
 
 // headMovedError says a pull request's head moved while its files were
@@ -25,22 +26,33 @@ func (e *headMovedError) Error() string {
 // It returns the changes and the count GitHub reports for that head, and
 // keeps what the read says of the merge into the base in g.
 func (e *engine) changes(ctx context.Context, g *gated) ([]check.Change, int, error) {
-	pr := g.pr
-	files, err := e.gh.PullFiles(ctx, pr.Number)
+	files, err := e.gh.PullFiles(ctx, g.pr.Number)
 	if err != nil {
 		return nil, 0, err
 	}
-	now, err := e.gh.PullRequest(ctx, pr.Number)
+	now, err := e.readMerge(ctx, g)
 	if err != nil {
 		return nil, 0, err
 	}
-	if now.HeadSHA != pr.HeadSHA {
-		return nil, 0, &headMovedError{pr: pr.Number, from: pr.HeadSHA, to: now.HeadSHA}
-	}
-	g.mergeable, g.mergeableState = now.Mergeable, now.MergeableState
 	changes := make([]check.Change, len(files))
 	for i, f := range files {
 		changes[i] = check.Change{Status: changeStatus(f.Status), Path: f.Filename, PreviousPath: f.PreviousFilename}
 	}
 	return changes, now.ChangedFiles, nil
+}
+
+// readMerge reads pull request g.pr again and keeps what GitHub says of
+// its merge into the base in g; a head that moved since g.pr was read is
+// a headMovedError.
+func (e *engine) readMerge(ctx context.Context, g *gated) (ghapi.PullRequest, error) {
+	pr := g.pr
+	now, err := e.gh.PullRequest(ctx, pr.Number)
+	if err != nil {
+		return now, err
+	}
+	if now.HeadSHA != pr.HeadSHA {
+		return now, &headMovedError{pr: pr.Number, from: pr.HeadSHA, to: now.HeadSHA}
+	}
+	g.mergeable, g.mergeableState = now.Mergeable, now.MergeableState
+	return now, nil
 }

@@ -58,7 +58,7 @@ func (e *engine) gateGroup(ctx context.Context, mg mergeGroup, base string) (*ou
 		if err != nil {
 			return nil, err
 		}
-		statuses, err := e.threadStatuses(ctx, ps, open)
+		statuses, _, err := e.threadStatuses(ctx, ps, open, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -70,7 +70,7 @@ func (e *engine) gateGroup(ctx context.Context, mg mergeGroup, base string) (*ou
 		decisions = ordering.Decide(ps.plan, statuses)
 	}
 	g := gated{pr: pr}
-	scope, order, err := e.judge(ctx, ps, &g, decisions)
+	scope, order, err := e.judge(ctx, ps, &g, decisions, fresh)
 	if err != nil {
 		return nil, err
 	}

@@ -61,7 +61,7 @@ func TestMergeGroup(t *testing.T) {
 	r = s.groupEvent("checks_requested", queueRefOf("13"), "g13", "m0")
 	wantCode(t, r, exitOK)
 	s.wantStatus("g13", scope, "success")
-	s.wantStatus("g13", order, "failure: out of order in the merge queue: waiting on thread 1 (extract-auth), #11 open; merge #11 (and 1 more)")
+	s.wantStatus("g13", order, "failure: out of order in the merge queue: waiting on thread 2 (api-cleanup), #12 open; merge #12")
 	if s.status("c1", order) != "none" {
 		t.Error("the group's result was written on the pull request's head")
 	}

@@ -71,7 +71,7 @@ func (e *engine) guard(ctx context.Context, ps *planState, g *gated, decisions [
 		visit(c.Path)
 	}
 	if len(g.guarded) == 0 {
-		g.scope, g.scopeNote = passed, "not a thread of "+e.planPath+": touches no path of an active thread"
+		g.scope, g.scopeNote = passed, guardPassNote(e.planPath)
 		return nil
 	}
 	g.scope = failed
@@ -80,4 +80,10 @@ func (e *engine) guard(ctx context.Context, ps *planState, g *gated, decisions [
 		g.scopeNote += fmt.Sprintf(" (and %d more)", len(g.guarded)-1)
 	}
 	return nil
+}
+
+// guardPassNote is the scope status of a pull request that is no thread
+// and touches no path of an active thread that has not landed.
+func guardPassNote(planPath string) string {
+	return "not a thread of " + planPath + ": touches no path of an active thread"
 }

@@ -144,6 +144,12 @@ func (s *scenario) pushEvent(ref string) result {
 	return s.run("push", payload)
 }
 
+// dispatchEvent runs a workflow_dispatch on main: a full re-evaluation.
+func (s *scenario) dispatchEvent() result {
+	s.t.Helper()
+	return s.run("workflow_dispatch", map[string]any{"ref": "refs/heads/main", "inputs": map[string]any{}})
+}
+
 func loadPayload(t testing.TB, name string) map[string]any {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))

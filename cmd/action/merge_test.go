@@ -34,6 +34,9 @@ func TestTurnComesSaysWhetherTheBranchIsBehindOrConflicts(t *testing.T) {
 			for _, n := range []int{12, 13} {
 				s.gh.Update(n, func(p *fakegithub.Pull) { p.Mergeable, p.MergeableState = c.mergeable, c.state })
 			}
+			// Thread 3 was gated while it waited on thread 2; the close
+			// does not change that, so it is not gated again.
+			wantCode(t, s.prEvent("pull_request", "synchronize", 13), exitOK)
 			wantCode(t, s.prEvent("pull_request", "closed", 11), exitOK)
 			if got := s.status("b1", order); got != c.status {
 				t.Errorf("order status %q, want %q", got, c.status)

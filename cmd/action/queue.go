@@ -12,6 +12,7 @@ type job struct {
 	// also lists the deliveries coalesced into this job.
 	also         []string
 	repo         string // owner/name
+	web          string // the repository's web address, "" when unknown
 	installation int64
 	ev           event
 }
@@ -20,9 +21,13 @@ type job struct {
 func (j job) deliveries() []string { return append([]string{j.delivery}, j.also...) }
 
 // key names what a job does; two jobs with one key in one repository do
-// the same work.
+// the same work. An event that changes its pull request's state (opened,
+// closed, reopened) re-gates what the change reaches, so it is never
+// folded into one that does not. Two pushes to one base are: the waiting
+// one compares the plan at its own, older, before commit with the tip.
 func (j job) key() string {
-	return j.ev.todo() + "|" + j.ev.base + "|" + j.ev.group.HeadSHA + "|" + strconv.Itoa(j.ev.pr)
+	was, changed := j.ev.stateChange()
+	return j.ev.todo() + "|" + strconv.FormatBool(changed) + was + "|" + j.ev.base + "|" + j.ev.group.HeadSHA + "|" + strconv.Itoa(j.ev.pr)
 }
 
 // queues runs jobs one at a time per repository, in the order they came,

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parallel-sessions/parallel-sessions/ordering"
+
 	"github.com/sethvargo/go-githubactions"
 )
 
@@ -48,6 +50,9 @@ func report(action *githubactions.Action, getenv func(string) string, out *outco
 		} else {
 			fmt.Fprintf(&summary, "- %s\n", line)
 		}
+	}
+	if out.decisions != nil {
+		fmt.Fprintf(&summary, "\n#### The merge order of %s\n\n%s", codeSpan(out.plan.base), orderTable(out))
 	}
 	if g := out.ownGated; g != nil {
 		annotate(action, g)
@@ -119,4 +124,11 @@ func setOutputs(action *githubactions.Action, getenv func(string) string, g *gat
 	action.SetOutput("scope", string(g.scope))
 	action.SetOutput("ready", strconv.FormatBool(g.ready))
 	action.SetOutput("violations", strconv.Itoa(violations))
+}
+
+// orderTable is the whole merge order of the outcome's base, which the
+// comments no longer hold (README, "API cost"): for the job summary and
+// the bot's log.
+func orderTable(out *outcome) string {
+	return ordering.Table(out.plan.plan, out.decisions, out.ownPR)
 }

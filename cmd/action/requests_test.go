@@ -23,11 +23,16 @@ func countingScenario(t *testing.T, n, history int) *scenario {
 		s.pull(100+i, fmt.Sprintf("thread-%d", i), fmt.Sprintf("sha%d", i), files...)
 	}
 	s.gh.SetFile("main", "plan.toml", plan.String())
+	// The push to the base after a landing leaves the plan as it was.
+	s.gh.SetFile(pushBefore, "plan.toml", plan.String())
 	for h := range history {
 		s.gh.AddPull(fakegithub.Pull{Number: 1000 + h, State: "closed", Merged: true, HeadRef: fmt.Sprintf("old-%d", h), HeadSHA: "old", BaseRef: "main"})
 	}
 	return s
 }
+
+// pushBefore is the commit testdata/push.json moves main from.
+const pushBefore = "1111111111111111111111111111111111111111"
 
 type counts struct{ reads, writes int }
 
@@ -36,20 +41,34 @@ func count(r result) counts {
 	return counts{reads: len(r.reqs) - w, writes: w}
 }
 
-// maxSyncRequests bounds a synchronize of one pull request whose status,
-// label and comment are in place, whatever the number of threads.
-const maxSyncRequests = 8
+// The targets TestRequestsPerEvent holds, whatever the number of threads
+// (README, "API cost").
+const (
+	// maxSyncRequests bounds a synchronize of one pull request whose
+	// status, label and comment are in place.
+	maxSyncRequests = 8
+	// maxCloseRequests bounds the close of a landing in which one pull
+	// request's turn comes.
+	maxCloseRequests = 15
+	// maxPushRequests bounds the push to the base that follows it, which
+	// writes nothing.
+	maxPushRequests = 8
+	// maxRepeatReads bounds the same close again, which writes nothing.
+	maxRepeatReads = 6
+)
 
 // TestRequestsPerEvent measures the API requests of the events BENCHMARKS.md
 // reports, and holds the targets: a steady-state run writes nothing, the
-// reads of a pull request event do not grow with merged history, and a
-// synchronize costs at most maxSyncRequests with 5, 20 or 50 threads. A
-// landing is measured in use: every pull request gated before (by a push
-// re-evaluation), then thread 1's merged, and both events a landing sends,
-// the close and the push to the base.
+// reads of an event do not grow with merged history, a synchronize costs
+// at most maxSyncRequests, a landing's close maxCloseRequests and its push
+// maxPushRequests, and the same close again at most maxRepeatReads, with 5,
+// 20 or 50 threads. A landing is measured in use: a full re-evaluation
+// (workflow_dispatch) gates every pull request first, then thread 1's is
+// merged and both events a landing sends are run, the close and the push
+// to the base; thread 2's turn comes.
 func TestRequestsPerEvent(t *testing.T) {
 	for _, n := range []int{5, 20, 50} {
-		var syncReads []int
+		var perHistory []string
 		for _, history := range []int{0, 300} {
 			s := countingScenario(t, n, history)
 			first := count(s.prEvent("pull_request", "synchronize", 103))
@@ -57,23 +76,39 @@ func TestRequestsPerEvent(t *testing.T) {
 			if steady.writes != 0 {
 				t.Errorf("%d threads: steady state made %d writes", n, steady.writes)
 			}
-			syncReads = append(syncReads, steady.reads)
 			if steady.reads+steady.writes > maxSyncRequests {
 				t.Errorf("%d threads: a steady synchronize made %d requests, want at most %d", n, steady.reads+steady.writes, maxSyncRequests)
 			}
-			gateAll := count(s.pushEvent("refs/heads/main"))
+			gateAll := count(s.dispatchEvent())
+			fullSteady := count(s.dispatchEvent())
+			if fullSteady.writes != 0 {
+				t.Errorf("%d threads: a second full re-evaluation made %d writes", n, fullSteady.writes)
+			}
 			s.gh.Update(101, func(p *fakegithub.Pull) { p.State, p.Merged = "closed", true })
 			closeFirst := count(s.prEvent("pull_request", "closed", 101))
+			s.wantStatus("sha2", order, "success: ready")
+			s.wantStatus("sha3", order, "pending: waiting on thread 2 (thread-2), #102 open; merge #102")
+			if !strings.Contains(s.botComment(102), "turn has come") {
+				t.Errorf("%d threads: the comment of #102 does not say its turn has come:\n%s", n, s.botComment(102))
+			}
 			push := count(s.pushEvent("refs/heads/main"))
 			closeSteady := count(s.prEvent("pull_request", "closed", 101))
-			if push.writes != 0 || closeSteady.writes != 0 {
-				t.Errorf("%d threads: after the close, its push made %d writes and a repeated close %d", n, push.writes, closeSteady.writes)
+			if got := closeFirst.reads + closeFirst.writes; got > maxCloseRequests || closeFirst.writes != 2 {
+				t.Errorf("%d threads: the close of a landing made %d reads and %d writes, want at most %d requests, 2 of them writes (#102's order status and comment)", n, closeFirst.reads, closeFirst.writes, maxCloseRequests)
 			}
-			t.Logf("%d threads, %d merged PRs in history: synchronize first run %d reads %d writes; steady %d reads %d writes; gate all %d reads %d writes; landing: close %d reads %d writes, then push %d reads %d writes; repeated close %d reads %d writes",
-				n, history, first.reads, first.writes, steady.reads, steady.writes, gateAll.reads, gateAll.writes, closeFirst.reads, closeFirst.writes, push.reads, push.writes, closeSteady.reads, closeSteady.writes)
+			if got := push.reads + push.writes; got > maxPushRequests || push.writes != 0 {
+				t.Errorf("%d threads: the push after the close made %d reads and %d writes, want at most %d requests, no writes", n, push.reads, push.writes, maxPushRequests)
+			}
+			if closeSteady.reads > maxRepeatReads || closeSteady.writes != 0 {
+				t.Errorf("%d threads: the same close again made %d reads and %d writes, want at most %d reads, no writes", n, closeSteady.reads, closeSteady.writes, maxRepeatReads)
+			}
+			line := fmt.Sprintf("synchronize first run %d reads %d writes; steady %d reads %d writes; full re-evaluation first %d reads %d writes, steady %d reads %d writes; landing: close %d reads %d writes, then push %d reads %d writes; repeated close %d reads %d writes",
+				first.reads, first.writes, steady.reads, steady.writes, gateAll.reads, gateAll.writes, fullSteady.reads, fullSteady.writes, closeFirst.reads, closeFirst.writes, push.reads, push.writes, closeSteady.reads, closeSteady.writes)
+			t.Logf("%d threads, %d merged PRs in history: %s", n, history, line)
+			perHistory = append(perHistory, line)
 		}
-		if syncReads[0] != syncReads[1] {
-			t.Errorf("%d threads: reads per synchronize grew from %d to %d with 300 merged pull requests in history", n, syncReads[0], syncReads[1])
+		if perHistory[0] != perHistory[1] {
+			t.Errorf("%d threads: the requests grew with 300 merged pull requests in history:\n%s\n%s", n, perHistory[0], perHistory[1])
 		}
 	}
 }

@@ -50,10 +50,10 @@ Usage:
 // config is the Action's configuration, read from the runner's environment
 // at the edge only.
 type config struct {
-	eventName, eventPath, repository, apiURL, runURL, refName string
-	token, planPath, untracked                                string
-	comment, updateBranch                                     bool
-	retry                                                     ghapi.RetryPolicy
+	eventName, eventPath, repository, apiURL, runURL, webURL, refName string
+	token, planPath, untracked                                        string
+	comment, updateBranch                                             bool
+	retry                                                             ghapi.RetryPolicy
 	// timeout bounds the whole run (input timeout).
 	timeout time.Duration
 	// appID and appKey, when set, make ps-action act as that GitHub App's
@@ -106,7 +106,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		action.Errorf("ps-action: %v", err)
 		return exitError
 	}
-	eng := &engine{gh: client, self: login, repo: cfg.repository, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment, updateBranch: cfg.updateBranch, runURL: cfg.runURL}
+	eng := &engine{gh: client, self: login, repo: cfg.repository, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment, updateBranch: cfg.updateBranch, runURL: cfg.runURL, web: cfg.webURL}
 	out, err := eng.handle(ctx, ev)
 	code := exitOK
 	if out != nil {
@@ -149,6 +149,7 @@ func readConfig(action *githubactions.Action, getenv func(string) string) (confi
 	if server, runID := getenv("GITHUB_SERVER_URL"), getenv("GITHUB_RUN_ID"); server != "" && runID != "" && cfg.repository != "" {
 		cfg.runURL = strings.TrimSuffix(server, "/") + "/" + cfg.repository + "/actions/runs/" + runID
 	}
+	cfg.webURL = webAddress(strings.TrimSuffix(getenv("GITHUB_SERVER_URL"), "/") + "/" + cfg.repository)
 	switch {
 	case cfg.eventName == "":
 		return cfg, fmt.Errorf("GITHUB_EVENT_NAME is not set; ps-action runs as a GitHub Action step")

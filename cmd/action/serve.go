@@ -163,7 +163,7 @@ func (b *bot) process(jobs context.Context, cfg serveConfig, app *ghapi.App, j j
 	if err != nil {
 		return fail(err)
 	}
-	eng := &engine{gh: client, self: login, repo: j.repo, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment}
+	eng := &engine{gh: client, self: login, repo: j.repo, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment, web: j.web}
 	out, err := eng.handle(ctx, j.ev)
 	if err != nil {
 		return fail(err)
@@ -180,6 +180,9 @@ func (b *bot) process(jobs context.Context, cfg serveConfig, app *ghapi.App, j j
 	}
 	for _, g := range out.gated {
 		attrs = append(attrs, "pr_"+strconv.Itoa(g.pr.Number), string(g.scope)+"/"+readyWord(g.ready))
+	}
+	if out.decisions != nil {
+		attrs = append(attrs, "order", orderTable(out))
 	}
 	log.Info("job done", attrs...)
 	return nil

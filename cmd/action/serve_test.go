@@ -203,6 +203,13 @@ func TestServeVerifiesSignatures(t *testing.T) {
 	if !strings.Contains(bs.logs.String(), `"msg":"job done"`) {
 		t.Errorf("no job log:\n%s", bs.logs)
 	}
+	// The whole order is the log's; the comment links to it on GitHub.
+	if !strings.Contains(bs.logs.String(), `"order":"| order | thread | branch | pull request | state | turn |\n`) {
+		t.Errorf("the job log has no order table:\n%s", bs.logs)
+	}
+	if c := bs.botComment(11); !strings.Contains(c, "(https://github.example/octo/repo/blob/main/plan.toml)") {
+		t.Errorf("the bot's comment does not link to the plan:\n%s", c)
+	}
 }
 
 func TestServeRefusesOversizedBodies(t *testing.T) {

@@ -64,3 +64,23 @@ func TestTruncatedTreeKeepsTheFolderRule(t *testing.T) {
 		t.Errorf("the run does not say the tree was cut short:\n%s", r.stdout)
 	}
 }
+
+// A plan judged in the base's tree rests on the tree as well as on the
+// file: a push that leaves the file as it was can still change what its
+// literals mean, so it re-evaluates everything, files listed.
+func TestPushWithAPlanJudgedInTheTreeRegatesEverything(t *testing.T) {
+	s := newScenario(t)
+	s.gh.SetFile("main", "plan.toml", literalPlan)
+	s.gh.SetFile(pushBefore, "plan.toml", literalPlan)
+	s.gh.SetFile("main", "go.sum", "h1:x\n")
+	s.gh.SetFile("main", "README.md", "# x\n")
+	s.pull(7, "code", "c1", "main.go")
+	s.pull(8, "readme", "r1", "README.md")
+	wantCode(t, s.prEvent("pull_request", "opened", 7), exitOK)
+	wantCode(t, s.prEvent("pull_request", "opened", 8), exitOK)
+	r := s.pushEvent("refs/heads/main")
+	wantCode(t, r, exitOK)
+	if files, _ := touched(r); len(files) != 2 {
+		t.Errorf("listed the files of %v, want both pull requests'", files)
+	}
+}

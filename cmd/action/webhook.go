@@ -145,6 +145,7 @@ func parseDelivery(delivery, name string, body []byte) (job, error) {
 		} `json:"installation"`
 		Repository struct {
 			FullName string `json:"full_name"`
+			HTMLURL  string `json:"html_url"`
 		} `json:"repository"`
 	}
 	if err := json.Unmarshal(body, &meta); err != nil {
@@ -154,7 +155,7 @@ func parseDelivery(delivery, name string, body []byte) (job, error) {
 	if err != nil {
 		return job{}, err
 	}
-	j := job{delivery: delivery, repo: meta.Repository.FullName, installation: meta.Installation.ID, ev: ev}
+	j := job{delivery: delivery, repo: meta.Repository.FullName, web: webAddress(meta.Repository.HTMLURL), installation: meta.Installation.ID, ev: ev}
 	if ev.todo() != doNothing && (j.repo == "" || j.installation == 0) {
 		return job{}, errors.New("the payload has no repository.full_name or installation.id; deliveries must come from the GitHub App's webhook")
 	}

@@ -27,20 +27,9 @@ func benchRepo(b *testing.B) string {
 func benchRepoOf(b *testing.B, dir string, files int) string {
 	b.Helper()
 	repo := filepath.Join(dir, "repo")
-	run := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir, cmd.Env = repo, gitEnv(repo)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
 	os.MkdirAll(repo, 0o755)
-	run("init", "-q", "-b", "main")
-	var plan strings.Builder
-	for t := 1; t <= benchThreads; t++ {
-		fmt.Fprintf(&plan, "[[threads]]\nid = %d\nbranch = \"thread-%d\"\ngoal = \"benchmark\"\nowns = [\"pkg%d/\"]\nmerge_order = %d\n\n", t, t, t, t)
-	}
-	os.WriteFile(filepath.Join(repo, "plan.toml"), []byte(plan.String()), 0o644)
+	gitIn(b, repo, "init", "-q", "-b", "main")
+	os.WriteFile(filepath.Join(repo, "plan.toml"), []byte(benchPlan(benchThreads)), 0o644)
 	// The files are an hour older than the index, as in a checkout worked
 	// in for a while: git trusts their cached stat data instead of reading
 	// every file again (a "racily clean" index) in fanout's dirty check.
@@ -52,9 +41,19 @@ func benchRepoOf(b *testing.B, dir string, files int) string {
 		os.WriteFile(name, []byte("package x\n"), 0o644)
 		os.Chtimes(name, old, old)
 	}
-	run("add", "-A")
-	run("commit", "-q", "-m", strconv.Itoa(files)+" files")
+	gitIn(b, repo, "add", "-A")
+	gitIn(b, repo, "commit", "-q", "-m", strconv.Itoa(files)+" files")
 	return repo
+}
+
+// benchPlan is a plan of n threads, thread-N owning pkgN/ with merge
+// order N.
+func benchPlan(n int) string {
+	var plan strings.Builder
+	for t := 1; t <= n; t++ {
+		fmt.Fprintf(&plan, "[[threads]]\nid = %d\nbranch = \"thread-%d\"\ngoal = \"benchmark\"\nowns = [\"pkg%d/\"]\nmerge_order = %d\n\n", t, t, t, t)
+	}
+	return plan.String()
 }
 
 // resetWorktrees removes every worktree and thread branch between runs.

@@ -1,11 +1,11 @@
 package main
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/parallel-sessions/parallel-sessions/ordering"
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
@@ -41,7 +41,7 @@ func renderBrief(p *plan.Plan, t *plan.Thread, planFile string) string {
 	}
 	fmt.Fprintf(&b, "\nNever change `%s`: plan changes land on their own pull request into `%s`.\n", planFile, p.Base)
 
-	active := activeByOrder(p)
+	active := ordering.Active(p)
 	pos := slices.Index(active, t) + 1
 	fmt.Fprintf(&b, "\n## Merge order\n\nmerge_order %d: position %d of %d active threads.", t.MergeOrder, pos, len(active))
 	var before []string
@@ -77,20 +77,6 @@ func writePatterns(b *strings.Builder, pats []plan.Pattern) {
 	for _, p := range pats {
 		fmt.Fprintf(b, "- `%s`\n", p.Text)
 	}
-}
-
-// activeByOrder lists the active threads by merge order, then id.
-func activeByOrder(p *plan.Plan) []*plan.Thread {
-	var active []*plan.Thread
-	for i := range p.Threads {
-		if p.Threads[i].Active() {
-			active = append(active, &p.Threads[i])
-		}
-	}
-	slices.SortStableFunc(active, func(a, b *plan.Thread) int {
-		return cmp.Or(cmp.Compare(a.MergeOrder, b.MergeOrder), cmp.Compare(a.ID, b.ID))
-	})
-	return active
 }
 
 // renderEnv writes the .env of thread t from the plan's [env] templates;

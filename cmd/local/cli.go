@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -82,10 +83,43 @@ Exit codes: 0 ok, 1 findings (invalid plan, scope violation), 2 usage or
 operational error.
 `
 
-// errUsage marks an error the user fixes by changing the command line.
-var errUsage = errors.New("usage")
+// A command returns nil, flag.ErrHelp (it printed its help), or an error;
+// exit turns that into the exit code and the one message users see.
+var (
+	// errUsage marks an error the user fixes by changing the command line.
+	errUsage = errors.New("usage")
+	// errFindings: the command printed its findings (invalid plan, scope
+	// violation, not ready); exit 1 with nothing more.
+	errFindings = errors.New("findings")
+	// errReported: the command already printed why it failed; exit 2 with
+	// nothing more.
+	errReported = errors.New("error already reported")
+)
 
+// run runs one invocation and returns its exit code.
 func (c *command) run(args []string) int {
+	return c.exit(c.dispatch(args))
+}
+
+// exit maps a command's result to its exit code, and prints the error
+// unless the command already did.
+func (c *command) exit(err error) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errFindings):
+		return exitFindings
+	case errors.Is(err, errReported):
+		return exitError
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	}
+	fmt.Fprintf(c.stderr, "ps-local: %s\n", strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
+	return exitError
+}
+
+// dispatch parses the global flags and runs the command they name.
+func (c *command) dispatch(args []string) error {
 	global := flag.NewFlagSet("ps-local", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	global.StringVar(&c.planFlag, "plan", "", "")
@@ -94,20 +128,20 @@ func (c *command) run(args []string) int {
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(c.stdout, usage)
-			return exitOK
+			return flag.ErrHelp
 		}
-		return c.fail(fmt.Errorf("%w: %v", errUsage, err))
+		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	switch {
 	case *help:
 		fmt.Fprint(c.stdout, usage)
-		return exitOK
+		return flag.ErrHelp
 	case *showVersion:
 		fmt.Fprintf(c.stdout, "ps-local %s\n", buildinfo.Version(version))
-		return exitOK
+		return nil
 	case global.NArg() == 0:
 		fmt.Fprint(c.stderr, usage)
-		return exitError
+		return errReported
 	}
 	name, rest := global.Arg(0), global.Args()[1:]
 	switch name {
@@ -141,9 +175,9 @@ func (c *command) run(args []string) int {
 		return c.runSkill(rest)
 	case "help":
 		fmt.Fprint(c.stdout, usage)
-		return exitOK
+		return flag.ErrHelp
 	default:
-		return c.fail(fmt.Errorf("%w: unknown command %q; run ps-local --help", errUsage, name))
+		return fmt.Errorf("%w: unknown command %q; run ps-local --help", errUsage, name)
 	}
 }
 
@@ -160,40 +194,38 @@ func (c *command) flags(name, synopsis string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses subcommand flags; done is true when run should return code.
-func (c *command) parse(fs *flag.FlagSet, args []string) (code int, done bool) {
+// parse parses subcommand flags: nil to go on, flag.ErrHelp when it
+// printed the help (on stdout), errReported when it printed the flag
+// package's error and the usage (on stderr).
+func (c *command) parse(fs *flag.FlagSet, args []string) error {
+	var said bytes.Buffer
+	out := fs.Output()
+	fs.SetOutput(&said)
 	err := fs.Parse(args)
+	fs.SetOutput(out)
 	switch {
 	case err == nil:
-		return 0, false
+		return nil
 	case errors.Is(err, flag.ErrHelp):
-		fs.SetOutput(c.stdout)
-		fs.Usage()
-		return exitOK, true
-	default: // the flag package already printed the error and usage
-		return exitError, true
+		c.stdout.Write(said.Bytes())
+		return flag.ErrHelp
+	default:
+		out.Write(said.Bytes())
+		return fmt.Errorf("%w: %w", errReported, err)
 	}
 }
 
 // parseNoArgs is parse for subcommands that take flags only.
-func (c *command) parseNoArgs(fs *flag.FlagSet, args []string) (code int, done bool) {
-	if code, done := c.parse(fs, args); done {
-		return code, true
+func (c *command) parseNoArgs(fs *flag.FlagSet, args []string) error {
+	if err := c.parse(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() == 1 && c.planFlag == "" && fs.Name() != "ps-local init" {
 		c.planFlag = fs.Arg(0) // the seed's form: ps-local fanout plan.toml
-		return 0, false
+		return nil
 	}
 	if fs.NArg() > 0 {
-		return c.fail(fmt.Errorf("%w: %s takes no arguments, got %q", errUsage, strings.TrimPrefix(fs.Name(), "ps-local "), fs.Arg(0))), true
+		return fmt.Errorf("%w: %s takes no arguments, got %q", errUsage, strings.TrimPrefix(fs.Name(), "ps-local "), fs.Arg(0))
 	}
-	return 0, false
-}
-
-// fail prints an operational or usage error and returns exit code 2.
-func (c *command) fail(err error) int {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, errUsage.Error()+": ")
-	fmt.Fprintf(c.stderr, "ps-local: %s\n", msg)
-	return exitError
+	return nil
 }

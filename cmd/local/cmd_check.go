@@ -58,32 +58,32 @@ type changeSet struct {
 	mergeBase string
 }
 
-func (c *command) runCheck(args []string) int {
+func (c *command) runCheck(args []string) error {
 	fs := c.flags("check", "[--thread ID] [--base REF] [--committed] [--files FILE|-] [--json]")
 	threadID := fs.Int("thread", 0, "check thread `ID` (default: the thread whose branch is checked out)")
 	baseRef := fs.String("base", "", "compare against `REF` (default: the plan's base branch, or origin/<base> when there is no local one)")
 	committed := fs.Bool("committed", false, "check commits only, not uncommitted or untracked files (for a pre-push hook)")
 	files := fs.String("files", "", "check the paths listed in `FILE` (- for standard input) instead of asking git: one path per line, or `git diff --name-status` lines")
 	asJSON := fs.Bool("json", false, "print a JSON report")
-	if code, done := c.parseNoArgs(fs, args); done {
-		return code
+	if err := c.parseNoArgs(fs, args); err != nil {
+		return err
 	}
 	if *files != "" && (*committed || *baseRef != "") {
-		return c.fail(fmt.Errorf("%w: --files checks the given list; it does not go with --committed or --base", errUsage))
+		return fmt.Errorf("%w: --files checks the given list; it does not go with --committed or --base", errUsage)
 	}
 	if *files == "" || *threadID == 0 {
 		if _, err := gitTopLevel(c.dir); err != nil {
-			return c.fail(fmt.Errorf("%w; check asks git for the thread and its changes (or pass --thread ID --files FILE)", err))
+			return fmt.Errorf("%w; check asks git for the thread and its changes (or pass --thread ID --files FILE)", err)
 		}
 	}
 	bp, err := c.loadBasePlan()
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	loc, p := bp.loc, bp.plan
 	if len(bp.findings) > 0 {
 		c.printPlanFindings(bp, "check")
-		return exitFindings
+		return errFindings
 	}
 	var t *plan.Thread
 	var work threadWork
@@ -96,7 +96,7 @@ func (c *command) runCheck(args []string) int {
 		t, work, err = c.currentThread(p, loc)
 	}
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	var set changeSet
 	if *files != "" {
@@ -105,23 +105,23 @@ func (c *command) runCheck(args []string) int {
 		set, err = gitChanges(gitCmd{dir: work.dir}, p.Base, *baseRef, work.head, work.head == "HEAD" && !*committed)
 	}
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	report, err := check.New(p, planInRepo(loc)).Check(t, set.changes, len(set.changes))
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	if *asJSON {
 		if err := c.printCheckJSON(loc, set, report); err != nil {
-			return c.fail(err)
+			return err
 		}
 	} else {
 		c.printCheck(set, report)
 	}
 	if !report.InScope() {
-		return exitFindings
+		return errFindings
 	}
-	return exitOK
+	return nil
 }
 
 // planInRepo is the plan's repository-relative path, which no thread may

@@ -9,31 +9,31 @@ import (
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
-func (c *command) runCleanup(args []string) int {
+func (c *command) runCleanup(args []string) error {
 	fset := c.flags("cleanup", "[--force] [--delete-branches]")
 	force := fset.Bool("force", false, "also remove worktrees that have not landed or hold uncommitted or unpushed work")
 	deleteBranches := fset.Bool("delete-branches", false, "delete the local branches of the removed worktrees")
-	if code, done := c.parseNoArgs(fset, args); done {
-		return code
+	if err := c.parseNoArgs(fset, args); err != nil {
+		return err
 	}
 	bp, err := c.loadBasePlan()
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	p, root, git, baseSHA := bp.plan, bp.main, bp.git, bp.baseSHA
 	if p == nil || hasRule(bp.findings, "syntax") {
-		return c.fail(fmt.Errorf("%s cannot be read as a plan; cleanup needs its base and worktrees folder (run ps-local validate)", bp.loc.display))
+		return fmt.Errorf("%s cannot be read as a plan; cleanup needs its base and worktrees folder (run ps-local validate)", bp.loc.display)
 	}
 	if _, err := git.output("worktree", "prune"); err != nil {
-		return c.fail(fmt.Errorf("prune stale worktrees: %w", err))
+		return fmt.Errorf("prune stale worktrees: %w", err)
 	}
 	trees, err := threadWorktrees(git, root, p.Worktrees)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	if len(trees) == 0 {
 		fmt.Fprintf(c.stdout, "no worktrees in %s/\n", p.Worktrees)
-		return exitOK
+		return nil
 	}
 	merged, err := c.mergedOnGitHub(git, p, trees)
 	if err != nil {
@@ -43,11 +43,11 @@ func (c *command) runCleanup(args []string) int {
 	for _, wt := range trees {
 		line, err := c.cleanupOne(run, wt)
 		if err != nil {
-			return c.fail(err)
+			return err
 		}
 		fmt.Fprintln(c.stdout, line)
 	}
-	return exitOK
+	return nil
 }
 
 // cleanupRun is what cleanup decides each worktree by.

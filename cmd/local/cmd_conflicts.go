@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/parallel-sessions/parallel-sessions/ordering"
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
@@ -32,32 +33,32 @@ type liveThread struct {
 	tip string
 }
 
-func (c *command) runConflicts(args []string) int {
+func (c *command) runConflicts(args []string) error {
 	fs := c.flags("conflicts", "[--json]")
 	asJSON := fs.Bool("json", false, "print a JSON report")
-	if code, done := c.parseNoArgs(fs, args); done {
-		return code
+	if err := c.parseNoArgs(fs, args); err != nil {
+		return err
 	}
-	bp, code, done := c.validBasePlan("conflicts")
-	if done {
-		return code
+	bp, err := c.validBasePlan("conflicts")
+	if err != nil {
+		return err
 	}
 	if bp.git.dir == "" {
-		return c.fail(fmt.Errorf("conflicts asks git how the thread branches merge; run it inside the repository"))
+		return fmt.Errorf("conflicts asks git how the thread branches merge; run it inside the repository")
 	}
 	live, err := liveThreads(bp)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	report, err := predictConflicts(bp, live)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(report); err != nil {
-			return c.fail(err)
+			return err
 		}
 	} else {
 		for _, r := range report.Conflicts {
@@ -72,9 +73,9 @@ func (c *command) runConflicts(args []string) int {
 		}
 	}
 	if !report.Clean {
-		return exitFindings
+		return errFindings
 	}
-	return exitOK
+	return nil
 }
 
 // liveThreads are the active threads, by merge order then id, whose branch
@@ -108,15 +109,8 @@ func liveThreads(bp basePlan) ([]liveThread, error) {
 			live = append(live, liveThread{t: t, tip: tip})
 		}
 	}
-	slices.SortStableFunc(live, func(a, b liveThread) int { return byThreadOrder(a.t, b.t) })
+	slices.SortStableFunc(live, func(a, b liveThread) int { return ordering.ByMergeOrder(a.t, b.t) })
 	return live, nil
-}
-
-func byThreadOrder(a, b *plan.Thread) int {
-	if a.MergeOrder != b.MergeOrder {
-		return a.MergeOrder - b.MergeOrder
-	}
-	return a.ID - b.ID
 }
 
 // predictConflicts checks each live thread against the base and against

@@ -2,29 +2,31 @@ package main
 
 import (
 	"fmt"
+
+	"github.com/parallel-sessions/parallel-sessions/ordering"
 )
 
 // runConverge is the seed tool's converge: push --open-prs, or with
 // --no-push the commands it would run, in merge order, changing nothing.
-func (c *command) runConverge(args []string) int {
+func (c *command) runConverge(args []string) error {
 	fset := c.flags("converge", "[--remote NAME] [--no-push] [PLAN]")
 	remote := fset.String("remote", "origin", "push to the remote `NAME`")
 	noPush := fset.Bool("no-push", false, "print what converge would run, and change nothing")
-	if code, done := c.parseNoArgs(fset, args); done {
-		return code
+	if err := c.parseNoArgs(fset, args); err != nil {
+		return err
 	}
 	if !*noPush {
 		return c.runPush([]string{"--open-prs", "--remote", *remote})
 	}
-	ws, code, done := c.openWorkspace("converge")
-	if done {
-		return code
+	ws, err := c.openWorkspace("converge")
+	if err != nil {
+		return err
 	}
 	bases := []string{ws.baseSHA}
-	for _, t := range activeByOrder(ws.plan) {
+	for _, t := range ordering.Active(ws.plan) {
 		st, err := readBranchState(ws.git, t.Branch, bases)
 		if err != nil {
-			return c.fail(err)
+			return err
 		}
 		if !st.exists || st.ahead == 0 {
 			fmt.Fprintf(c.stdout, "# %s: nothing to push\n", t.Label())
@@ -33,5 +35,5 @@ func (c *command) runConverge(args []string) int {
 		fmt.Fprintf(c.stdout, "git push --set-upstream %s %s\n", quoteIfNeeded(*remote), quoteIfNeeded("refs/heads/"+t.Branch+":refs/heads/"+t.Branch))
 		fmt.Fprintf(c.stdout, "# open or update the pull request %s into %s: %s\n", t.Branch, ws.plan.Base, pullTitle(ws.plan, t))
 	}
-	return exitOK
+	return nil
 }

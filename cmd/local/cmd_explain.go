@@ -32,37 +32,37 @@ type explainClaim struct {
 	Pattern string `json:"pattern"`
 }
 
-func (c *command) runExplain(args []string) int {
+func (c *command) runExplain(args []string) error {
 	fs := c.flags("explain", "[--json] PATH... | --unowned")
 	asJSON := fs.Bool("json", false, "print a JSON report")
 	unowned := fs.Bool("unowned", false, "list the files of the base branch that no thread owns or shares")
-	if code, done := c.parse(fs, args); done {
-		return code
+	if err := c.parse(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() == 0 && !*unowned {
-		return c.fail(fmt.Errorf("%w: explain needs at least one PATH, or --unowned", errUsage))
+		return fmt.Errorf("%w: explain needs at least one PATH, or --unowned", errUsage)
 	}
 	// Explaining a few paths does not pay for the plan's overlap proof:
 	// Decode applies the other rules, and an answer shows any overlap it
 	// meets.
 	loc, p, findings, tree, treeErr, err := c.planInTree(plan.Decode)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	if p == nil { // not TOML at all: nothing to explain with
 		for _, f := range findings {
 			fmt.Fprintln(c.stderr, f)
 		}
-		return exitFindings
+		return errFindings
 	}
 	if *unowned && tree == nil {
-		return c.fail(fmt.Errorf("explain --unowned needs the files of the base branch %q: %w", p.Base, treeErr))
+		return fmt.Errorf("explain --unowned needs the files of the base branch %q: %w", p.Base, treeErr)
 	}
 	var paths []string
 	for _, arg := range fs.Args() {
 		rel, err := c.repoPath(loc.root, arg)
 		if err != nil {
-			return c.fail(err)
+			return err
 		}
 		paths = append(paths, rel)
 	}
@@ -92,15 +92,15 @@ func (c *command) runExplain(args []string) int {
 	if *asJSON {
 		out, err := json.MarshalIndent(report, "", "  ")
 		if err != nil {
-			return c.fail(fmt.Errorf("encode report: %w", err))
+			return fmt.Errorf("encode report: %w", err)
 		}
 		fmt.Fprintf(c.stdout, "%s\n", out)
 	}
 	if errs := plan.Errors(findings); errs > 0 || overlap {
 		fmt.Fprintf(c.stderr, "%s has problems (run ps-local validate); the answers above apply the plan as it is\n", loc.display)
-		return exitFindings
+		return errFindings
 	}
-	return exitOK
+	return nil
 }
 
 func explainJSON(e plan.Explanation) explainedPath {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parallel-sessions/parallel-sessions/ordering"
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
@@ -31,7 +32,7 @@ const (
 	fanLanded = "landed" // the thread landed: not fanned out again
 )
 
-func (c *command) runFanout(args []string) int {
+func (c *command) runFanout(args []string) error {
 	fset := c.flags("fanout", "[--dry-run] [--hooks] [--no-guard] [--no-setup] [--setup-timeout D] [--command CMD]")
 	dryRun := fset.Bool("dry-run", false, "print the git commands and files fanout would write, and change nothing")
 	hooks := fset.Bool("hooks", false, "install a pre-push hook that runs ps-local check --committed and a pre-commit hook that checks the staged changes, on thread branches")
@@ -39,32 +40,32 @@ func (c *command) runFanout(args []string) int {
 	noSetup := fset.Bool("no-setup", false, "do not run the plan's setup commands in the new worktrees")
 	setupTimeout := fset.Duration("setup-timeout", defaultSetupTimeout, "the longest each setup command may run")
 	agent := fset.String("command", "claude", "the `command` to start work with, printed for each worktree")
-	if code, done := c.parseNoArgs(fset, args); done {
-		return code
+	if err := c.parseNoArgs(fset, args); err != nil {
+		return err
 	}
-	ws, code, done := c.openWorkspace("fanout")
-	if done {
-		return code
+	ws, err := c.openWorkspace("fanout")
+	if err != nil {
+		return err
 	}
 	loc, p, root, git, baseSHA := ws.loc, ws.plan, ws.root, ws.git, ws.baseSHA
 	steps, err := c.planFanout(git, root, loc, p, baseSHA)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	included, err := includedFiles(git, root, p.Worktrees)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	if *dryRun {
 		c.printDryRun(git, root, p, steps, baseSHA, included, !*noSetup)
-		return exitOK
+		return nil
 	}
 	if err := ensureExcludes(git, p.Worktrees); err != nil {
-		return c.fail(err)
+		return err
 	}
 	self, err := os.Executable()
 	if err != nil {
-		return c.fail(fmt.Errorf("find the ps-local binary for the hooks: %w", err))
+		return fmt.Errorf("find the ps-local binary for the hooks: %w", err)
 	}
 	results := c.makeWorktrees(git, steps, baseSHA, fanoutWrite{plan: p, planFile: planInRepo(loc), self: self, noGuard: *noGuard, root: root, included: included})
 	jobs, failed := c.reportFanout(p, root, steps, results, len(included) > 0, *agent)
@@ -75,23 +76,23 @@ func (c *command) runFanout(args []string) int {
 	}
 	if *hooks {
 		if err := installHook(git, p, prePushHook, hookPlanPath(loc), self); err != nil {
-			return c.fail(err)
+			return err
 		}
 		fmt.Fprintln(c.stdout, "pre-push hook installed: thread branches run `ps-local check --committed` before each push")
 		if err := installHook(git, p, preCommitHook, hookPlanPath(loc), self); err != nil {
-			return c.fail(err)
+			return err
 		}
 		fmt.Fprintln(c.stdout, "pre-commit hook installed: thread branches check their staged changes before each commit")
 	}
 	if failed > 0 {
 		fmt.Fprintf(c.stderr, "ps-local: %d %s could not be fanned out; see above (the others are ready)\n", failed, plural(failed, "thread", "threads"))
-		return exitError
+		return errReported
 	}
 	if setupFailed > 0 {
 		fmt.Fprintf(c.stderr, "ps-local: setup failed in %d %s; see above\n", setupFailed, plural(setupFailed, "worktree", "worktrees"))
-		return exitFindings
+		return errFindings
 	}
-	return exitOK
+	return nil
 }
 
 // reportFanout says, in the plan's order, what fanout made of each thread,
@@ -181,7 +182,7 @@ func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.
 	}
 	var bases []string // where a thread may have landed, read at the first existing branch
 	var steps []fanoutStep
-	for _, t := range activeByOrder(p) {
+	for _, t := range ordering.Active(p) {
 		dir := filepath.Join(root, filepath.FromSlash(p.Worktrees), "thread-"+strconv.Itoa(t.ID))
 		step := fanoutStep{thread: t, dir: dir, action: fanCreate, from: baseSHA}
 		branchRef := "refs/heads/" + t.Branch

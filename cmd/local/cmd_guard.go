@@ -15,14 +15,14 @@ import (
 // decision; it allows by printing nothing. Every decision exits 0; exit 2
 // is an operational failure, which Claude Code also treats as a block
 // (README, "The edit-time guard").
-func (c *command) runGuard(args []string) int {
+func (c *command) runGuard(args []string) error {
 	fs := c.flags("guard", "< HOOK-INPUT.json")
-	if code, done := c.parseNoArgs(fs, args); done {
-		return code
+	if err := c.parseNoArgs(fs, args); err != nil {
+		return err
 	}
 	in, inErr := readHookInput(c.stdin)
 	if inErr == nil && in.path() == "" {
-		return exitOK // a tool guard does not judge
+		return nil // a tool guard does not judge
 	}
 	cwd := c.dir
 	if inErr == nil && filepath.IsAbs(in.CWD) {
@@ -30,10 +30,10 @@ func (c *command) runGuard(args []string) int {
 	}
 	repo, ok, err := openGuardRepo(cwd)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	if !ok {
-		return exitOK // not in a git repository: no plan to keep
+		return nil // not in a git repository: no plan to keep
 	}
 	target, rel := "", outsidePath
 	if inErr == nil {
@@ -44,21 +44,21 @@ func (c *command) runGuard(args []string) int {
 	}
 	pr, err := guardPlan(repo.root, repo.commonDir, rel)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	switch pr.state {
 	case planMissing:
-		return exitOK
+		return nil
 	case planInvalid:
 		if repo.branch == plan.DefaultBase || repo.branch == pr.base || repo.branch == "" {
-			return exitOK // the base's own checkout is where the plan is fixed
+			return nil // the base's own checkout is where the plan is fixed
 		}
 		return c.deny(fmt.Sprintf("the plan %s on %s is invalid, so no edit can be checked against it: %s. Stop and ask the operator to fix plan.toml on %s (ps-local validate shows the problems).",
 			plan.FileName, pr.base, firstFinding(pr.findings), pr.base))
 	}
 	t := threadOfBranch(pr.plan, repo.branch)
 	if t == nil {
-		return exitOK // not a thread's worktree
+		return nil // not a thread's worktree
 	}
 	if inErr != nil {
 		return c.deny(fmt.Sprintf("%v; this worktree is %s, so guard refuses the edit it cannot read. Check that Claude Code runs `ps-local guard` as a PreToolUse hook.", inErr, t.Label()))
@@ -68,10 +68,10 @@ func (c *command) runGuard(args []string) int {
 	}
 	other, err := otherWorktree(repo, target)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	if other == nil {
-		return exitOK // outside the repository: not the plan's business
+		return nil // outside the repository: not the plan's business
 	}
 	owner := "the main checkout"
 	if o := threadOfBranch(pr.plan, other.branch); o != nil {
@@ -85,7 +85,7 @@ func (c *command) runGuard(args []string) int {
 
 // judge decides an edit inside the thread's own worktree with the scope
 // check.
-func (c *command) judge(pr guardPlanResult, t *plan.Thread, target, rel string) int {
+func (c *command) judge(pr guardPlanResult, t *plan.Thread, target, rel string) error {
 	if rel == "." {
 		return c.deny(fmt.Sprintf("%s is not a file in this worktree of %s", target, t.Label()))
 	}
@@ -94,7 +94,7 @@ func (c *command) judge(pr guardPlanResult, t *plan.Thread, target, rel string) 
 		return c.deny(fmt.Sprintf("%s cannot be checked against the plan: %v", rel, err))
 	}
 	if r.InScope() {
-		return exitOK
+		return nil
 	}
 	return c.deny(guardReason(pr.base, r, r.Violations[0]))
 }
@@ -129,17 +129,17 @@ type hookDecision struct {
 	} `json:"hookSpecificOutput"`
 }
 
-func (c *command) deny(reason string) int {
+func (c *command) deny(reason string) error {
 	var d hookDecision
 	d.HookSpecificOutput.HookEventName = "PreToolUse"
 	d.HookSpecificOutput.PermissionDecision = "deny"
 	d.HookSpecificOutput.PermissionDecisionReason = "ps-local guard: " + reason
 	data, err := json.Marshal(d)
 	if err != nil {
-		return c.fail(fmt.Errorf("encode the decision: %w", err))
+		return fmt.Errorf("encode the decision: %w", err)
 	}
 	fmt.Fprintf(c.stdout, "%s\n", data)
-	return exitOK
+	return nil
 }
 
 func firstFinding(findings []string) string {

@@ -12,28 +12,28 @@ import (
 //go:embed template.toml
 var planTemplate []byte
 
-func (c *command) runInit(args []string) int {
+func (c *command) runInit(args []string) error {
 	fs := c.flags("init", "[--force]")
 	force := fs.Bool("force", false, "overwrite an existing plan")
-	if code, done := c.parseNoArgs(fs, args); done {
-		return code
+	if err := c.parseNoArgs(fs, args); err != nil {
+		return err
 	}
 	loc, err := c.locatePlan()
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	if !*force {
 		if _, err := os.Lstat(loc.path); err == nil {
-			return c.fail(fmt.Errorf("%s already exists; pass --force to overwrite it", loc.display))
+			return fmt.Errorf("%s already exists; pass --force to overwrite it", loc.display)
 		} else if !errors.Is(err, os.ErrNotExist) {
-			return c.fail(fmt.Errorf("init %s: %w", loc.display, unwrapPath(err)))
+			return fmt.Errorf("init %s: %w", loc.display, unwrapPath(err))
 		}
 	}
 	if err := writeFileAtomic(loc.path, planTemplate); err != nil {
-		return c.fail(fmt.Errorf("init %s: %w", loc.display, err))
+		return fmt.Errorf("init %s: %w", loc.display, err)
 	}
 	fmt.Fprintf(c.stdout, "wrote %s: edit its threads, then run `ps-local validate`\n", loc.display)
-	return exitOK
+	return nil
 }
 
 // writeFileAtomic writes data to a temporary file beside path and renames

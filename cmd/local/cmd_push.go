@@ -7,46 +7,47 @@ import (
 
 	"github.com/parallel-sessions/parallel-sessions/check"
 	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
+	"github.com/parallel-sessions/parallel-sessions/ordering"
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
-func (c *command) runPush(args []string) int {
+func (c *command) runPush(args []string) error {
 	fset := c.flags("push", "[--remote NAME] [--open-prs] [--force-scope]")
 	remote := fset.String("remote", "origin", "push to the remote `NAME`")
 	openPRs := fset.Bool("open-prs", false, "open or update one pull request per thread (needs GITHUB_TOKEN or GH_TOKEN)")
 	forceScope := fset.Bool("force-scope", false, "push threads whose scope check fails too")
-	if code, done := c.parseNoArgs(fset, args); done {
-		return code
+	if err := c.parseNoArgs(fset, args); err != nil {
+		return err
 	}
-	ws, code, done := c.openWorkspace("push")
-	if done {
-		return code
+	ws, err := c.openWorkspace("push")
+	if err != nil {
+		return err
 	}
 	loc, p, git, baseSHA := ws.loc, ws.plan, ws.git, ws.baseSHA
 	repo, onGitHub, err := c.remoteOf(git, *remote)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	var gh *ghapi.Client
 	if *openPRs {
 		if !onGitHub {
-			return c.fail(fmt.Errorf("%w: remote %s is not on GitHub, and ps-local opens pull requests on GitHub only; push without --open-prs and open them on your forge", errUsage, *remote))
+			return fmt.Errorf("%w: remote %s is not on GitHub, and ps-local opens pull requests on GitHub only; push without --open-prs and open them on your forge", errUsage, *remote)
 		}
 		if gh, err = c.githubFor(repo); err != nil {
-			return c.fail(err)
+			return err
 		}
 		if gh == nil {
-			return c.fail(fmt.Errorf("%w: --open-prs needs a token: set GITHUB_TOKEN or GH_TOKEN (for example GH_TOKEN=$(gh auth token)), or push without --open-prs", errUsage))
+			return fmt.Errorf("%w: --open-prs needs a token: set GITHUB_TOKEN or GH_TOKEN (for example GH_TOKEN=$(gh auth token)), or push without --open-prs", errUsage)
 		}
 	}
 	checker := check.New(p, planInRepo(loc))
 	// Check every thread before pushing any, so a refusal changes nothing.
 	var ready []*plan.Thread
 	refused := 0
-	for _, t := range activeByOrder(p) {
+	for _, t := range ordering.Active(p) {
 		st, err := readBranchState(git, t.Branch, []string{baseSHA})
 		if err != nil {
-			return c.fail(err)
+			return err
 		}
 		if !st.exists || st.ahead == 0 {
 			fmt.Fprintf(c.stdout, "%s: nothing to push (no commits ahead of %s)\n", t.Label(), p.Base)
@@ -54,11 +55,11 @@ func (c *command) runPush(args []string) int {
 		}
 		set, err := gitChanges(git, p.Base, "", "refs/heads/"+t.Branch, false)
 		if err != nil {
-			return c.fail(err)
+			return err
 		}
 		report, err := checker.Check(t, set.changes, len(set.changes))
 		if err != nil {
-			return c.fail(err)
+			return err
 		}
 		if !report.InScope() && !*forceScope {
 			for _, v := range report.Violations {
@@ -96,12 +97,12 @@ func (c *command) runPush(args []string) int {
 		fmt.Fprintln(c.stdout, line)
 	}
 	if failed > 0 {
-		return exitError
+		return errReported
 	}
 	if refused > 0 {
-		return exitFindings
+		return errFindings
 	}
-	return exitOK
+	return nil
 }
 
 // oneLine is err's message on one line: git's stderr can hold several.
@@ -111,7 +112,7 @@ func oneLine(err error) string {
 
 // pullTitle is "[<order>/<count>] <branch>: <goal>".
 func pullTitle(p *plan.Plan, t *plan.Thread) string {
-	return fmt.Sprintf("[%d/%d] %s: %s", t.MergeOrder, len(activeByOrder(p)), t.Branch, strings.Join(strings.Fields(t.Goal), " "))
+	return fmt.Sprintf("[%d/%d] %s: %s", t.MergeOrder, len(ordering.Active(p)), t.Branch, strings.Join(strings.Fields(t.Goal), " "))
 }
 
 // upsertPull opens the thread's pull request into the base, or updates the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -21,34 +22,34 @@ var skillText []byte
 // or below HOME with --user.
 const skillDir = ".claude/skills/parallel-sessions"
 
-func (c *command) runSkill(args []string) int {
+func (c *command) runSkill(args []string) error {
 	if len(args) == 0 || args[0] != "install" {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
 			fmt.Fprint(c.stdout, "Usage: ps-local skill install [--user] [--force]\n")
-			return exitOK
+			return flag.ErrHelp
 		}
-		return c.fail(fmt.Errorf("%w: ps-local skill install [--user] [--force]", errUsage))
+		return fmt.Errorf("%w: ps-local skill install [--user] [--force]", errUsage)
 	}
 	fset := c.flags("skill install", "[--user] [--force]")
 	user := fset.Bool("user", false, "install for every repository, under $HOME/"+skillDir)
 	force := fset.Bool("force", false, "replace a different SKILL.md")
-	if code, done := c.parseNoArgs(fset, args[1:]); done {
-		return code
+	if err := c.parseNoArgs(fset, args[1:]); err != nil {
+		return err
 	}
 	var dir string
 	if *user {
 		home := c.getenv("HOME")
 		if !filepath.IsAbs(home) {
-			return c.fail(errors.New("HOME is not set to an absolute path; set it, or install in the repository without --user"))
+			return errors.New("HOME is not set to an absolute path; set it, or install in the repository without --user")
 		}
 		dir = filepath.Join(home, filepath.FromSlash(skillDir))
 	} else {
 		root, git, err := c.mainWorktree()
 		if err != nil {
-			return c.fail(err)
+			return err
 		}
 		if err := addExcludes(git, []string{"/" + skillDir + "/"}, "# parallel-sessions: ps-local skill install"); err != nil {
-			return c.fail(err)
+			return err
 		}
 		dir = filepath.Join(root, filepath.FromSlash(skillDir))
 	}
@@ -57,20 +58,20 @@ func (c *command) runSkill(args []string) int {
 	switch {
 	case err == nil && bytes.Equal(have, skillText):
 		fmt.Fprintf(c.stdout, "%s is up to date\n", path)
-		return exitOK
+		return nil
 	case err == nil && !*force:
-		return c.fail(fmt.Errorf("%s exists and differs from this ps-local's skill; pass --force to replace it", path))
+		return fmt.Errorf("%s exists and differs from this ps-local's skill; pass --force to replace it", path)
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return c.fail(fmt.Errorf("read %s: %w", path, unwrapPath(err)))
+		return fmt.Errorf("read %s: %w", path, unwrapPath(err))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return c.fail(fmt.Errorf("write %s: %w", path, unwrapPath(err)))
+		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
 	}
 	if err := writeFileAtomic(path, skillText); err != nil {
-		return c.fail(fmt.Errorf("write %s: %w", path, err))
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	fmt.Fprintf(c.stdout, "wrote %s: run /parallel-sessions in Claude Code\n", path)
-	return exitOK
+	return nil
 }
 
 // mainWorktree is the root of the repository's main worktree (the first

@@ -47,20 +47,20 @@ const (
 	scopeNothing = "no-changes"
 )
 
-func (c *command) runStatus(args []string) int {
+func (c *command) runStatus(args []string) error {
 	fset := c.flags("status", "[--json]")
 	asJSON := fset.Bool("json", false, "print a JSON array, one object per thread")
-	if code, done := c.parseNoArgs(fset, args); done {
-		return code
+	if err := c.parseNoArgs(fset, args); err != nil {
+		return err
 	}
-	ws, code, done := c.openWorkspace("status")
-	if done {
-		return code
+	ws, err := c.openWorkspace("status")
+	if err != nil {
+		return err
 	}
 	loc, p, root, git, baseSHA := ws.loc, ws.plan, ws.root, ws.git, ws.baseSHA
 	rows, err := c.threadStatuses(git, root, p, check.New(p, planInRepo(loc)), landingBases(git, p.Base, baseSHA))
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	if err := c.addGitHubStatus(git, p, rows); err != nil {
 		fmt.Fprintf(c.stderr, "ps-local: note: GitHub not reached, so PR and TURN are unknown: %s\n", oneLine(err))
@@ -71,10 +71,10 @@ func (c *command) runStatus(args []string) int {
 	if *asJSON {
 		data, err := json.MarshalIndent(rows, "", "  ")
 		if err != nil {
-			return c.fail(fmt.Errorf("encode status: %w", err))
+			return fmt.Errorf("encode status: %w", err)
 		}
 		fmt.Fprintf(c.stdout, "%s\n", data)
-		return exitOK
+		return nil
 	}
 	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tBRANCH\tORDER\tWORKTREE\tAHEAD/BEHIND\tUNCOMMITTED\tSCOPE\tUNPUSHED\tPR\tTURN")
@@ -105,7 +105,7 @@ func (c *command) runStatus(args []string) int {
 		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%d/%d\t%d\t%s\t%d\t%s\t%s\n", r.Thread.ID, r.Thread.Branch, r.MergeOrder, wt, r.Ahead, r.Behind, r.Uncommitted, scope, r.Unpushed, pr, turn)
 	}
 	tw.Flush()
-	return exitOK
+	return nil
 }
 
 // threadStatuses reads every thread's state, at most runtime.NumCPU threads

@@ -27,55 +27,50 @@ type turnWaitJS struct {
 // runTurn is the merge-order gate seen through git: exit 0 when every
 // earlier-ordered active thread has landed in the remote's base, 1 with
 // what the thread waits on (README "The order gate in any CI").
-func (c *command) runTurn(args []string) int {
+func (c *command) runTurn(args []string) error {
 	fs := c.flags("turn", "[--thread ID] [--remote NAME] [--json]")
 	threadID := fs.Int("thread", 0, "the thread `ID` (default: the thread whose branch is checked out)")
 	remote := fs.String("remote", "origin", "the remote whose base counts, `NAME`")
 	asJSON := fs.Bool("json", false, "print a JSON report")
-	if code, done := c.parseNoArgs(fs, args); done {
-		return code
+	if err := c.parseNoArgs(fs, args); err != nil {
+		return err
 	}
-	bp, code, done := c.validBasePlan("turn")
-	if done {
-		return code
+	bp, err := c.validBasePlan("turn")
+	if err != nil {
+		return err
 	}
 	if bp.git.dir == "" {
-		return c.fail(fmt.Errorf("turn asks git whether earlier threads landed; run it inside the repository"))
+		return fmt.Errorf("turn asks git whether earlier threads landed; run it inside the repository")
 	}
-	var (
-		t   *plan.Thread
-		err error
-	)
+	var t *plan.Thread
 	if *threadID != 0 {
 		t, err = threadByID(bp.plan, bp.loc, *threadID)
 	} else {
 		t, _, err = c.currentThread(bp.plan, bp.loc)
 	}
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	if !t.Active() {
-		return c.fail(fmt.Errorf("%s is dropped in the plan; it has no turn", t.Label()))
+		return fmt.Errorf("%s is dropped in the plan; it has no turn", t.Label())
 	}
 	baseName, baseSHA := *remote+"/"+bp.plan.Base, ""
 	if baseSHA, err = bp.git.line("rev-parse", "--verify", "--quiet", "--end-of-options", "refs/remotes/"+baseName+"^{commit}"); err != nil {
 		if !exitedWith(err, 1) {
-			return c.fail(fmt.Errorf("resolve %s: %w", baseName, err))
+			return fmt.Errorf("resolve %s: %w", baseName, err)
 		}
 		baseName, baseSHA = bp.baseRef, bp.baseSHA
 		fmt.Fprintf(c.stderr, "ps-local: note: no %s/%s; using %s (run `git fetch %s %s` to see the remote's base)\n", *remote, bp.plan.Base, baseName, *remote, bp.plan.Base)
 	}
-	statuses := map[int]ordering.Status{}
+	var earlier []*plan.Thread
 	for i := range bp.plan.Threads {
-		e := &bp.plan.Threads[i]
-		if !e.Active() || e.MergeOrder >= t.MergeOrder {
-			continue
+		if e := &bp.plan.Threads[i]; e.Active() && e.MergeOrder < t.MergeOrder {
+			earlier = append(earlier, e)
 		}
-		st, err := earlierThreadState(bp.git, *remote, e.Branch, baseSHA)
-		if err != nil {
-			return c.fail(fmt.Errorf("%s: %w", e.Label(), err))
-		}
-		statuses[e.ID] = st
+	}
+	statuses, err := landingStatuses(bp.git, *remote, earlier, baseSHA)
+	if err != nil {
+		return err
 	}
 	d, _ := ordering.Find(ordering.Decide(bp.plan, statuses), t.ID)
 	report := turnReport{Thread: threadRef{ID: t.ID, Branch: t.Branch}, Base: baseName, Ready: d.Ready, Waits: []turnWaitJS{}}
@@ -90,7 +85,7 @@ func (c *command) runTurn(args []string) int {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(report); err != nil {
-			return c.fail(err)
+			return err
 		}
 	} else if d.Ready {
 		fmt.Fprintf(c.stdout, "%s: its turn; every earlier thread has landed in %s\n", t.Label(), baseName)
@@ -101,9 +96,23 @@ func (c *command) runTurn(args []string) int {
 		}
 	}
 	if !d.Ready {
-		return exitFindings
+		return errFindings
 	}
-	return exitOK
+	return nil
+}
+
+// landingStatuses is the gate's view of threads through git:
+// earlierThreadState of each, by thread id.
+func landingStatuses(git gitCmd, remote string, threads []*plan.Thread, base string) (map[int]ordering.Status, error) {
+	statuses := map[int]ordering.Status{}
+	for _, t := range threads {
+		st, err := earlierThreadState(git, remote, t.Branch, base)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", t.Label(), err)
+		}
+		statuses[t.ID] = st
+	}
+	return statuses, nil
 }
 
 // earlierThreadState says whether branch has landed in base: its remote

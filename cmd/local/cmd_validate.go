@@ -34,15 +34,15 @@ type findingReport struct {
 	Message  string        `json:"message"`
 }
 
-func (c *command) runValidate(args []string) int {
+func (c *command) runValidate(args []string) error {
 	fs := c.flags("validate", "[--json]")
 	asJSON := fs.Bool("json", false, "print a JSON report instead of findings")
-	if code, done := c.parseNoArgs(fs, args); done {
-		return code
+	if err := c.parseNoArgs(fs, args); err != nil {
+		return err
 	}
 	loc, p, findings, tree, treeErr, err := c.planInTree(plan.ParseInTree)
 	if err != nil {
-		return c.fail(err)
+		return err
 	}
 	counts := countThreads(p)
 	errs := plan.Errors(findings)
@@ -57,7 +57,7 @@ func (c *command) runValidate(args []string) int {
 		}
 		out, err := json.MarshalIndent(report, "", "  ")
 		if err != nil {
-			return c.fail(fmt.Errorf("encode report: %w", err))
+			return fmt.Errorf("encode report: %w", err)
 		}
 		fmt.Fprintf(c.stdout, "%s\n", out)
 	} else {
@@ -72,9 +72,9 @@ func (c *command) runValidate(args []string) int {
 		}
 	}
 	if errs > 0 {
-		return exitFindings
+		return errFindings
 	}
-	return exitOK
+	return nil
 }
 
 func countThreads(p *plan.Plan) threadCounts {

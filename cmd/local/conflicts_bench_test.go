@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,18 +15,11 @@ import (
 func conflictsBenchRepo(b *testing.B) string {
 	b.Helper()
 	repo := benchRepo(b)
-	run := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir, cmd.Env = repo, gitEnv(repo)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
 	os.WriteFile(filepath.Join(repo, "go.sum"), []byte(strings.Repeat("example.com/m v1.0.0 h1:x\n", 50)), 0o644)
-	run("add", "go.sum")
-	run("commit", "-q", "-m", "go.sum")
+	gitIn(b, repo, "add", "go.sum")
+	gitIn(b, repo, "commit", "-q", "-m", "go.sum")
 	for t := 1; t <= 10; t++ {
-		run("checkout", "-q", "-b", fmt.Sprintf("thread-%d", t), "main")
+		gitIn(b, repo, "checkout", "-q", "-b", fmt.Sprintf("thread-%d", t), "main")
 		os.WriteFile(filepath.Join(repo, fmt.Sprintf("pkg%d", t%10), "new.go"), []byte("package x\n"), 0o644)
 		line := t
 		if t == 2 {
@@ -36,10 +28,10 @@ func conflictsBenchRepo(b *testing.B) string {
 		sum := strings.Split(strings.Repeat("example.com/m v1.0.0 h1:x\n", 50), "\n")
 		sum[line*4] = fmt.Sprintf("example.com/t%d v1.0.0 h1:y", t)
 		os.WriteFile(filepath.Join(repo, "go.sum"), []byte(strings.Join(sum, "\n")), 0o644)
-		run("add", "-A")
-		run("commit", "-q", "-m", "thread")
+		gitIn(b, repo, "add", "-A")
+		gitIn(b, repo, "commit", "-q", "-m", "thread")
 	}
-	run("checkout", "-q", "main")
+	gitIn(b, repo, "checkout", "-q", "main")
 	return repo
 }
 

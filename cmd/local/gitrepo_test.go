@@ -22,7 +22,7 @@ func gitEnv(home string) []string {
 
 // gitIn runs git in dir and returns its trimmed output; a failure ends the
 // test.
-func gitIn(t *testing.T, dir string, args ...string) string {
+func gitIn(t testing.TB, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,18 +14,11 @@ import (
 func guardBenchRepo(b *testing.B) string {
 	b.Helper()
 	repo := b.TempDir()
-	run := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir, cmd.Env = repo, gitEnv(repo)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	run("init", "-q", "-b", "main")
+	gitIn(b, repo, "init", "-q", "-b", "main")
 	os.WriteFile(filepath.Join(repo, "plan.toml"), []byte(guardBenchPlan()), 0o644)
-	run("add", "-A")
-	run("commit", "-q", "-m", "plan")
-	run("checkout", "-q", "-b", "thread-1")
+	gitIn(b, repo, "add", "-A")
+	gitIn(b, repo, "commit", "-q", "-m", "plan")
+	gitIn(b, repo, "checkout", "-q", "-b", "thread-1")
 	return repo
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/parallel-sessions/parallel-sessions/ordering"
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
@@ -57,7 +58,7 @@ func installHook(git gitCmd, p *plan.Plan, h gitHook, planPath, self string) err
 		return fmt.Errorf("read %s: %w", path, err)
 	}
 	var branches []string
-	for _, t := range activeByOrder(p) {
+	for _, t := range ordering.Active(p) {
 		branches = append(branches, t.Branch)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -25,12 +25,11 @@ func BenchmarkStatus200Threads(b *testing.B) {
 		}
 	}
 	run("", "init", "-q", "-b", "main")
-	var plan, refs strings.Builder
+	var refs strings.Builder
 	for t := 1; t <= 200; t++ {
-		fmt.Fprintf(&plan, "[[threads]]\nid = %d\nbranch = \"thread-%d\"\ngoal = \"benchmark\"\nowns = [\"pkg%d/\"]\nmerge_order = %d\n\n", t, t, t, t)
 		fmt.Fprintf(&refs, "create refs/heads/thread-%d main\n", t)
 	}
-	os.WriteFile(filepath.Join(repo, "plan.toml"), []byte(plan.String()), 0o644)
+	os.WriteFile(filepath.Join(repo, "plan.toml"), []byte(benchPlan(200)), 0o644)
 	run("", "add", "-A")
 	run("", "commit", "-q", "-m", "200 threads")
 	run(refs.String(), "update-ref", "--stdin")

@@ -18,29 +18,28 @@ type workspace struct {
 
 // openWorkspace loads the plan as committed on the base branch and the
 // repository's main worktree for command name. A plan with findings prints
-// them (exit 1); a missing repository or base is an error (exit 2). done is
-// true when the command should return code.
-func (c *command) openWorkspace(name string) (ws workspace, code int, done bool) {
-	bp, code, done := c.validBasePlan(name)
-	if done {
-		return ws, code, true
+// them and returns errFindings; a missing repository or base is an error.
+func (c *command) openWorkspace(name string) (workspace, error) {
+	bp, err := c.validBasePlan(name)
+	if err != nil {
+		return workspace{}, err
 	}
-	return workspace{loc: bp.loc, plan: bp.plan, root: bp.main, git: bp.git, baseSHA: bp.baseSHA}, 0, false
+	return workspace{loc: bp.loc, plan: bp.plan, root: bp.main, git: bp.git, baseSHA: bp.baseSHA}, nil
 }
 
 // validBasePlan loads the plan as committed on the base branch for command
-// name. A plan with findings prints them (exit 1); one that cannot be read
-// is an error (exit 2). done is true when the command should return code.
-func (c *command) validBasePlan(name string) (bp basePlan, code int, done bool) {
+// name. A plan with findings prints them and returns errFindings; one that
+// cannot be read is an error.
+func (c *command) validBasePlan(name string) (basePlan, error) {
 	bp, err := c.loadBasePlan()
 	if err != nil {
-		return bp, c.fail(err), true
+		return bp, err
 	}
 	if len(bp.findings) > 0 {
 		c.printPlanFindings(bp, name)
-		return bp, exitFindings, true
+		return bp, errFindings
 	}
-	return bp, 0, false
+	return bp, nil
 }
 
 // printPlanFindings prints the findings of the base's plan and why command
