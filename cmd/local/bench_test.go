@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -148,11 +149,39 @@ func benchWorktreeAddConcurrent(b *testing.B, repo string) (failed int) {
 // benchSizes are the repository sizes of the fanout benchmarks, in files.
 var benchSizes = []int{5_000, 20_000}
 
+// benchVariant is one way to make the ten worktrees; run returns how many
+// git calls failed and were made again.
+type benchVariant struct {
+	name string
+	run  func(b *testing.B, repo string) (failed int)
+}
+
+// fanoutVariants are fanout and its baselines.
+var fanoutVariants = []benchVariant{
+	{"fanout", func(b *testing.B, repo string) int { benchFanout(b, repo); return 0 }},
+	// Git's parallel checkout, two workers in each checkout: measured, not
+	// used by fanout (BENCHMARKS.md).
+	{"fanout-checkout-workers-2", func(b *testing.B, repo string) int {
+		os.Setenv("GIT_CONFIG_COUNT", "1")
+		os.Setenv("GIT_CONFIG_KEY_0", "checkout.workers")
+		os.Setenv("GIT_CONFIG_VALUE_0", "2")
+		defer func() {
+			os.Unsetenv("GIT_CONFIG_COUNT")
+			os.Unsetenv("GIT_CONFIG_KEY_0")
+			os.Unsetenv("GIT_CONFIG_VALUE_0")
+		}()
+		benchFanout(b, repo)
+		return 0
+	}},
+	{"worktree-add-sequential", func(b *testing.B, repo string) int { benchWorktreeAddSequential(b, repo); return 0 }},
+	{"worktree-add-concurrent", benchWorktreeAddConcurrent},
+}
+
 // BenchmarkFanout10Threads is issue 16's figure: ps-local fanout of 10
 // threads (fanout), against the ten plain `git worktree add -b` calls it
 // wraps, one after another (worktree-add-sequential) and all at once
 // (worktree-add-concurrent), on repositories of 5,000 and 20,000 files;
-// paired runs the three back to back in each iteration. Worktrees and
+// paired runs every variant back to back in each iteration. Worktrees and
 // branches are set aside between runs, outside the timer, and deleted only
 // once every run of every size is done.
 func BenchmarkFanout10Threads(b *testing.B) {
@@ -163,23 +192,7 @@ func BenchmarkFanout10Threads(b *testing.B) {
 		b.Run(fmt.Sprintf("%dfiles", files), func(b *testing.B) {
 			size := filepath.Join(dir, strconv.Itoa(files))
 			repo, trash := benchRepoOf(b, size, files), filepath.Join(size, "trash")
-			variants := []struct {
-				name string
-				run  func(b *testing.B, repo string) (failed int)
-			}{
-				{"fanout", func(b *testing.B, repo string) int { benchFanout(b, repo); return 0 }},
-				// Git's parallel checkout: two workers in each checkout.
-				{"fanout-checkout-workers-2", func(b *testing.B, repo string) int {
-					b.Setenv("GIT_CONFIG_COUNT", "1")
-					b.Setenv("GIT_CONFIG_KEY_0", "checkout.workers")
-					b.Setenv("GIT_CONFIG_VALUE_0", "2")
-					benchFanout(b, repo)
-					return 0
-				}},
-				{"worktree-add-sequential", func(b *testing.B, repo string) int { benchWorktreeAddSequential(b, repo); return 0 }},
-				{"worktree-add-concurrent", benchWorktreeAddConcurrent},
-			}
-			for _, v := range variants {
+			for _, v := range fanoutVariants {
 				b.Run(v.name, func(b *testing.B) {
 					failed := 0
 					for b.Loop() {
@@ -196,39 +209,30 @@ func BenchmarkFanout10Threads(b *testing.B) {
 	}
 }
 
-// benchPaired runs fanout and both baselines back to back in each
-// iteration, in an order that rotates, and reports each one's mean time
-// and the ratios: on a machine whose load changes from minute to minute, a
-// pair measured under the same conditions says more than two benchmarks
-// run minutes apart.
+// benchPaired runs every variant back to back in each iteration, in an
+// order that rotates, and reports each one's mean time and its ratio to
+// the sequential baseline: on a machine whose load changes from minute to
+// minute, runs measured under the same conditions say more than
+// benchmarks run minutes apart.
 func benchPaired(b *testing.B, repo, trash string) {
-	var fanout, sequential, concurrent time.Duration
+	took := make([]time.Duration, len(fanoutVariants))
 	failed, n := 0, 0
-	runs := []func(){
-		func() { fanout += timed(func() { benchFanout(b, repo) }) },
-		func() { sequential += timed(func() { benchWorktreeAddSequential(b, repo) }) },
-		func() { concurrent += timed(func() { failed += benchWorktreeAddConcurrent(b, repo) }) },
-	}
 	for b.Loop() {
-		for k := range runs {
+		for k := range fanoutVariants {
+			i := (n + k) % len(fanoutVariants)
 			b.StopTimer()
 			setWorktreesAside(b, repo, trash)
 			b.StartTimer()
-			runs[(n+k)%len(runs)]()
+			start := time.Now()
+			failed += fanoutVariants[i].run(b, repo)
+			took[i] += time.Since(start)
 		}
 		n++
 	}
-	b.ReportMetric(fanout.Seconds()/float64(n), "fanout-s/op")
-	b.ReportMetric(sequential.Seconds()/float64(n), "sequential-s/op")
-	b.ReportMetric(concurrent.Seconds()/float64(n), "concurrent-s/op")
-	b.ReportMetric(fanout.Seconds()/sequential.Seconds(), "fanout/sequential")
-	b.ReportMetric(concurrent.Seconds()/sequential.Seconds(), "concurrent/sequential")
+	sequential := took[slices.IndexFunc(fanoutVariants, func(v benchVariant) bool { return v.name == "worktree-add-sequential" })]
+	for i, v := range fanoutVariants {
+		b.ReportMetric(took[i].Seconds()/float64(n), v.name+"-s/op")
+		b.ReportMetric(took[i].Seconds()/sequential.Seconds(), v.name+"/sequential")
+	}
 	b.ReportMetric(float64(failed)/float64(n), "failed-calls/op")
-}
-
-// timed returns how long f took.
-func timed(f func()) time.Duration {
-	start := time.Now()
-	f()
-	return time.Since(start)
 }
