@@ -67,7 +67,7 @@ func (c *command) runFanout(args []string) error {
 	if err != nil {
 		return fmt.Errorf("find the ps-local binary for the hooks: %w", err)
 	}
-	results := c.makeWorktrees(git, steps, baseSHA, fanoutWrite{plan: p, planFile: planInRepo(loc), self: self, noGuard: *noGuard, root: root, included: included})
+	results := c.makeWorktrees(git, steps, baseSHA, fanoutFill{plan: p, planFile: planInRepo(loc), self: self, noGuard: *noGuard, root: root, included: included})
 	jobs, failed := c.reportFanout(p, root, steps, results, len(included) > 0, *agent)
 	setupFailed := 0
 	if len(p.Setup) > 0 && !*noSetup {
