@@ -36,7 +36,7 @@ func readAppInputs(action *githubactions.Action, cfg *config) error {
 // github-actions[bot] for a workflow's GITHUB_TOKEN). The installation
 // token is masked before it can be printed.
 func connect(ctx context.Context, action *githubactions.Action, cfg config) (*ghapi.Client, string, error) {
-	opts := ghapi.Options{BaseURL: cfg.apiURL, Token: cfg.token, Retry: cfg.retry}
+	opts := ghapi.Options{BaseURL: cfg.apiURL, GraphQLURL: cfg.graphQLURL, Token: cfg.token, Retry: cfg.retry}
 	if cfg.appID == 0 {
 		client, err := ghapi.New(cfg.repository, opts)
 		if err != nil {

@@ -115,7 +115,7 @@ func TestContainerImage(t *testing.T) {
 		"GITHUB_ACTIONS": "true", "CI": "true", "HOME": "/github/home",
 		"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": "/github/workflow/event.json",
 		"GITHUB_REPOSITORY": "octo/repo", "GITHUB_REF_NAME": "12/merge", "GITHUB_WORKSPACE": "/github/workspace",
-		"GITHUB_API_URL": s.gh.APIURL(), "GITHUB_SERVER_URL": "https://github.example", "GITHUB_RUN_ID": "77",
+		"GITHUB_API_URL": s.gh.APIURL(), "GITHUB_GRAPHQL_URL": s.gh.GraphQLURL(), "GITHUB_SERVER_URL": "https://github.example", "GITHUB_RUN_ID": "77",
 		"GITHUB_OUTPUT": "/github/file_commands/output", "GITHUB_STEP_SUMMARY": "/github/file_commands/summary",
 		"INPUT_TOKEN": token, "INPUT_PLAN-PATH": "plan.toml", "INPUT_UNTRACKED-PRS": "allow", "INPUT_COMMENT": "true", "INPUT_RETRY-BUDGET": "5",
 	}

@@ -281,16 +281,30 @@ func (e *engine) gatedBefore(ctx context.Context, p *plan.Plan, pr ghapi.PullReq
 
 // threadStatuses finds where each active thread's pull request into the
 // base stands: open when its branch (of this repository, never a fork's)
-// has a pull request in open, the newest if several; only the others are
-// asked for, one listing per branch (README, "API cost"). With a change,
-// it also returns the statuses as they were before it: the changed pull
-// request's branch is listed, and its status found with and without the
-// change.
+// has a pull request in open, the newest if several; the others are asked
+// for together, in one query per 50 branches (README, "API cost"). With a
+// change, it also returns the statuses as they were before it: the changed
+// pull request's branch is asked for, and its status found with and
+// without the change.
 func (e *engine) threadStatuses(ctx context.Context, ps *planState, open []ghapi.PullRequest, ch *change) (now, before map[int]ordering.Status, err error) {
 	openBy := map[string]int{}
 	for _, pr := range open {
 		if pr.HeadRepo == e.repo && pr.BaseRef == ps.base && pr.Number > openBy[pr.HeadRef] {
 			openBy[pr.HeadRef] = pr.Number
+		}
+	}
+	changed := func(t *plan.Thread) bool { return ch != nil && ch.headRepo == e.repo && ch.head == t.Branch }
+	var ask []string
+	for i := range ps.plan.Threads {
+		t := &ps.plan.Threads[i]
+		if _, ok := openBy[t.Branch]; t.Active() && (!ok || changed(t)) {
+			ask = append(ask, t.Branch)
+		}
+	}
+	var pulls map[string][]ghapi.PullRequest
+	if len(ask) > 0 {
+		if pulls, err = e.gh.PullsOfBranches(ctx, ps.base, ask); err != nil {
+			return nil, nil, err
 		}
 	}
 	now = map[int]ordering.Status{}
@@ -300,18 +314,13 @@ func (e *engine) threadStatuses(ctx context.Context, ps *planState, open []ghapi
 		if !t.Active() {
 			continue
 		}
-		changed := ch != nil && ch.headRepo == e.repo && ch.head == t.Branch
-		if n, ok := openBy[t.Branch]; ok && !changed {
+		if n, ok := openBy[t.Branch]; ok && !changed(t) {
 			now[t.ID] = ordering.Status{State: ordering.Open, PR: n}
 			continue
 		}
-		pulls, err := e.gh.BranchPulls(ctx, ps.base, t.Branch)
-		if err != nil {
-			return nil, nil, err
-		}
-		list := ghapi.OrderingPulls(pulls)
+		list := ghapi.OrderingPulls(pulls[t.Branch])
 		now[t.ID] = ordering.OpenFirst(list)
-		if changed {
+		if changed(t) {
 			was[t.ID] = ordering.OpenFirst(ch.undo(list))
 		}
 	}

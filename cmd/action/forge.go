@@ -12,7 +12,7 @@ type forge interface {
 	File(ctx context.Context, ref, path string) ([]byte, error)
 	Tree(ctx context.Context, ref string) (paths []string, truncated bool, err error)
 	PullRequest(ctx context.Context, n int) (ghapi.PullRequest, error)
-	BranchPulls(ctx context.Context, base, branch string) ([]ghapi.PullRequest, error)
+	PullsOfBranches(ctx context.Context, base string, branches []string) (map[string][]ghapi.PullRequest, error)
 	OpenPulls(ctx context.Context, base string) ([]ghapi.PullRequest, error)
 	PullFiles(ctx context.Context, n int) ([]ghapi.File, error)
 	Statuses(ctx context.Context, sha string) (map[string]ghapi.Status, error)

@@ -61,6 +61,8 @@ type scenario struct {
 	t      testing.TB
 	gh     *fakegithub.Server
 	inputs map[string]string
+	// env overrides the runner's environment (an empty value unsets).
+	env map[string]string
 }
 
 func newScenario(t testing.TB) *scenario {
@@ -178,12 +180,15 @@ func (s *scenario) run(eventName string, payload map[string]any) result {
 		"GITHUB_ACTIONS=true", "CI=true",
 		"GITHUB_EVENT_NAME=" + eventName, "GITHUB_EVENT_PATH=" + eventPath,
 		"GITHUB_REPOSITORY=octo/repo", "GITHUB_REF_NAME=main",
-		"GITHUB_API_URL=" + s.gh.APIURL(), "GITHUB_SERVER_URL=https://github.example", "GITHUB_RUN_ID=4242",
+		"GITHUB_API_URL=" + s.gh.APIURL(), "GITHUB_GRAPHQL_URL=" + s.gh.GraphQLURL(), "GITHUB_SERVER_URL=https://github.example", "GITHUB_RUN_ID=4242",
 		"GITHUB_OUTPUT=" + outputPath, "GITHUB_STEP_SUMMARY=" + summaryPath,
 		"INPUT_TOKEN=" + token, coverEnv(), raceEnv,
 	}
 	for k, v := range s.inputs {
 		env = append(env, "INPUT_"+strings.ToUpper(k)+"="+v)
+	}
+	for k, v := range s.env {
+		env = append(env, k+"="+v)
 	}
 	s.gh.Requests() // forget what setting up the scenario did
 	cmd := exec.Command(binary)
@@ -208,7 +213,7 @@ func (s *scenario) run(eventName string, payload map[string]any) result {
 	summary, _ := os.ReadFile(summaryPath)
 	r := result{code: code, stdout: out, outputs: parseOutputs(s.t, string(outputs)), summary: string(summary), reqs: s.gh.Requests()}
 	for _, q := range r.reqs {
-		if !strings.HasPrefix(q.Path, "/repos/octo/repo/") && !strings.HasPrefix(q.Path, "/app/installations/") && q.Path != "/user" && q.Path != "/app" {
+		if !strings.HasPrefix(q.Path, "/repos/octo/repo/") && !strings.HasPrefix(q.Path, "/app/installations/") && q.Path != "/user" && q.Path != "/app" && q.Path != fakegithub.GraphQLPath {
 			s.t.Errorf("request outside the repository or API prefix: %s %s", q.Method, q.Path)
 		}
 	}

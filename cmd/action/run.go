@@ -35,10 +35,10 @@ var version = "dev"
 const usage = `ps-action: gate thread pull requests on scope and merge order
 
 Run as a GitHub Action: it reads the runner's environment (GITHUB_EVENT_NAME,
-GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_API_URL, INPUT_TOKEN or
-INPUT_APP-ID and INPUT_APP-PRIVATE-KEY, ...) and acts on pull_request,
-pull_request_target, push, merge_group, workflow_dispatch and schedule
-events. See the README for the workflow and the inputs.
+GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_GRAPHQL_URL,
+INPUT_TOKEN or INPUT_APP-ID and INPUT_APP-PRIVATE-KEY, ...) and acts on
+pull_request, pull_request_target, push, merge_group, workflow_dispatch and
+schedule events. See the README for the workflow and the inputs.
 
 Usage:
   ps-action             run as the Action
@@ -54,6 +54,9 @@ type config struct {
 	token, planPath, untracked                                        string
 	comment, updateBranch                                             bool
 	retry                                                             ghapi.RetryPolicy
+	// graphQLURL is GITHUB_GRAPHQL_URL; empty, the client derives it from
+	// apiURL.
+	graphQLURL string
 	// timeout bounds the whole run (input timeout).
 	timeout time.Duration
 	// appID and appKey, when set, make ps-action act as that GitHub App's
@@ -138,6 +141,7 @@ func readConfig(action *githubactions.Action, getenv func(string) string) (confi
 		eventPath:  getenv("GITHUB_EVENT_PATH"),
 		repository: getenv("GITHUB_REPOSITORY"),
 		apiURL:     getenv("GITHUB_API_URL"),
+		graphQLURL: getenv("GITHUB_GRAPHQL_URL"),
 		refName:    getenv("GITHUB_REF_NAME"),
 		token:      action.GetInput("token"),
 		planPath:   action.GetInput("plan-path"),

@@ -52,6 +52,7 @@ type serveConfig struct {
 	appKey, secret      []byte
 	planPath, untracked string
 	comment             bool
+	updateBranch        bool
 	maxBody             int64
 	maxUnverified       int
 	retry               ghapi.RetryPolicy
@@ -163,7 +164,7 @@ func (b *bot) process(jobs context.Context, cfg serveConfig, app *ghapi.App, j j
 	if err != nil {
 		return fail(err)
 	}
-	eng := &engine{gh: client, self: login, repo: j.repo, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment, web: j.web}
+	eng := &engine{gh: client, self: login, repo: j.repo, planPath: cfg.planPath, untracked: cfg.untracked, comment: cfg.comment, updateBranch: cfg.updateBranch, web: j.web}
 	out, err := eng.handle(ctx, j.ev)
 	if err != nil {
 		return fail(err)
@@ -208,6 +209,7 @@ func readServeConfig(args []string, getenv func(string) string, stdout, stderr i
 	fs.StringVar(&cfg.planPath, "plan-path", "plan.toml", "path of the plan in each repository, read from the base branch")
 	fs.StringVar(&cfg.untracked, "untracked-prs", untrackedGuard, `what a pull request that is no thread gets: "guard" (fails on paths of threads that have not landed), "allow" or "fail"`)
 	fs.BoolVar(&cfg.comment, "comment", true, "keep one bot comment on each thread pull request")
+	fs.BoolVar(&cfg.updateBranch, "update-branch", false, "when a thread's turn comes and its branch is behind the base but merges cleanly, ask GitHub to update it (for the head that was checked)")
 	fs.Int64Var(&cfg.maxBody, "max-body", 5<<20, "largest delivery body accepted, in bytes (GitHub caps payloads at 25 MB; gating events are far smaller)")
 	fs.IntVar(&cfg.maxUnverified, "max-unverified", 8, "most delivery bodies read at once before their signature is checked (memory: this times --max-body)")
 	fs.DurationVar(&cfg.jobTimeout, "job-timeout", 10*time.Minute, "longest a job may run; then it fails and its delivery can be redelivered")

@@ -50,7 +50,10 @@ Commands:
   check     [--thread ID] [--base REF] [--committed] [--files FILE|-] [--json]
                         check that a thread's changes stay in its scope:
                         exit 0 in scope, 1 violations
-  status    [--json]    one row per thread: worktree, commits, scope, push, PR
+  status    [--json] [--fetch]
+                        one row per thread: worktree, commits, scope, push,
+                        predicted conflicts, PR;
+                        --fetch fetches the base from origin first
   turn      [--thread ID] [--remote NAME] [--json]
                         the order gate through git: exit 0 when every
                         earlier thread has landed in the remote's base, 1
@@ -62,9 +65,10 @@ Commands:
                         check; open or update their pull requests
   converge  [--remote NAME] [--no-push]
                         push --open-prs; --no-push prints what it would run
-  cleanup   [--force] [--delete-branches]
-                        remove the worktrees of landed threads; never one
-                        with uncommitted or unpushed work unless --force
+  cleanup   [--force] [--delete-branches] [--no-fetch]
+                        fetch the base from origin (20 s at most), then remove
+                        the worktrees of landed threads; never one with
+                        uncommitted or unpushed work unless --force
   guard                 Claude Code PreToolUse hook: deny an edit outside the
                         thread's scope (reads the hook's JSON on stdin)
   skill     install [--user] [--force]

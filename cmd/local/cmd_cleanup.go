@@ -10,9 +10,10 @@ import (
 )
 
 func (c *command) runCleanup(args []string) error {
-	fset := c.flags("cleanup", "[--force] [--delete-branches]")
+	fset := c.flags("cleanup", "[--force] [--delete-branches] [--no-fetch]")
 	force := fset.Bool("force", false, "also remove worktrees that have not landed or hold uncommitted or unpushed work")
 	deleteBranches := fset.Bool("delete-branches", false, "delete the local branches of the removed worktrees")
+	noFetch := fset.Bool("no-fetch", false, "do not fetch the base branch from origin first; judge landing by the last fetch")
 	if err := c.parseNoArgs(fset, args); err != nil {
 		return err
 	}
@@ -20,14 +21,20 @@ func (c *command) runCleanup(args []string) error {
 	if err != nil {
 		return err
 	}
-	p, root, git, baseSHA := bp.plan, bp.main, bp.git, bp.baseSHA
-	if p == nil || hasRule(bp.findings, "syntax") {
+	// A base read from origin's copy is read again once that moved.
+	if bp.plan != nil && !*noFetch && c.fetchBase(bp.git, bp.plan.Base) && bp.baseRef == "origin/"+bp.plan.Base {
+		if bp, err = c.loadBasePlan(); err != nil {
+			return err
+		}
+	}
+	if bp.plan == nil || hasRule(bp.findings, "syntax") {
 		return fmt.Errorf("%s cannot be read as a plan; cleanup needs its base and worktrees folder (run ps-local validate)", bp.loc.display)
 	}
+	p, root, git, baseSHA := bp.plan, bp.main, bp.git, bp.baseSHA
 	if _, err := git.output("worktree", "prune"); err != nil {
 		return fmt.Errorf("prune stale worktrees: %w", err)
 	}
-	trees, err := threadWorktrees(git, root, p.Worktrees)
+	trees, err := threadWorktrees(git, root, p)
 	if err != nil {
 		return err
 	}
@@ -40,8 +47,18 @@ func (c *command) runCleanup(args []string) error {
 		fmt.Fprintf(c.stderr, "ps-local: note: GitHub not reached, so only git's view of landing counts: %s\n", oneLine(err))
 	}
 	run := cleanupRun{git: git, root: root, plan: p, bases: landingBases(git, p.Base, baseSHA), merged: merged, force: *force, deleteBranches: *deleteBranches}
-	for _, wt := range trees {
-		line, err := c.cleanupOne(run, wt)
+	states, err := c.readWorktrees(run, trees)
+	if err != nil {
+		return err
+	}
+	// The reads ran concurrently; what changes anything runs here, one
+	// worktree at a time in plan order, and the first failed read in that
+	// order stops cleanup where it stands.
+	for _, ws := range states {
+		if ws.err != nil {
+			return ws.err
+		}
+		line, err := c.cleanupOne(run, ws)
 		if err != nil {
 			return err
 		}
@@ -61,28 +78,56 @@ type cleanupRun struct {
 	deleteBranches bool
 }
 
+// worktreeState is what cleanup reads of one worktree before it decides:
+// its uncommitted and untracked files and its branch against the base.
+type worktreeState struct {
+	wt     threadWorktree
+	dirty  int
+	branch branchState
+	err    error
+}
+
+// readWorktrees reads every worktree's state, at most runtime.NumCPU() at
+// a time, with every branch tip from one git for-each-ref; the states are
+// in the order of trees.
+func (c *command) readWorktrees(run cleanupRun, trees []threadWorktree) ([]worktreeState, error) {
+	tips, err := branchTips(run.git)
+	if err != nil {
+		return nil, err
+	}
+	states := make([]worktreeState, len(trees))
+	concurrently(len(trees), func(i int) {
+		states[i] = readWorktree(run, trees[i], tips)
+	})
+	return states, nil
+}
+
+func readWorktree(run cleanupRun, wt threadWorktree, tips map[string]string) worktreeState {
+	ws := worktreeState{wt: wt}
+	if ws.dirty, ws.err = dirtyFiles(wt.dir); ws.err != nil || wt.branch == "" {
+		return ws
+	}
+	if tip, ok := tips[wt.branch]; ok {
+		ws.branch, ws.err = readBranchStateAt(run.git, wt.branch, tip, run.bases)
+	} else {
+		ws.branch, ws.err = readBranchState(run.git, wt.branch, run.bases)
+	}
+	// A squash or rebase merge leaves the commits out of the base:
+	// GitHub's word that this very tip merged counts as landing.
+	if head, ok := run.merged[wt.branch]; ok && head == ws.branch.tip && ws.branch.own > 0 {
+		ws.branch.landed = true
+	}
+	return ws
+}
+
 // cleanupOne removes one worktree when that loses nothing, and says what it
 // did and why.
-func (c *command) cleanupOne(run cleanupRun, wt threadWorktree) (string, error) {
-	git, root, p, merged, force, deleteBranch := run.git, run.root, run.plan, run.merged, run.force, run.deleteBranches
+func (c *command) cleanupOne(run cleanupRun, ws worktreeState) (string, error) {
+	git, root, p, force, deleteBranch := run.git, run.root, run.plan, run.force, run.deleteBranches
+	wt, st, dirty := ws.wt, ws.branch, ws.dirty
 	name := c.display(wt.dir, root)
 	if t := threadOfBranch(p, wt.branch); t != nil {
 		name = t.Label() + " " + name
-	}
-	dirty, err := dirtyFiles(wt.dir)
-	if err != nil {
-		return "", err
-	}
-	var st branchState
-	if wt.branch != "" {
-		if st, err = readBranchState(git, wt.branch, run.bases); err != nil {
-			return "", err
-		}
-		// A squash or rebase merge leaves the commits out of the base:
-		// GitHub's word that this very tip merged counts as landing.
-		if head, ok := merged[wt.branch]; ok && head == st.tip && st.own > 0 {
-			st.landed = true
-		}
 	}
 	var keep []string
 	switch {
@@ -128,6 +173,28 @@ func (c *command) cleanupOne(run cleanupRun, wt threadWorktree) (string, error) 
 	return msg, nil
 }
 
+// inPlanOrder sorts worktrees by the plan's order of the threads whose
+// branch they have checked out; the others (detached, or a branch of no
+// thread) come last, by folder.
+func inPlanOrder(p *plan.Plan, trees []threadWorktree) {
+	order := make(map[string]int, len(p.Threads))
+	for i, t := range p.Threads {
+		order[t.Branch] = i
+	}
+	rank := func(wt threadWorktree) int {
+		if i, ok := order[wt.branch]; ok && wt.branch != "" {
+			return i
+		}
+		return len(p.Threads)
+	}
+	slices.SortStableFunc(trees, func(a, b threadWorktree) int {
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(a.dir, b.dir)
+	})
+}
+
 // mergedOnGitHub asks GitHub, when a token and an origin on GitHub allow,
 // which worktree branches have a merged pull request, and at which head.
 func (c *command) mergedOnGitHub(git gitCmd, p *plan.Plan, trees []threadWorktree) (map[string]string, error) {
@@ -161,8 +228,4 @@ func threadOfBranch(p *plan.Plan, branch string) *plan.Thread {
 
 func hasRule(findings []plan.Finding, rule string) bool {
 	return slices.ContainsFunc(findings, func(f plan.Finding) bool { return f.Rule == rule })
-}
-
-func sortWorktrees(ts []threadWorktree) {
-	slices.SortFunc(ts, func(a, b threadWorktree) int { return strings.Compare(a.dir, b.dir) })
 }

@@ -50,7 +50,11 @@ func (c *command) runConflicts(args []string) error {
 	if err != nil {
 		return err
 	}
-	report, err := predictConflicts(bp, live)
+	base := bp.baseRef
+	if base == "" {
+		base = bp.plan.Base
+	}
+	report, err := predictConflicts(bp.git, bp.baseSHA, base, live)
 	if err != nil {
 		return err
 	}
@@ -101,7 +105,7 @@ func liveThreads(bp basePlan) ([]liveThread, error) {
 		if tip == "" {
 			continue
 		}
-		how, err := landedInBase(bp.git, tip, bp.baseSHA)
+		how, err := landedInBase(bp.git, tip, bp.baseSHA, planInRepo(bp.loc))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Label(), err)
 		}
@@ -113,15 +117,15 @@ func liveThreads(bp basePlan) ([]liveThread, error) {
 	return live, nil
 }
 
-// predictConflicts checks each live thread against the base and against
-// every earlier-ordered live thread.
-func predictConflicts(bp basePlan, live []liveThread) (conflictsReport, error) {
+// predictConflicts checks each live thread (in merge order) against the
+// base, baseSHA named base, and against every earlier-ordered live thread.
+func predictConflicts(git gitCmd, baseSHA, base string, live []liveThread) (conflictsReport, error) {
 	type pair struct{ t, other *liveThread }
 	var pairs []pair
 	var checks []mergeCheck
 	for i := range live {
 		pairs = append(pairs, pair{t: &live[i]})
-		checks = append(checks, mergeCheck{ours: bp.baseSHA, theirs: live[i].tip})
+		checks = append(checks, mergeCheck{ours: baseSHA, theirs: live[i].tip})
 		for j := range live[:i] {
 			if live[j].t.MergeOrder < live[i].t.MergeOrder {
 				pairs = append(pairs, pair{t: &live[i], other: &live[j]})
@@ -129,11 +133,8 @@ func predictConflicts(bp basePlan, live []liveThread) (conflictsReport, error) {
 			}
 		}
 	}
-	report := conflictsReport{Base: bp.baseRef, Checked: len(checks), Conflicts: []conflictReport{}}
-	if report.Base == "" {
-		report.Base = bp.plan.Base
-	}
-	for i, o := range predictMerges(bp.git, checks) {
+	report := conflictsReport{Base: base, Checked: len(checks), Conflicts: []conflictReport{}}
+	for i, o := range predictMerges(git, checks) {
 		if o.err != nil {
 			return report, o.err
 		}

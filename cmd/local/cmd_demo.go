@@ -155,7 +155,7 @@ func demoNext(repo string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("resolve %s: %w", base, err)
 	}
-	statuses, err := landingStatuses(ws.git, "origin", ordering.Active(ws.plan), baseSHA)
+	statuses, err := landingStatuses(ws.git, "origin", ordering.Active(ws.plan), baseSHA, planInRepo(ws.loc))
 	if err != nil {
 		return "", err
 	}

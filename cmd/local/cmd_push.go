@@ -43,6 +43,7 @@ func (c *command) runPush(args []string) error {
 	checker := check.New(p, planInRepo(loc))
 	// Check every thread before pushing any, so a refusal changes nothing.
 	var ready []*plan.Thread
+	forced := map[int]bool{} // out of scope, pushed with --force-scope
 	refused := 0
 	for _, t := range ordering.Active(p) {
 		st, err := readBranchState(git, t.Branch, []string{baseSHA})
@@ -69,13 +70,20 @@ func (c *command) runPush(args []string) error {
 			refused++
 			continue
 		}
+		forced[t.ID] = !report.InScope()
 		ready = append(ready, t)
 	}
 	ctx := context.Background()
 	failed := 0
 	for _, t := range ready {
-		// -u: the branch tracks what it was pushed to. Never forced.
-		if _, err := git.output("push", "--quiet", "--porcelain", "--set-upstream", *remote, "refs/heads/"+t.Branch+":refs/heads/"+t.Branch); err != nil {
+		// -u: the branch tracks what it was pushed to. Never forced. A
+		// thread pushed out of scope with --force-scope skips the pre-push
+		// hook, which would refuse what the operator decided to push.
+		args := []string{"push", "--quiet", "--porcelain", "--set-upstream"}
+		if forced[t.ID] {
+			args = append(args, "--no-verify")
+		}
+		if _, err := git.output(append(args, *remote, "refs/heads/"+t.Branch+":refs/heads/"+t.Branch)...); err != nil {
 			fmt.Fprintf(c.stderr, "%s: push %s to %s failed: %s\n", t.Label(), t.Branch, *remote, oneLine(err))
 			failed++
 			continue

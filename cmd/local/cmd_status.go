@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
-	"sync"
 	"text/tabwriter"
 
 	"github.com/parallel-sessions/parallel-sessions/check"
@@ -35,6 +33,9 @@ type statusRow struct {
 	PRState     string    `json:"pr_state,omitempty"`
 	Turn        string    `json:"turn,omitempty"`
 	Landed      string    `json:"landed,omitempty"`
+	// Conflicts and ConflictsWith: see addConflicts.
+	Conflicts     string           `json:"conflicts,omitempty"`
+	ConflictsWith []statusConflict `json:"conflicts_with,omitempty"`
 }
 
 // prUnknown marks the GitHub columns when GitHub could not be asked.
@@ -48,8 +49,9 @@ const (
 )
 
 func (c *command) runStatus(args []string) error {
-	fset := c.flags("status", "[--json]")
+	fset := c.flags("status", "[--json] [--fetch]")
 	asJSON := fset.Bool("json", false, "print a JSON array, one object per thread")
+	fetch := fset.Bool("fetch", false, "fetch the base branch from origin first, so landing on the remote shows")
 	if err := c.parseNoArgs(fset, args); err != nil {
 		return err
 	}
@@ -57,10 +59,24 @@ func (c *command) runStatus(args []string) error {
 	if err != nil {
 		return err
 	}
+	// The plan may have been read from origin's copy of the base: read it
+	// again once that moved.
+	if *fetch && c.fetchBase(ws.git, ws.plan.Base) {
+		if ws, err = c.openWorkspace("status"); err != nil {
+			return err
+		}
+	}
 	loc, p, root, git, baseSHA := ws.loc, ws.plan, ws.root, ws.git, ws.baseSHA
-	rows, err := c.threadStatuses(git, root, p, check.New(p, planInRepo(loc)), landingBases(git, p.Base, baseSHA))
+	tips, err := branchTips(git)
 	if err != nil {
 		return err
+	}
+	rows, err := c.threadStatuses(git, root, p, check.New(p, planInRepo(loc)), tips, landingBases(git, p.Base, baseSHA))
+	if err != nil {
+		return err
+	}
+	if err := addConflicts(git, p, baseSHA, tips, rows); err != nil {
+		fmt.Fprintf(c.stderr, "ps-local: note: conflicts not predicted, so CONFLICTS is unknown: %s\n", oneLine(err))
 	}
 	if err := c.addGitHubStatus(git, p, rows); err != nil {
 		fmt.Fprintf(c.stderr, "ps-local: note: GitHub not reached, so PR and TURN are unknown: %s\n", oneLine(err))
@@ -77,7 +93,8 @@ func (c *command) runStatus(args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tBRANCH\tORDER\tWORKTREE\tAHEAD/BEHIND\tUNCOMMITTED\tSCOPE\tUNPUSHED\tPR\tTURN")
+	fmt.Fprintln(tw, "ID\tBRANCH\tORDER\tWORKTREE\tAHEAD/BEHIND\tUNCOMMITTED\tSCOPE\tUNPUSHED\tCONFLICTS\tPR\tTURN")
+	conflicts := false
 	for _, r := range rows {
 		wt, pr, turn := r.Worktree, "-", r.Turn
 		if wt == "" {
@@ -102,33 +119,26 @@ func (c *command) runStatus(args []string) error {
 		if r.Status == string(plan.StatusDropped) {
 			scope, turn = "dropped", "-"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%d/%d\t%d\t%s\t%d\t%s\t%s\n", r.Thread.ID, r.Thread.Branch, r.MergeOrder, wt, r.Ahead, r.Behind, r.Uncommitted, scope, r.Unpushed, pr, turn)
+		conflicts = conflicts || r.Conflicts == conflictsFound
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%d/%d\t%d\t%s\t%d\t%s\t%s\t%s\n", r.Thread.ID, r.Thread.Branch, r.MergeOrder, wt, r.Ahead, r.Behind, r.Uncommitted, scope, r.Unpushed, conflictsCell(r, p.Base), pr, turn)
 	}
 	tw.Flush()
+	if conflicts {
+		fmt.Fprintln(c.stdout, "conflicts predicted: run ps-local conflicts for the files and what to do")
+	}
 	return nil
 }
 
 // threadStatuses reads every thread's state, at most runtime.NumCPU threads
-// at a time, in the plan's order; the first thread's error in that order
-// wins, so the outcome does not depend on scheduling.
-func (c *command) threadStatuses(git gitCmd, root string, p *plan.Plan, checker *check.Checker, bases []string) ([]statusRow, error) {
-	tips, err := branchTips(git)
-	if err != nil {
-		return nil, err
-	}
+// at a time, with the branch tips of branchTips, in the plan's order; the
+// first thread's error in that order wins, so the outcome does not depend
+// on scheduling.
+func (c *command) threadStatuses(git gitCmd, root string, p *plan.Plan, checker *check.Checker, tips map[string]string, bases []string) ([]statusRow, error) {
 	rows := make([]statusRow, len(p.Threads))
 	errs := make([]error, len(p.Threads))
-	slots := make(chan struct{}, runtime.NumCPU())
-	var wg sync.WaitGroup
-	for i := range p.Threads {
-		wg.Add(1)
-		slots <- struct{}{}
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			rows[i], errs[i] = c.threadStatus(git, root, p, &p.Threads[i], tips, bases, checker)
-		}()
-	}
-	wg.Wait()
+	concurrently(len(p.Threads), func(i int) {
+		rows[i], errs[i] = c.threadStatus(git, root, p, &p.Threads[i], tips, bases, checker)
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
@@ -194,14 +204,17 @@ func (c *command) addGitHubStatus(git gitCmd, p *plan.Plan, rows []statusRow) er
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), githubTimeout)
 	defer cancel()
+	branches := make([]string, len(p.Threads))
+	for i, t := range p.Threads {
+		branches[i] = t.Branch
+	}
+	pulls, err := gh.PullsOfBranches(ctx, p.Base, branches)
+	if err != nil {
+		return err
+	}
 	statuses := map[int]ordering.Status{}
-	for i := range p.Threads {
-		t := &p.Threads[i]
-		pulls, err := gh.BranchPulls(ctx, p.Base, t.Branch)
-		if err != nil {
-			return err
-		}
-		statuses[t.ID] = ordering.StatusOf(ghapi.OrderingPulls(pulls))
+	for _, t := range p.Threads {
+		statuses[t.ID] = ordering.OpenFirst(ghapi.OrderingPulls(pulls[t.Branch]))
 	}
 	decisions := ordering.Decide(p, statuses)
 	for i := range rows {

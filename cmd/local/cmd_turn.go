@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/parallel-sessions/parallel-sessions/ordering"
 	"github.com/parallel-sessions/parallel-sessions/plan"
@@ -68,7 +70,7 @@ func (c *command) runTurn(args []string) error {
 			earlier = append(earlier, e)
 		}
 	}
-	statuses, err := landingStatuses(bp.git, *remote, earlier, baseSHA)
+	statuses, err := landingStatuses(bp.git, *remote, earlier, baseSHA, planInRepo(bp.loc))
 	if err != nil {
 		return err
 	}
@@ -103,10 +105,10 @@ func (c *command) runTurn(args []string) error {
 
 // landingStatuses is the gate's view of threads through git:
 // earlierThreadState of each, by thread id.
-func landingStatuses(git gitCmd, remote string, threads []*plan.Thread, base string) (map[int]ordering.Status, error) {
+func landingStatuses(git gitCmd, remote string, threads []*plan.Thread, base, planFile string) (map[int]ordering.Status, error) {
 	statuses := map[int]ordering.Status{}
 	for _, t := range threads {
-		st, err := earlierThreadState(git, remote, t.Branch, base)
+		st, err := earlierThreadState(git, remote, t.Branch, base, planFile)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Label(), err)
 		}
@@ -118,7 +120,7 @@ func landingStatuses(git gitCmd, remote string, threads []*plan.Thread, base str
 // earlierThreadState says whether branch has landed in base: its remote
 // copy, else the local branch, is read; no branch at all is Missing, and a
 // branch that has not landed is Open.
-func earlierThreadState(git gitCmd, remote, branch, base string) (ordering.Status, error) {
+func earlierThreadState(git gitCmd, remote, branch, base, planFile string) (ordering.Status, error) {
 	tip := ""
 	for _, ref := range []string{"refs/remotes/" + remote + "/" + branch, "refs/heads/" + branch} {
 		sha, err := git.line("rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
@@ -133,7 +135,7 @@ func earlierThreadState(git gitCmd, remote, branch, base string) (ordering.Statu
 	if tip == "" {
 		return ordering.Status{State: ordering.Missing}, nil
 	}
-	how, err := landedInBase(git, tip, base)
+	how, err := landedInBase(git, tip, base, planFile)
 	if err != nil {
 		return ordering.Status{}, err
 	}
@@ -146,9 +148,11 @@ func earlierThreadState(git gitCmd, remote, branch, base string) (ordering.Statu
 // landedInBase is threadLanded for a branch seen without its reflog (a CI
 // clone): a tip on the base's first-parent line is a branch with nothing of
 // its own (or one fast-forwarded, which git cannot tell apart), so it has
-// not landed; a tip reached through a merge has; otherwise its commits
-// since the merge base are looked for, rebased or squashed.
-func landedInBase(git gitCmd, tip, base string) (string, error) {
+// not landed; a tip reached through a merge has, unless that merge is the
+// plan's own (see mergedSide); otherwise its commits since the merge base
+// are looked for, rebased or squashed. planFile is the plan's
+// repository-relative path ("" when it is outside the repository).
+func landedInBase(git gitCmd, tip, base, planFile string) (string, error) {
 	if _, err := git.output("merge-base", "--is-ancestor", tip, base); err == nil {
 		line, err := git.output("rev-list", "--first-parent", base)
 		if err != nil {
@@ -157,7 +161,7 @@ func landedInBase(git gitCmd, tip, base string) (string, error) {
 		if bytes.Contains(line, []byte(tip+"\n")) {
 			return "", nil
 		}
-		return landedMerged, nil
+		return mergedSide(git, tip, base, planFile)
 	} else if !exitedWith(err, 1) {
 		return "", fmt.Errorf("compare %.12s with %.12s: %w", tip, base, err)
 	}
@@ -165,7 +169,69 @@ func landedInBase(git gitCmd, tip, base string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("find where %.12s forked from %.12s (a shallow clone needs the full history: fetch with --unshallow): %w", tip, base, err)
 	}
+	if fork, err = pastPlanCommits(git, fork, tip, planFile); err != nil {
+		return "", err
+	}
 	return threadLanded(git, tip, fork, []string{base})
+}
+
+// pastPlanCommits moves fork over the commits at the bottom of fork..tip
+// that change the plan file, one parent each in a line from fork: those are
+// the plan's own pull request, which the branch was made from before it
+// was squashed or rebased into the base, not the thread's work (a thread
+// never changes the plan). The first other commit ends the walk.
+func pastPlanCommits(git gitCmd, fork, tip, planFile string) (string, error) {
+	if planFile == "" {
+		return fork, nil
+	}
+	out, err := git.output("rev-list", "--reverse", "--topo-order", "--parents", fork+".."+tip)
+	if err != nil {
+		return "", fmt.Errorf("list the commits of %.12s: %w", tip, err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		ids := strings.Fields(line)
+		if len(ids) != 2 || ids[1] != fork {
+			break
+		}
+		changed, err := git.output("diff", "--name-only", "--no-renames", fork, ids[0], "--", ":(literal)"+planFile)
+		if err != nil {
+			return "", fmt.Errorf("read what %.12s changes: %w", ids[0], err)
+		}
+		if len(changed) == 0 {
+			break
+		}
+		fork = ids[0]
+	}
+	return fork, nil
+}
+
+// mergedSide decides a tip in the base that is not on its first-parent
+// line: it came in through the merge M, the oldest first-parent commit
+// that contains it, and what it brought is its diff from where it met M's
+// first parent. That diff empty, or changing the plan file, is no thread's
+// landing: a thread never changes the plan, and a branch made from the
+// head of the plan's own pull request (fanout run before that pull request
+// was merged) is in the base through the plan's merge with nothing of its
+// own.
+func mergedSide(git gitCmd, tip, base, planFile string) (string, error) {
+	out, err := git.output("rev-list", "--first-parent", "--ancestry-path", "^"+tip, base)
+	if err != nil {
+		return "", fmt.Errorf("find the merge that brought %.12s into %.12s: %w", tip, base, err)
+	}
+	lines := strings.Fields(string(out))
+	if len(lines) == 0 {
+		return "", fmt.Errorf("find the merge that brought %.12s into %.12s: none", tip, base)
+	}
+	merge := lines[len(lines)-1]
+	files, err := git.output("diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", merge+"^1..."+tip)
+	if err != nil {
+		return "", fmt.Errorf("diff %.12s with the base it was merged into: %w", tip, err)
+	}
+	names := parseNULNames(files)
+	if len(names) == 0 || (planFile != "" && slices.Contains(names, planFile)) {
+		return "", nil
+	}
+	return landedMerged, nil
 }
 
 func turnState(s ordering.Status) string {

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
-	"runtime"
 	"strings"
-	"sync"
 )
 
 // mergeCheck is one merge whose outcome conflicts predicts: ours into
@@ -30,17 +28,7 @@ type mergeOutcome struct {
 // an error (README "Conflicts, predicted: conflicts").
 func predictMerges(git gitCmd, checks []mergeCheck) []mergeOutcome {
 	out := make([]mergeOutcome, len(checks))
-	sem := make(chan struct{}, runtime.NumCPU())
-	var wg sync.WaitGroup
-	for i, c := range checks {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			out[i] = predictMerge(git, c)
-		}()
-	}
-	wg.Wait()
+	concurrently(len(checks), func(i int) { out[i] = predictMerge(git, checks[i]) })
 	return out
 }
 

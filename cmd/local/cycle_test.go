@@ -187,3 +187,53 @@ func TestPushRefusals(t *testing.T) {
 		t.Errorf("missing remote: %q", r.stderr)
 	}
 }
+
+// status asks GitHub about every thread's branch in one query, and counts
+// a branch as the gate does: a branch whose earlier pull request merged and
+// that has an open one again has work that has not landed, so the threads
+// after it wait (README, "API cost").
+func TestStatusWithATokenCountsBranchesAsTheGate(t *testing.T) {
+	repo, _ := cycleRepo(t)
+	gh := fakegithub.New(t, "octo", "repo")
+	env := []string{"GITHUB_TOKEN=test-token", "GITHUB_API_URL=" + gh.APIURL()}
+	gh.AddPull(fakegithub.Pull{Number: 1, State: "closed", Merged: true, HeadRef: "extract-auth", HeadSHA: "a0", BaseRef: "main"})
+	gh.AddPull(fakegithub.Pull{Number: 2, HeadRef: "api-cleanup", HeadSHA: "b1", BaseRef: "main"})
+
+	statusRows := func() map[int]statusRow {
+		t.Helper()
+		r := runEnv(t, repo, env, "status", "--json")
+		wantCode(t, r, exitOK)
+		var rows []statusRow
+		if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil {
+			t.Fatalf("status --json: %v\n%s", err, r.stdout)
+		}
+		byID := map[int]statusRow{}
+		for _, row := range rows {
+			byID[row.Thread.ID] = row
+		}
+		return byID
+	}
+	gh.Requests()
+	rows := statusRows()
+	if rows[1].PRState != "landed" || rows[2].PR != 2 || rows[2].Turn != "ready" {
+		t.Errorf("thread 1 landed, thread 2 ready: %+v / %+v", rows[1], rows[2])
+	}
+	var queries int
+	for _, q := range gh.Requests() {
+		if q.Method == "GET" && strings.HasSuffix(q.Path, "/pulls") {
+			t.Errorf("listed one branch's pull requests: %s %s?%s", q.Method, q.Path, q.Query)
+		}
+		if q.Path == fakegithub.GraphQLPath {
+			queries++
+		}
+	}
+	if queries != 1 {
+		t.Errorf("%d GraphQL queries for every branch, want 1", queries)
+	}
+
+	gh.AddPull(fakegithub.Pull{Number: 3, HeadRef: "extract-auth", HeadSHA: "a1", BaseRef: "main"})
+	rows = statusRows()
+	if rows[1].PRState != "open" || rows[1].PR != 3 || rows[2].Turn != "waiting" {
+		t.Errorf("thread 1 open again (#3), thread 2 waiting: %+v / %+v", rows[1], rows[2])
+	}
+}

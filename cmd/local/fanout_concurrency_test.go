@@ -197,11 +197,11 @@ func TestFanoutRollsBackOnlyTheFailingThread(t *testing.T) {
 	}
 }
 
-// worktreeState is what git keeps of a worktree and its branch, with the
+// gitWorktreeState is what git keeps of a worktree and its branch, with the
 // repository's path and its main commit replaced by names: the files of its
 // entry in .git/worktrees, its index, its HEAD, the reflogs of HEAD and of
 // the branch, and what the post-checkout hook saw.
-func worktreeState(t *testing.T, repo, id, branch string) string {
+func gitWorktreeState(t *testing.T, repo, id, branch string) string {
 	t.Helper()
 	wt := filepath.Join(repo, "worktrees", "thread-"+id)
 	entries, err := os.ReadDir(filepath.Join(repo, ".git", "worktrees", "thread-"+id))
@@ -249,7 +249,7 @@ func TestFanoutWorktreeMatchesGitWorktreeAdd(t *testing.T) {
 				} else {
 					gitIn(t, repo, "worktree", "add", "--quiet", "-b", "extract-auth", filepath.Join(repo, "worktrees", "thread-1"), gitIn(t, repo, "rev-parse", "main"))
 				}
-				states = append(states, worktreeState(t, repo, "1", "extract-auth"))
+				states = append(states, gitWorktreeState(t, repo, "1", "extract-auth"))
 			}
 			if states[0] != states[1] {
 				t.Errorf("git worktree add:\n%s\n\nfanout:\n%s", states[0], states[1])

@@ -6,19 +6,29 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
-// runHook runs a hook script with sh in dir with PATH set to path, and
-// returns its combined output and error.
-func runHook(t *testing.T, dir, script, path string) (string, error) {
+// runHook runs a hook script with sh in dir with PATH set to path and
+// stdin as its input, and returns its combined output and error.
+func runHook(t *testing.T, dir, script, path, stdin string) (string, error) {
 	t.Helper()
 	hook := filepath.Join(t.TempDir(), "pre-push")
 	write(t, hook, script)
 	cmd := exec.Command("/bin/sh", hook)
 	cmd.Dir = dir
 	cmd.Env = append(gitEnv(dir), "PATH="+path)
+	cmd.Stdin = strings.NewReader(stdin)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
+}
+
+// pushLine is the line git gives a pre-push hook for pushing local
+// branch to the remote's branch remote (a new branch there).
+func pushLine(t *testing.T, repo, local, remote string) string {
+	t.Helper()
+	return "refs/heads/" + local + " " + gitIn(t, repo, "rev-parse", "refs/heads/"+local) + " refs/heads/" + remote + " " + strings.Repeat("0", 40) + "\n"
 }
 
 // fakePsLocal writes an executable ps-local in dir that records its
@@ -49,8 +59,9 @@ func TestHookNoInjection(t *testing.T) {
 	bin := t.TempDir()
 	fakePsLocal(t, bin)
 	planPath := "plans/$(touch pwned3)'x.toml"
-	script := hookScript(prePushHook, []string{"other", evil, quote}, planPath, filepath.Join(t.TempDir(), "gone", "ps-local"))
-	out, err := runHook(t, repo, script, bin+":"+sysPath)
+	threads := []*plan.Thread{{ID: 1, Branch: "other"}, {ID: 2, Branch: evil}, {ID: 3, Branch: quote}}
+	script := hookScript(prePushHook, threads, "main", planPath, filepath.Join(t.TempDir(), "gone", "ps-local"))
+	out, err := runHook(t, repo, script, bin+":"+sysPath, pushLine(t, repo, evil, evil))
 	if err != nil {
 		t.Fatalf("hook: %v\n%s", err, out)
 	}
@@ -59,7 +70,7 @@ func TestHookNoInjection(t *testing.T) {
 			t.Errorf("the hook ran code from a name: %s exists", f)
 		}
 	}
-	if got := readFile(t, filepath.Join(bin, "args")); got != "--plan\n"+planPath+"\ncheck\n--committed\n" {
+	if got := readFile(t, filepath.Join(bin, "args")); got != "--plan\n"+planPath+"\ncheck\n--thread\n2\n--committed\n" {
 		t.Errorf("ps-local got %q", got)
 	}
 
@@ -67,7 +78,7 @@ func TestHookNoInjection(t *testing.T) {
 	// no thread branch: the hook does nothing.
 	os.Remove(filepath.Join(bin, "args"))
 	gitIn(t, repo, "checkout", "-q", "-b", "feat")
-	if out, err := runHook(t, repo, script, bin+":"+sysPath); err != nil {
+	if out, err := runHook(t, repo, script, bin+":"+sysPath, pushLine(t, repo, "feat", "feat")); err != nil {
 		t.Fatalf("hook on another branch: %v\n%s", err, out)
 	}
 	if _, err := os.Stat(filepath.Join(bin, "args")); err == nil {
@@ -90,8 +101,10 @@ func TestHookFindsPsLocal(t *testing.T) {
 
 	recorded := t.TempDir()
 	fakePsLocal(t, recorded)
-	script := hookScript(prePushHook, []string{"docs"}, "plan.toml", filepath.Join(recorded, "ps-local"))
-	if out, err := runHook(t, repo, script, sysPath); err != nil {
+	docs := []*plan.Thread{{ID: 1, Branch: "docs"}}
+	push := pushLine(t, repo, "docs", "docs")
+	script := hookScript(prePushHook, docs, "main", "plan.toml", filepath.Join(recorded, "ps-local"))
+	if out, err := runHook(t, repo, script, sysPath, push); err != nil {
 		t.Fatalf("recorded path: %v\n%s", err, out)
 	}
 	if readFile(t, filepath.Join(recorded, "args")) == "" {
@@ -99,14 +112,14 @@ func TestHookFindsPsLocal(t *testing.T) {
 	}
 	onPath := t.TempDir()
 	fakePsLocal(t, onPath)
-	if out, err := runHook(t, repo, script, onPath+":"+sysPath); err != nil {
+	if out, err := runHook(t, repo, script, onPath+":"+sysPath, push); err != nil {
 		t.Fatalf("PATH: %v\n%s", err, out)
 	}
 	if readFile(t, filepath.Join(onPath, "args")) == "" {
 		t.Error("ps-local on PATH was not preferred")
 	}
-	gone := hookScript(prePushHook, []string{"docs"}, "plan.toml", "/nonexistent/ps-local")
-	out, err := runHook(t, repo, gone, sysPath)
+	gone := hookScript(prePushHook, docs, "main", "plan.toml", "/nonexistent/ps-local")
+	out, err := runHook(t, repo, gone, sysPath, push)
 	if err == nil || !strings.Contains(out, "pre-push: ps-local is neither on PATH nor at /nonexistent/ps-local; put ps-local on PATH") {
 		t.Errorf("missing ps-local: %v %q", err, out)
 	}

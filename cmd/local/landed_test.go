@@ -23,6 +23,14 @@ func bareRemoteRepo(t *testing.T) (repo, remote string) {
 // without fast-forwarding repo's main.
 func landOnRemote(t *testing.T, repo, remote, branch, how string) {
 	t.Helper()
+	landOnRemoteUnfetched(t, repo, remote, branch, how)
+	gitIn(t, repo, "fetch", "-q", "origin")
+}
+
+// landOnRemoteUnfetched is landOnRemote without the fetch: repo has not
+// seen the landing.
+func landOnRemoteUnfetched(t *testing.T, repo, remote, branch, how string) {
+	t.Helper()
 	clone := filepath.Join(t.TempDir(), "clone")
 	gitIn(t, repo, "clone", "-q", remote, clone)
 	gitIn(t, clone, "fetch", "-q", "origin", branch)
@@ -39,7 +47,6 @@ func landOnRemote(t *testing.T, repo, remote, branch, how string) {
 		gitIn(t, clone, "merge", "-q", "--no-ff", "-m", "merge "+branch, "FETCH_HEAD")
 	}
 	gitIn(t, clone, "push", "-q", "origin", "main")
-	gitIn(t, repo, "fetch", "-q", "origin")
 }
 
 // TestLandedSeenThroughGit: squash, rebase and merge landings on the
@@ -127,5 +134,33 @@ func TestFanoutRepairsAndTracks(t *testing.T) {
 	}
 	if got := gitIn(t, wt1, "rev-parse", "HEAD"); got != tip {
 		t.Errorf("re-made worktree at %s, want %s", got, tip)
+	}
+}
+
+// TestLandedWithoutReflog: a thread branch git keeps no reflog for (reflogs
+// expired or off, a branch written by hand) has its commits counted
+// against the base instead, so its squash landing is still seen.
+func TestLandedWithoutReflog(t *testing.T) {
+	repo, remote := bareRemoteRepo(t)
+	wantCode(t, runIn(t, repo, "fanout"), exitOK)
+	wt1 := filepath.Join(repo, "worktrees", "thread-1")
+	write(t, filepath.Join(wt1, "services/auth/a.go"), "package auth\n")
+	commitAll(t, wt1, "a")
+	write(t, filepath.Join(wt1, "services/auth/b.go"), "package auth\n")
+	commitAll(t, wt1, "b")
+	gitIn(t, wt1, "push", "-q", "origin", "extract-auth")
+	landOnRemote(t, repo, remote, "extract-auth", "squash")
+	gitIn(t, repo, "reflog", "expire", "--expire=now", "--all")
+	if log := gitIn(t, repo, "reflog", "show", "extract-auth", "--"); log != "" {
+		t.Fatalf("the reflog is still there: %s", log)
+	}
+	rows := statusRows(t, repo)
+	if rows[1].Landed != landedSquashed || rows[2].Landed != "" {
+		t.Errorf("status: thread 1 landed %q, want %q; thread 2 %q", rows[1].Landed, landedSquashed, rows[2].Landed)
+	}
+	r := runIn(t, repo, "cleanup")
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "thread 1 (extract-auth) worktrees/thread-1: removed (landed in main)") {
+		t.Errorf("cleanup:\n%s", r.stdout)
 	}
 }

@@ -88,15 +88,16 @@ func (c *command) remoteOf(git gitCmd, remote string) (repo remoteRepo, onGitHub
 }
 
 // mergedPulls reports, per branch, the head SHA of a merged pull request
-// into base, asking GitHub: the only way to see a squash merge.
+// into base, asking GitHub in one query (README, "API cost"): the only
+// way to see a squash merge.
 func mergedPulls(ctx context.Context, gh *ghapi.Client, base string, branches []string) (map[string]string, error) {
+	pulls, err := gh.PullsOfBranches(ctx, base, branches)
+	if err != nil {
+		return nil, err
+	}
 	merged := map[string]string{}
 	for _, b := range branches {
-		pulls, err := gh.BranchPulls(ctx, base, b)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range pulls {
+		for _, p := range pulls[b] {
 			if p.Merged {
 				merged[b] = p.HeadSHA
 			}

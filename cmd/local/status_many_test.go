@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -54,11 +55,11 @@ func TestStatusManyThreadsInPlanOrder(t *testing.T) {
 		case 2:
 			want.Branch = true
 		case 3:
-			want.Branch, want.Ahead, want.Unpushed, want.Scope = true, 1, 1, scopeIn
+			want.Branch, want.Ahead, want.Unpushed, want.Scope, want.Conflicts = true, 1, 1, scopeIn, conflictsClean
 		case 0:
-			want.Branch, want.Ahead, want.Unpushed, want.Scope, want.Violations = true, 1, 1, scopeOut, 1
+			want.Branch, want.Ahead, want.Unpushed, want.Scope, want.Violations, want.Conflicts = true, 1, 1, scopeOut, 1, conflictsClean
 		}
-		if row != want {
+		if !reflect.DeepEqual(row, want) {
 			t.Errorf("row %d:\n got %+v\nwant %+v", i, row, want)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
 // branchState is what git says of a thread branch against the base.
@@ -47,20 +49,32 @@ func readBranchStateAt(git gitCmd, branch, tip string, bases []string) (branchSt
 		return s, fmt.Errorf("compare %s with the base: %w", branch, err)
 	}
 	fmt.Sscanf(counts, "%d %d", &s.ahead, &s.behind)
-	created := tip
+	// created is where the branch was made: the oldest entry of its
+	// reflog, "" when git has none (reflogs off, expired, or a branch
+	// written by hand) or the commit is gone.
+	created := ""
 	if log, err := git.output("reflog", "show", "--format=%H", ref, "--"); err == nil {
 		if lines := strings.Fields(string(log)); len(lines) > 0 {
 			created = lines[len(lines)-1]
 		}
 	}
-	if n, err := git.line("rev-list", "--count", created+".."+tip); err == nil {
-		fmt.Sscanf(n, "%d", &s.own)
-	} else {
-		s.own = s.ahead // the creation point is gone: count what is not in the base
+	switch {
+	case created == tip:
+		// Still where it was made: no commit of its own, and no query
+		// (the common case of a thread not started).
+	case created != "":
+		if n, err := git.line("rev-list", "--count", created+".."+tip); err == nil {
+			fmt.Sscanf(n, "%d", &s.own)
+			break
+		}
+		created = ""
+		fallthrough
+	default:
+		s.own = s.ahead // no creation point: count what is not in the base
 	}
 	if s.own > 0 {
 		fork := created
-		if created == tip { // no reflog: the fork is the merge base
+		if fork == "" { // no creation point: the fork is the merge base
 			if fork, err = git.line("merge-base", tip, baseSHA); err != nil {
 				return s, fmt.Errorf("find where %s forked from the base: %w", branch, err)
 			}
@@ -103,20 +117,21 @@ type threadWorktree struct {
 	branch string // "" when detached
 }
 
-// threadWorktrees lists the worktrees inside the plan's worktrees folder.
-func threadWorktrees(git gitCmd, root, folder string) ([]threadWorktree, error) {
+// threadWorktrees lists the worktrees inside the plan's worktrees folder,
+// in plan order (see inPlanOrder), with one git worktree list.
+func threadWorktrees(git gitCmd, root string, p *plan.Plan) ([]threadWorktree, error) {
 	all, err := listWorktrees(git)
 	if err != nil {
 		return nil, err
 	}
-	base := filepath.Join(root, filepath.FromSlash(folder))
+	base := filepath.Join(root, filepath.FromSlash(p.Worktrees))
 	var out []threadWorktree
 	for dir, ref := range all {
 		if dir != base && within(base, dir) {
 			out = append(out, threadWorktree{dir: dir, branch: strings.TrimPrefix(ref, "refs/heads/")})
 		}
 	}
-	sortWorktrees(out)
+	inPlanOrder(p, out)
 	return out, nil
 }
 

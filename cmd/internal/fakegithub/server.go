@@ -1,8 +1,9 @@
 // Package fakegithub is an in-process GitHub REST server for tests: one
 // repository's contents, pull requests, files, commit statuses, labels and
 // comments, served in GitHub's JSON shapes under an API prefix (as on GitHub
-// Enterprise, so a client that builds absolute URLs fails). It paginates
-// with Link headers, records every request, and injects faults.
+// Enterprise, so a client that builds absolute URLs fails), and the one
+// GraphQL query the client sends. It paginates with Link headers, records
+// every request, and injects faults.
 package fakegithub
 
 import (
@@ -248,11 +249,12 @@ func (s *Server) Requests() []Request {
 	return out
 }
 
-// Writes filters requests to those that change something.
+// Writes filters requests to those that change something: a GraphQL
+// query is a read.
 func Writes(reqs []Request) []Request {
 	var out []Request
 	for _, r := range reqs {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !IsQuery(r) {
 			out = append(out, r)
 		}
 	}
@@ -275,6 +277,9 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request) []func() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	path := strings.TrimPrefix(r.URL.Path, Prefix)
+	if r.URL.Path == GraphQLPrefix {
+		path = GraphQLPath
+	}
 	var after []func()
 	for _, h := range s.hooks {
 		if (h.Method == "" || h.Method == r.Method) && strings.Contains(path, h.Path) && (h.Times == 0 || h.matched < h.Times) {
@@ -292,7 +297,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request) []func() {
 // it returns what a fault does once the lock is released (hang, drop).
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, path string, body []byte) func() {
 	s.requests = append(s.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Body: body, Auth: r.Header.Get("Authorization")})
-	if !strings.HasPrefix(r.URL.Path, Prefix+"/") {
+	if !strings.HasPrefix(r.URL.Path, Prefix+"/") && r.URL.Path != GraphQLPrefix {
 		s.unimplemented(w, r)
 		return nil
 	}
@@ -312,6 +317,10 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, path string, b
 // handle answers r as GitHub would.
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, path string, body []byte) {
 	if s.app != nil && s.serveApp(w, r, path) {
+		return
+	}
+	if path == GraphQLPath && r.Method == http.MethodPost {
+		s.graphQL(w, r, body)
 		return
 	}
 	if path == "/user" && r.Method == http.MethodGet {

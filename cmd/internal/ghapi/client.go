@@ -1,7 +1,7 @@
-// Package ghapi is the GitHub REST client both commands use: go-github v60
+// Package ghapi is the GitHub client both commands use: go-github v60
 // behind a few methods that speak in the product's terms, with paginated
 // lists, bounded retries of transient failures, and GitHub Enterprise base
-// URLs taken as they are.
+// URLs taken as they are; one GraphQL query, for many branches at once.
 package ghapi
 
 import (
@@ -26,6 +26,11 @@ type Options struct {
 	// BaseURL is the REST API root, GITHUB_API_URL as the runner sets it
 	// ("https://api.github.com", or "https://ghe.example.com/api/v3").
 	BaseURL string
+	// GraphQLURL is the GraphQL endpoint, GITHUB_GRAPHQL_URL as the runner
+	// sets it; empty means the one beside BaseURL: /graphql on
+	// api.github.com, /api/graphql on GitHub Enterprise (README, "API
+	// cost").
+	GraphQLURL string
 	// Token authenticates every request (a GITHUB_TOKEN or an App
 	// installation token).
 	Token string
@@ -43,6 +48,7 @@ type Options struct {
 type Client struct {
 	gh          *github.Client
 	owner, repo string
+	graphQL     string // the GraphQL endpoint
 }
 
 // New returns a client for repository "owner/name".
@@ -52,6 +58,10 @@ func New(repository string, opts Options) (*Client, error) {
 		return nil, fmt.Errorf("repository %q is not OWNER/NAME", repository)
 	}
 	base, err := BaseURL(opts.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	graphQL, err := graphQLEndpoint(opts.GraphQLURL, base)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +79,7 @@ func New(repository string, opts Options) (*Client, error) {
 	}
 	gh.BaseURL = base
 	gh.UploadURL = base
-	return &Client{gh: gh, owner: owner, repo: name}, nil
+	return &Client{gh: gh, owner: owner, repo: name, graphQL: graphQL}, nil
 }
 
 // bounded is the options' transport with each request's timeout.

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// TestTurnBranchFromThePlansPullRequestHasNotLanded: the plan lands on a
+// protected base through its own pull request, and fanout ran from the
+// plan's commit before that pull request was merged (the README's order:
+// commit the plan, then fan out). A thread branch without commits of its
+// own is then, with a merge commit, the merge's second parent (in the base,
+// reached through a merge) and, with a squash or a rebase, a commit whose
+// patch is in the base: either way nothing of the thread landed, and turn
+// must keep waiting for it, in CI (the branch pushed early for a draft pull
+// request) and locally. The thread's own work landing the same way counts.
+func TestTurnBranchFromThePlansPullRequestHasNotLanded(t *testing.T) {
+	for _, land := range []string{"merge", "squash", "rebase"} {
+		t.Run(land, func(t *testing.T) {
+			dev := gitRepo(t)
+			write(t, filepath.Join(dev, "go.sum"), "x v1\n")
+			commitAll(t, dev, "before the plan")
+			remote := filepath.Join(t.TempDir(), "remote.git")
+			gitIn(t, dev, "init", "-q", "--bare", "-b", "main", remote)
+			gitIn(t, dev, "remote", "add", "origin", remote)
+			gitIn(t, dev, "push", "-q", "origin", "main")
+			write(t, filepath.Join(dev, "plan.toml"), turnPlan)
+			commitAll(t, dev, "plan: threads")
+			gitIn(t, dev, "branch", "first")
+			gitIn(t, dev, "checkout", "-q", "-b", "third")
+			write(t, filepath.Join(dev, "c/x.go"), "package c\n")
+			commitAll(t, dev, "c")
+			gitIn(t, dev, "push", "-q", "origin", "main:plan", "first", "third")
+
+			// The forge lands a branch on main the way its button does, after
+			// someone else's change, so that no landing is a fast-forward.
+			forge := filepath.Join(t.TempDir(), "forge")
+			gitIn(t, dev, "clone", "-q", remote, forge)
+			write(t, filepath.Join(forge, "go.sum"), "x v2\n")
+			commitAll(t, forge, "someone else's change")
+			landOnForge := func(branch string) {
+				gitIn(t, forge, "fetch", "-q", "origin")
+				switch land {
+				case "merge":
+					gitIn(t, forge, "merge", "-q", "--no-ff", "-m", "Merge pull request: "+branch, "origin/"+branch)
+				case "squash":
+					gitIn(t, forge, "merge", "-q", "--squash", "origin/"+branch)
+					gitIn(t, forge, "commit", "-q", "-m", branch+" (squashed)")
+				case "rebase":
+					gitIn(t, forge, "checkout", "-q", "-B", "landing", "origin/"+branch)
+					gitIn(t, forge, "rebase", "-q", "main")
+					gitIn(t, forge, "checkout", "-q", "main")
+					gitIn(t, forge, "merge", "-q", "--ff-only", "landing")
+				}
+				gitIn(t, forge, "push", "-q", "origin", "main")
+			}
+			landOnForge("plan")
+
+			ci := filepath.Join(t.TempDir(), "ci")
+			gitIn(t, dev, "clone", "-q", remote, ci)
+			gitIn(t, ci, "checkout", "-q", "--detach", "origin/third")
+			wantCode(t, runIn(t, ci, "turn", "--thread", "3"), exitFindings)
+			gitIn(t, dev, "fetch", "-q", "origin")
+			wantCode(t, runIn(t, dev, "turn", "--thread", "3"), exitFindings)
+
+			// Thread 1 does its work and lands: now it counts.
+			gitIn(t, dev, "checkout", "-q", "first")
+			write(t, filepath.Join(dev, "a/x.go"), "package a\n")
+			commitAll(t, dev, "a")
+			gitIn(t, dev, "push", "-q", "origin", "first")
+			landOnForge("first")
+			gitIn(t, ci, "fetch", "-q", "origin")
+			wantCode(t, runIn(t, ci, "turn", "--thread", "3"), exitOK)
+		})
+	}
+}
