@@ -29,3 +29,11 @@ func (c *command) workers() int {
 	}
 	return runtime.NumCPU()
 }
+
+// concurrently calls f(0) to f(n-1), at most runtime.NumCPU() at a time,
+// and returns when all have returned. f writes its result to slot i of a
+// slice of the caller's, so the results stay in the caller's order
+// whatever order the calls finish in.
+func concurrently(n int, f func(i int)) {
+	forEachBounded(n, runtime.NumCPU(), f)
+}
