@@ -58,12 +58,13 @@ func TestPlanCacheDistrustsBadEntries(t *testing.T) {
 
 	// forged is good's content under bad's key and checksum: a verdict
 	// edited by hand.
-	var f cacheFile
-	json.Unmarshal(badEntry, &f)
-	var g cacheFile
-	json.Unmarshal(goodEntry, &g)
+	f, okF := decodeCacheFile(badEntry)
+	g, okG := decodeCacheFile(goodEntry)
+	if !okF || !okG {
+		t.Fatal("the entries do not decode")
+	}
 	f.Entry = g.Entry
-	forged, _ := json.Marshal(f)
+	forged, _ := f.encode()
 	damages := map[string]func(own, other []byte) []byte{
 		"the other plan's entry": func(own, other []byte) []byte { return other },
 		"forged verdict":         func(own, other []byte) []byte { return forged },
