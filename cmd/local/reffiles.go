@@ -27,8 +27,9 @@ const maxRefFile = 4 << 20
 // git keeps in the shared git directory commonDir, without running git:
 // a loose ref wins over packed-refs, and a symbolic ref is followed. It
 // answers refUnknown for anything it does not know to read as git does (a
-// reftable repository or one whose config names a ref storage, a file it
-// cannot parse, a read error, a chain of symbolic refs over five long),
+// reftable repository or one whose config names a ref storage, a ref that
+// is a symbolic link, a file it cannot parse, a read error, a chain of
+// symbolic refs over five long),
 // and the caller then asks git (README "`check`: the scope check",
 // "Speed").
 func readRefFiles(commonDir, name string) (string, refAnswer) {
@@ -39,7 +40,11 @@ func readRefFiles(commonDir, name string) (string, refAnswer) {
 		if !strings.HasPrefix(name, "refs/") || strings.Contains(name, "..") || strings.ContainsAny(name, "\\\x00") {
 			return "", refUnknown
 		}
-		data, err := readSmall(filepath.Join(commonDir, filepath.FromSlash(name)))
+		file := filepath.Join(commonDir, filepath.FromSlash(name))
+		if fi, err := os.Lstat(file); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return "", refUnknown // a symbolic link git reads its own way
+		}
+		data, err := readSmall(file)
 		switch {
 		case err == nil:
 			line, ok := bytes.CutSuffix(data, []byte("\n"))

@@ -93,6 +93,7 @@ func TestRefFilesLeaveTheUnknownToGit(t *testing.T) {
 		"upper case":   func() { os.WriteFile(loose, []byte(strings.ToUpper(oid)+"\n"), 0o644) },
 		"symref cycle": func() { os.WriteFile(loose, []byte("ref: refs/heads/main\n"), 0o644) },
 		"symref out":   func() { os.WriteFile(loose, []byte("ref: ../../config\n"), 0o644) },
+		"symlink ref":  func() { os.Remove(loose); os.Symlink("refs/heads/other", loose) },
 		"bad packed": func() {
 			os.Remove(loose)
 			os.WriteFile(filepath.Join(commonDir, "packed-refs"), []byte("nonsense\n"), 0o644)
@@ -107,6 +108,7 @@ func TestRefFilesLeaveTheUnknownToGit(t *testing.T) {
 			defer func() {
 				os.RemoveAll(filepath.Join(commonDir, "reftable"))
 				os.Remove(filepath.Join(commonDir, "packed-refs"))
+				os.Remove(loose)
 				write(t, loose, oid+"\n")
 				write(t, filepath.Join(commonDir, "config"), config)
 			}()
