@@ -325,7 +325,7 @@ func applyStep(git gitCmd, p *plan.Plan, s fanoutStep, baseSHA, planFile string)
 	}
 	slices.Sort(kept)
 	for name, content := range files {
-		if err := writeFileAtomic(filepath.Join(s.dir, name), []byte(content)); err != nil {
+		if err := writeRecorded(s.dir, name, []byte(content)); err != nil {
 			if s.action != fanKeep {
 				undoStep(git, s)
 			}

@@ -64,7 +64,7 @@ func writeAgentsOverride(git gitCmd, dir, brief string) (note string, err error)
 		b.WriteString("\n\n")
 	}
 	b.WriteString(brief)
-	if err := writeFileAtomic(path, []byte(b.String())); err != nil {
+	if err := writeRecorded(dir, agentsFile, []byte(b.String())); err != nil {
 		return "", fmt.Errorf("write %s: %w", agentsFile, err)
 	}
 	return "", nil

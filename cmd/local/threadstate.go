@@ -98,17 +98,37 @@ func readBranchStateAt(git gitCmd, branch, tip string, bases []string) (branchSt
 // dirtyFiles counts uncommitted and untracked (not ignored) files in a
 // worktree.
 func dirtyFiles(dir string) (int, error) {
-	out, err := gitCmd{dir: dir}.output("status", "--porcelain", "-z")
-	if err != nil {
-		return 0, fmt.Errorf("read the state of %s: %w", dir, err)
+	dirty, _, err := worktreeFiles(dir, false)
+	return dirty, err
+}
+
+// worktreeFiles reads a worktree with one git status: how many files are
+// uncommitted or untracked and, when withIgnored, the ignored paths (a
+// folder git ignores whole ends in "/"). The flags pin the answer against
+// the user's config, which could otherwise hide work: every untracked file
+// (status.showUntrackedFiles), every submodule change (diff.ignoreSubmodules,
+// submodule.*.ignore), one path per entry (status.renames).
+func worktreeFiles(dir string, withIgnored bool) (dirty int, ignored []string, err error) {
+	args := []string{"status", "--porcelain", "-z", "--untracked-files=all", "--ignore-submodules=none", "--no-renames"}
+	if withIgnored {
+		args = append(args, "--ignored=matching")
+	} else {
+		args = append(args, "--ignored=no")
 	}
-	n := 0
-	for _, entry := range strings.Split(string(out), "\x00") {
-		if len(entry) > 3 {
-			n++
+	out, err := gitCmd{dir: dir}.output(args...)
+	if err != nil {
+		return 0, nil, fmt.Errorf("read the state of %s: %w", dir, err)
+	}
+	for _, entry := range parseNULNames(out) {
+		switch {
+		case len(entry) < 4:
+		case strings.HasPrefix(entry, "!! "):
+			ignored = append(ignored, entry[3:])
+		default:
+			dirty++
 		}
 	}
-	return n, nil
+	return dirty, ignored, nil
 }
 
 // threadWorktree is a worktree in the plan's worktrees folder.
