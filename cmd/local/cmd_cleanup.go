@@ -47,7 +47,7 @@ func (c *command) runCleanup(args []string) error {
 	if err != nil {
 		fmt.Fprintf(c.stderr, "ps-local: note: GitHub not reached, so only git's view of landing counts: %s\n", oneLine(err))
 	}
-	run := cleanupRun{git: git, root: root, plan: p, bases: landingBases(git, p.Base, baseSHA), merged: merged, force: *force, discardIgnored: *discardIgnored || *force, deleteBranches: *deleteBranches}
+	run := cleanupRun{git: git, root: root, plan: p, bases: landingBases(git, p.Base, baseSHA), planFile: planInRepo(bp.loc), merged: merged, force: *force, discardIgnored: *discardIgnored || *force, deleteBranches: *deleteBranches}
 	states, err := c.readWorktrees(run, trees)
 	if err != nil {
 		return err
@@ -74,6 +74,7 @@ type cleanupRun struct {
 	root           string
 	plan           *plan.Plan
 	bases          []string          // see landingBases
+	planFile       string            // see pastPlanCommits
 	merged         map[string]string // branch: head SHA of its merged pull request
 	force          bool
 	discardIgnored bool
@@ -119,9 +120,9 @@ func readWorktree(run cleanupRun, wt threadWorktree, tips map[string]string) wor
 		return ws
 	}
 	if tip, ok := tips[wt.branch]; ok {
-		ws.branch, ws.err = readBranchStateAt(run.git, wt.branch, tip, run.bases)
+		ws.branch, ws.err = readBranchStateAt(run.git, wt.branch, tip, run.bases, run.planFile)
 	} else {
-		ws.branch, ws.err = readBranchState(run.git, wt.branch, run.bases)
+		ws.branch, ws.err = readBranchState(run.git, wt.branch, run.bases, run.planFile)
 	}
 	// A squash or rebase merge leaves the commits out of the base:
 	// GitHub's word that this very tip merged counts as landing.

@@ -182,7 +182,7 @@ func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.
 				}
 			}
 			step.action = fanAttach
-			st, err := readBranchState(git, t.Branch, landingBases(git, p.Base, baseSHA))
+			st, err := readBranchState(git, t.Branch, landingBases(git, p.Base, baseSHA), planFile)
 			if err != nil {
 				return nil, err
 			}
