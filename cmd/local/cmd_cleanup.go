@@ -175,7 +175,13 @@ func (c *command) cleanupOne(run cleanupRun, ws worktreeState) (string, error) {
 	if _, err := git.output(removeArgs...); err != nil {
 		return "", fmt.Errorf("remove %s: %w", name, err)
 	}
-	msg := fmt.Sprintf("%s: removed (landed in %s)", name, p.Base)
+	// Landed in the base itself, or only in origin's copy of it (fetched,
+	// not yet fast-forwarded locally), or on GitHub's word.
+	where := p.Base
+	if st.in != run.bases[0] {
+		where = "origin/" + p.Base
+	}
+	msg := fmt.Sprintf("%s: removed (landed in %s)", name, where)
 	if len(keep) > 0 {
 		msg = fmt.Sprintf("%s: removed with --force (%s)", name, strings.Join(keep, "; "))
 	}

@@ -20,6 +20,7 @@ type branchState struct {
 	// (or the remote's base): merged, rebased or squashed.
 	landed bool
 	how    string // how it landed, see threadLanded
+	in     string // the base it landed in, one of the bases it was read against
 	// unpushed counts commits in neither the base nor any remote branch.
 	unpushed int
 }
@@ -68,7 +69,7 @@ func readBranchStateAt(git gitCmd, branch, tip string, bases []string, planFile 
 		if n, err := git.line("rev-list", "--count", created+".."+tip); err == nil {
 			fmt.Sscanf(n, "%d", &s.own)
 			if s.own > 0 {
-				if s.how, err = threadLanded(git, tip, created, bases); err != nil {
+				if s.how, s.in, err = threadLanded(git, tip, created, bases); err != nil {
 					return s, err
 				}
 			}
@@ -116,7 +117,7 @@ func (s *branchState) judgeWithoutCreation(git gitCmd, bases []string, planFile 
 	for _, base := range bases {
 		how, err := landedInBase(git, s.tip, base, planFile)
 		if err != nil || how != "" {
-			s.how = how
+			s.how, s.in = how, base
 			return err
 		}
 	}
