@@ -81,8 +81,19 @@ func readWritten(dir string) (map[string]string, error) {
 	return sums, nil
 }
 
-// writtenPath is the record's path in worktree dir's git admin folder.
+// writtenPath is the record's path in worktree dir's git admin folder:
+// the folder a linked worktree's .git file names ("gitdir: PATH", so
+// cleanup runs no git process for it), else what git rev-parse --git-dir
+// says.
 func writtenPath(dir string) (string, error) {
+	if link, err := os.ReadFile(filepath.Join(dir, ".git")); err == nil {
+		if gitDir, ok := strings.CutPrefix(strings.TrimRight(string(link), "\r\n"), "gitdir: "); ok && !strings.ContainsAny(gitDir, "\r\n") {
+			if !filepath.IsAbs(gitDir) {
+				gitDir = filepath.Join(dir, gitDir)
+			}
+			return filepath.Join(gitDir, writtenFile), nil
+		}
+	}
 	gitDir, err := gitCmd{dir: dir}.line("rev-parse", "--path-format=absolute", "--git-dir")
 	if err != nil {
 		return "", fmt.Errorf("find the git folder of %s: %w", dir, err)
