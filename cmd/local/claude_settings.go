@@ -112,7 +112,7 @@ func writeGuardSettings(git gitCmd, dir, command string) (skipped string, err er
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", fmt.Errorf("write %s: %w", settingsFile, unwrapPath(err))
 	}
-	if err := writeRecorded(dir, settingsFile, merged); err != nil {
+	if err := writeMerged(dir, settingsFile, have, merged); err != nil {
 		return "", fmt.Errorf("write %s: %w", settingsFile, err)
 	}
 	return "", nil

@@ -30,6 +30,24 @@ func writeRecorded(dir, name string, data []byte) error {
 	return recordWritten(dir, name)
 }
 
+// writeMerged is writeRecorded for a file fanout merges its part into
+// (old: the file before, nil when there was none): the result is fanout's
+// only when old was absent or as fanout wrote it; else it holds the
+// operator's content and stays their work.
+func writeMerged(dir, name string, old, data []byte) error {
+	if old != nil {
+		sums, err := readWritten(dir)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(old)
+		if sums[name] != hex.EncodeToString(sum[:]) {
+			return writeFileAtomic(filepath.Join(dir, filepath.FromSlash(name)), data)
+		}
+	}
+	return writeRecorded(dir, name, data)
+}
+
 // recordWritten records the files names (repository-relative) of worktree
 // dir, as they are now, as written by fanout.
 func recordWritten(dir string, names ...string) error {

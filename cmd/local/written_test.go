@@ -42,3 +42,29 @@ func TestWrittenPathIsTheWorktreesGitDir(t *testing.T) {
 		t.Errorf("changed: work %v, %v", work, err)
 	}
 }
+
+// TestWriteMergedKeepsTheOperatorsFile: a file fanout merges its part into
+// is fanout's only when it made it or it was as fanout wrote it; merged
+// into the operator's own file, the result stays their work.
+func TestWriteMergedKeepsTheOperatorsFile(t *testing.T) {
+	repo := fanoutRepo(t)
+	wt := filepath.Join(t.TempDir(), "wt")
+	gitIn(t, repo, "worktree", "add", "-q", "-b", "w", wt)
+	isWork := func() bool {
+		t.Helper()
+		work, err := ignoredWork(wt, []string{"s.json"}, ignoredNamed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(work) > 0
+	}
+	if err := writeMerged(wt, "s.json", nil, []byte("fanout's\n")); err != nil || isWork() {
+		t.Fatalf("made by fanout: work %v, %v", isWork(), err)
+	}
+	if err := writeMerged(wt, "s.json", []byte("fanout's\n"), []byte("fanout's, again\n")); err != nil || isWork() {
+		t.Fatalf("merged into fanout's: work %v, %v", isWork(), err)
+	}
+	if err := writeMerged(wt, "s.json", []byte("mine\n"), []byte("mine and fanout's\n")); err != nil || !isWork() {
+		t.Fatalf("merged into the operator's: work %v, %v", isWork(), err)
+	}
+}
