@@ -9,7 +9,9 @@ package check
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
@@ -20,6 +22,7 @@ type Checker struct {
 	plan     *plan.Plan
 	planFile string
 	index    *index
+	workers  int // goroutines for a long list; 0 is GOMAXPROCS
 }
 
 // New indexes p's patterns. planFile is the plan's repository-relative path
@@ -60,50 +63,118 @@ func (r Report) InScope() bool { return len(r.Violations) == 0 }
 // threads. total is how many changes the source of the list reports (git's
 // count, or a pull request's changed_files); a list of another length is an
 // *IncompleteError, never a verdict. A malformed change is an error too.
+// A long list is checked in parts by up to GOMAXPROCS goroutines; the
+// report is the same as one goroutine's.
 func (c *Checker) Check(t *plan.Thread, changes []Change, total int) (Report, error) {
 	if len(changes) != total {
 		return Report{}, &IncompleteError{Listed: len(changes), Total: total}
 	}
-	offenses := make([]offense, 0, len(changes)) // at most one per path, and growing a large slice costs more
-	var buf []*claim
+	workers := c.workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	parts := make([]part, max(1, min(workers, len(changes)/minPart)))
+	size := (len(changes) + len(parts) - 1) / len(parts)
+	var wg sync.WaitGroup
+	for i := range parts {
+		lo := min(i*size, len(changes))
+		hi := min(lo+size, len(changes))
+		wg.Go(func() { parts[i] = c.checkPart(t, changes, lo, hi) })
+	}
+	wg.Wait()
 	paths := 0
-	for i, ch := range changes {
-		if err := ch.validate(); err != nil {
-			return Report{}, fmt.Errorf("check %s: %w", t.Label(), err)
+	for _, pt := range parts {
+		if pt.err != nil { // the first bad change in list order, as one pass finds it
+			return Report{}, pt.err
 		}
-		if ch.TouchesPrevious() {
-			paths++
-			if o, ok := c.verdict(t, ch.PreviousPath, &buf); !ok {
-				o.path, o.change = ch.PreviousPath, i
-				offenses = append(offenses, o)
-			}
-		}
-		paths++
-		if o, ok := c.verdict(t, ch.Path, &buf); !ok {
-			o.path, o.change = ch.Path, i
-			offenses = append(offenses, o)
-		}
+		paths += pt.paths
 	}
+	// The parts in order are the offenses in list order. A list sorted by
+	// path (as git and GitHub give it) needs neither a sort nor one slice
+	// of them all.
 	byPath := func(a, b offense) int { return cmp.Or(cmp.Compare(a.path, b.path), cmp.Compare(a.change, b.change)) }
-	if !slices.IsSortedFunc(offenses, byPath) {
-		slices.SortFunc(offenses, byPath)
+	chunks := make([][]offense, 0, len(parts))
+	sorted := true
+	for _, pt := range parts {
+		if len(pt.offenses) == 0 {
+			continue
+		}
+		if n := len(chunks); !slices.IsSortedFunc(pt.offenses, byPath) || n > 0 && byPath(chunks[n-1][len(chunks[n-1])-1], pt.offenses[0]) > 0 {
+			sorted = false
+		}
+		chunks = append(chunks, pt.offenses)
 	}
-	offenses = slices.CompactFunc(offenses, func(a, b offense) bool { return a.path == b.path })
-	r := Report{Thread: t, PlanFile: c.planFile, Paths: paths}
-	if len(offenses) > 0 {
-		r.Violations = make([]Violation, len(offenses))
+	if !sorted {
+		all := slices.Concat(chunks...)
+		slices.SortFunc(all, byPath)
+		chunks = [][]offense{all}
 	}
-	for i, o := range offenses {
-		v := Violation{Path: o.path, Change: changes[o.change], Reason: o.reason}
-		if o.claim != nil {
-			v.Pattern = o.claim.pattern
-			if o.reason == OwnedBy {
-				v.Owner = o.claim.thread
+	// One violation per path: the first change that touched it.
+	n := 0
+	last := ""
+	for _, ch := range chunks {
+		for _, o := range ch {
+			if n == 0 || o.path != last {
+				n++
+				last = o.path
 			}
 		}
-		r.Violations[i] = v
+	}
+	r := Report{Thread: t, PlanFile: c.planFile, Paths: paths}
+	if n > 0 {
+		r.Violations = make([]Violation, 0, n)
+	}
+	for _, ch := range chunks {
+		for _, o := range ch {
+			if len(r.Violations) > 0 && r.Violations[len(r.Violations)-1].Path == o.path {
+				continue
+			}
+			v := Violation{Path: o.path, Change: changes[o.change], Reason: o.reason}
+			if o.claim != nil {
+				v.Pattern = o.claim.pattern
+				if o.reason == OwnedBy {
+					v.Owner = o.claim.thread
+				}
+			}
+			r.Violations = append(r.Violations, v)
+		}
 	}
 	return r, nil
+}
+
+// minPart is the fewest changes worth a goroutine of their own.
+const minPart = 8192
+
+// part is what Check found in changes[lo:hi].
+type part struct {
+	offenses []offense
+	paths    int
+	err      error
+}
+
+func (c *Checker) checkPart(t *plan.Thread, changes []Change, lo, hi int) part {
+	pt := part{offenses: make([]offense, 0, hi-lo)} // at most one per path, and growing a large slice costs more
+	var buf []*claim
+	for i := lo; i < hi; i++ {
+		ch := changes[i]
+		if err := ch.validate(); err != nil {
+			pt.err = fmt.Errorf("check %s: %w", t.Label(), err)
+			return pt
+		}
+		if ch.TouchesPrevious() {
+			pt.paths++
+			if o, ok := c.verdict(t, ch.PreviousPath, &buf); !ok {
+				o.path, o.change = ch.PreviousPath, i
+				pt.offenses = append(pt.offenses, o)
+			}
+		}
+		pt.paths++
+		if o, ok := c.verdict(t, ch.Path, &buf); !ok {
+			o.path, o.change = ch.Path, i
+			pt.offenses = append(pt.offenses, o)
+		}
+	}
+	return pt
 }
 
 // offense is a violation as Check first records it: small, so that a

@@ -1,7 +1,10 @@
 package check
 
 import (
+	"bufio"
 	"fmt"
+	"io"
+	"strconv"
 
 	"github.com/parallel-sessions/parallel-sessions/plan"
 )
@@ -39,31 +42,106 @@ type Violation struct {
 
 // Message explains v, without its path, in words a contributor can act on.
 func (r Report) Message(v Violation) string {
-	t := r.Thread
-	var msg string
-	switch v.Reason {
-	case PlanFile:
-		msg = fmt.Sprintf("%s is the plan; no thread may change it: change the plan in its own pull request into the base branch", r.PlanFile)
-	case ThreadDropped:
-		msg = fmt.Sprintf("%s is dropped in %s and may change nothing; set its status to \"active\" or move the work to an active thread", t.Label(), r.PlanFile)
-	case Forbidden:
-		msg = fmt.Sprintf("forbidden for %s by %q; revert this change", t.Label(), v.Pattern.Text)
-	case OwnedBy:
-		msg = fmt.Sprintf("owned by %s via %q, not by %s; leave this change to that thread", v.Owner.Label(), v.Pattern.Text, t.Label())
-	default:
-		msg = fmt.Sprintf("not owned by %s and not shared; revert this change, or add the path to the thread's owns in %s on the base branch", t.Label(), r.PlanFile)
-	}
-	switch {
-	case v.Change.Status == Renamed && v.Path == v.Change.PreviousPath:
-		msg = fmt.Sprintf("renamed to %q: %s", v.Change.Path, msg)
-	case v.Change.Status == Renamed:
-		msg = fmt.Sprintf("renamed from %q: %s", v.Change.PreviousPath, msg)
-	}
-	return msg
+	return string(r.appendMessage(nil, v))
 }
 
 // Finding is v's line for people: "PATH: message [reason]". A scope finding
 // is about a whole file, so it has no line or column.
 func (r Report) Finding(v Violation) string {
-	return fmt.Sprintf("%s: %s [%s]", v.Path, r.Message(v), v.Reason)
+	return string(r.AppendFinding(nil, v))
+}
+
+// WriteFindings writes the Finding of every violation to w, one a line,
+// in order. Violations of one reason and pattern outside a rename share
+// their message, which is formatted once: a long list out of scope costs
+// little more than its paths.
+func (r Report) WriteFindings(w io.Writer) error {
+	out := bufio.NewWriterSize(w, 64<<10)
+	type claimKey struct {
+		reason  Reason
+		pattern *plan.Pattern
+		owner   *plan.Thread
+	}
+	tails := map[claimKey][]byte{}
+	line := make([]byte, 0, 512)
+	for _, v := range r.Violations {
+		if v.Change.Status == Renamed {
+			line = append(r.AppendFinding(line[:0], v), '\n')
+			out.Write(line)
+			continue
+		}
+		k := claimKey{v.Reason, v.Pattern, v.Owner}
+		tail, ok := tails[k]
+		if !ok {
+			tail = append(r.AppendFinding([]byte(nil), Violation{Path: "", Change: v.Change, Reason: v.Reason, Owner: v.Owner, Pattern: v.Pattern}), '\n')
+			tails[k] = tail
+		}
+		out.WriteString(v.Path)
+		out.Write(tail)
+	}
+	return out.Flush()
+}
+
+// AppendFinding appends Finding(v) to dst: for printing many violations
+// without a string each.
+func (r Report) AppendFinding(dst []byte, v Violation) []byte {
+	dst = append(dst, v.Path...)
+	dst = append(dst, ": "...)
+	dst = r.appendMessage(dst, v)
+	dst = append(dst, " ["...)
+	dst = append(dst, v.Reason...)
+	return append(dst, ']')
+}
+
+func (r Report) appendMessage(dst []byte, v Violation) []byte {
+	switch {
+	case v.Change.Status == Renamed && v.Path == v.Change.PreviousPath:
+		dst = append(dst, "renamed to "...)
+		dst = strconv.AppendQuote(dst, v.Change.Path)
+		dst = append(dst, ": "...)
+	case v.Change.Status == Renamed:
+		dst = append(dst, "renamed from "...)
+		dst = strconv.AppendQuote(dst, v.Change.PreviousPath)
+		dst = append(dst, ": "...)
+	}
+	t := r.Thread
+	switch v.Reason {
+	case PlanFile:
+		return fmt.Appendf(dst, "%s is the plan; no thread may change it: change the plan in its own pull request into the base branch", r.PlanFile)
+	case ThreadDropped:
+		return fmt.Appendf(dst, "%s is dropped in %s and may change nothing; set its status to \"active\" or move the work to an active thread", t.Label(), r.PlanFile)
+	case Forbidden:
+		dst = append(dst, "forbidden for "...)
+		dst = appendLabel(dst, t)
+		dst = append(dst, " by "...)
+		dst = strconv.AppendQuote(dst, v.Pattern.Text)
+		return append(dst, "; revert this change"...)
+	case OwnedBy:
+		dst = append(dst, "owned by "...)
+		dst = appendLabel(dst, v.Owner)
+		dst = append(dst, " via "...)
+		dst = strconv.AppendQuote(dst, v.Pattern.Text)
+		dst = append(dst, ", not by "...)
+		dst = appendLabel(dst, t)
+		return append(dst, "; leave this change to that thread"...)
+	default:
+		dst = append(dst, "not owned by "...)
+		dst = appendLabel(dst, t)
+		dst = append(dst, " and not shared; revert this change, or add the path to the thread's owns in "...)
+		dst = append(dst, r.PlanFile...)
+		return append(dst, " on the base branch"...)
+	}
+}
+
+// appendLabel appends t.Label(), without its allocations in the common
+// case of a thread with an id and a branch.
+func appendLabel(dst []byte, t *plan.Thread) []byte {
+	if t.ID <= 0 || t.Branch == "" {
+		return append(dst, t.Label()...)
+	}
+	dst = append(dst, "thread "...)
+	dst = strconv.AppendInt(dst, int64(t.ID), 10)
+	dst = append(dst, " ("...)
+	dst = append(dst, t.Branch...)
+	return append(dst, ')')
 }

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -88,6 +89,9 @@ type globParser struct {
 // unnested ',' or '}' (left for the caller).
 func (p *globParser) sequence(inBraces bool) ([]syntaxItem, error) {
 	var items []syntaxItem
+	if !inBraces {
+		items = make([]syntaxItem, 0, len(p.s)-p.i) // an item takes a byte or more
+	}
 	for p.i < len(p.s) {
 		c := p.s[p.i]
 		switch {
@@ -183,6 +187,9 @@ func (p *globParser) class() (runeSet, error) {
 
 // expand turns items with brace groups into brace-free item lists.
 func expand(items []syntaxItem) ([][]syntaxItem, error) {
+	if !slices.ContainsFunc(items, func(it syntaxItem) bool { return it.group != nil }) {
+		return [][]syntaxItem{items}, nil // read only from here on
+	}
 	out := [][]syntaxItem{nil}
 	for _, it := range items {
 		if it.group == nil {
@@ -220,6 +227,10 @@ func expand(items []syntaxItem) ([][]syntaxItem, error) {
 // from what they appear to say.
 func splitSegments(items []syntaxItem) (alternative, error) {
 	var segs []segment
+	// Every segment's tokens are a part of one array, capped so that no
+	// append reaches into the next segment's.
+	all := make([]token, 0, len(items))
+	start := 0
 	cur := segment{}
 	flush := func() error {
 		switch {
@@ -241,6 +252,7 @@ func splitSegments(items []syntaxItem) (alternative, error) {
 			segs = append(segs, cur)
 		}
 		cur = segment{}
+		start = len(all)
 		return nil
 	}
 	for _, it := range items {
@@ -250,7 +262,8 @@ func splitSegments(items []syntaxItem) (alternative, error) {
 			}
 			continue
 		}
-		cur.toks = append(cur.toks, it.tok)
+		all = append(all, it.tok)
+		cur.toks = all[start:len(all):len(all)]
 	}
 	if err := flush(); err != nil {
 		return alternative{}, err

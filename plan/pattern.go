@@ -116,7 +116,7 @@ func (p Pattern) TreeDependent() bool { return p.literal != "" && !p.slash }
 
 // literalAlternatives compiles a path without metacharacters into "path/**".
 func literalAlternatives(s string) ([]alternative, error) {
-	var items []syntaxItem
+	items := make([]syntaxItem, 0, len(s)+3)
 	for _, r := range s {
 		if r == '/' {
 			items = append(items, syntaxItem{sep: true})

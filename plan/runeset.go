@@ -20,7 +20,24 @@ type runeSet struct {
 // anyRune is the set '?' matches.
 var anyRune = runeSet{negated: true}
 
-func literalRune(r rune) runeSet { return runeSet{ranges: []runeRange{{r, r}}} }
+// literalRune is the set of r alone. An ASCII rune's set shares its range
+// with every other (no allocation: most patterns are mostly ASCII
+// literals); sets are never changed in place, and the shared slice has no
+// room to append into.
+func literalRune(r rune) runeSet {
+	if 0 <= r && r < utf8.RuneSelf {
+		return runeSet{ranges: asciiRanges[r : r+1 : r+1]}
+	}
+	return runeSet{ranges: []runeRange{{r, r}}}
+}
+
+// asciiRanges holds the one-rune range of every ASCII rune.
+var asciiRanges = func() (t [utf8.RuneSelf]runeRange) {
+	for r := range t {
+		t[r] = runeRange{rune(r), rune(r)}
+	}
+	return t
+}()
 
 // literal reports the single rune a set matches, for sets written as one.
 func (s runeSet) literal() (rune, bool) {

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -27,14 +30,32 @@ type basePlan struct {
 	baseSHA string
 	main    string // the main worktree's root
 	git     gitCmd // runs in main
+	// scope is the cached plan loadScopePlan read, nil from loadBasePlan.
+	scope *cachedPlan
 }
 
 // loadBasePlan reads the plan as committed on the base branch: the file
 // in the current worktree only says which base that is. It notes on stderr
 // when the worktree's copy differs from the base's, since only the base's
 // counts. A plan outside the repository (--plan /elsewhere.toml) is read as
-// a file; it has no base copy.
+// a file; it has no base copy. The verdict on a committed plan comes from
+// the plan cache (planCache) when an earlier command proved it, so only
+// the decoding is repeated.
 func (c *command) loadBasePlan() (basePlan, error) {
+	return c.readBasePlan(false)
+}
+
+// loadScopePlan is loadBasePlan for the scope check, which reads only the
+// threads, their patterns and shared: the plan comes from the cache
+// without reading the TOML, bp.plan holds its threads without patterns
+// (goals, env, setup and positions are left out too), and bp.scope
+// compiles the patterns a change list needs (cachedPlan.plan). bp.main and
+// bp.git are not set (call mainWorktree when needed).
+func (c *command) loadScopePlan() (basePlan, error) {
+	return c.readBasePlan(true)
+}
+
+func (c *command) readBasePlan(scopeOnly bool) (basePlan, error) {
 	var bp basePlan
 	loc, err := c.locatePlan()
 	if err != nil {
@@ -42,9 +63,8 @@ func (c *command) loadBasePlan() (basePlan, error) {
 	}
 	bp.loc = loc
 	local, localErr := readPlanFile(loc)
-	main, err := mainWorktree(c.dir)
 	rel := ""
-	if err == nil {
+	if loc.commonDir != "" {
 		rel = planInRepo(loc)
 	}
 	if rel == "" {
@@ -54,42 +74,95 @@ func (c *command) loadBasePlan() (basePlan, error) {
 			return bp, localErr
 		}
 		bp.plan, bp.findings = plan.Parse(loc.display, local)
-		if err == nil {
+		if main, err := mainWorktree(c.dir); err == nil {
 			bp.main, bp.git = main, gitCmd{dir: main}
 			_, bp.baseSHA, _ = resolveBase(bp.git, bp.plan.Base, "")
 		}
 		return bp, nil
 	}
+	if !scopeOnly {
+		if bp.main, err = mainWorktree(c.dir); err != nil {
+			return bp, err
+		}
+		bp.git = gitCmd{dir: bp.main}
+	}
+	cat, err := startCatFile(loc.root)
 	if err != nil {
 		return bp, err
 	}
-	bp.main, bp.git = main, gitCmd{dir: main}
+	defer cat.close()
 	base := plan.DefaultBase
 	if localErr == nil {
-		if p, _ := plan.Parse(loc.display, local); p != nil && p.Base != "" {
-			base = p.Base
-		}
+		base = plan.BaseOf(local)
 	}
-	bp.baseRef, bp.baseSHA, err = resolveBase(bp.git, base, "")
-	if err != nil {
+	if bp.baseRef, bp.baseSHA, err = baseCommit(cat, base); err != nil {
 		return bp, err
 	}
-	data, err := committedPlan(bp.git, bp.baseSHA, rel)
+	cp := committedPlan{cat: cat, root: loc.root}
+	cp.blob, err = cp.find(bp.baseSHA, rel)
 	if err != nil {
 		return bp, fmt.Errorf("%s is not committed on %s%s; commit it there first (git add %s && git commit), since ps-local and the gate read the plan from %s", rel, bp.baseRef, whyNot(err), rel, base)
 	}
-	data = stripBOM(data)
-	tree, err := treeAt(bp.git, bp.baseSHA)
+	entry, err := newPlanCache(loc.commonDir).verdict(&cp)
 	if err != nil {
-		return bp, fmt.Errorf("list the files of %s: %w", bp.baseRef, err)
+		return bp, err
 	}
-	bp.plan, bp.findings = plan.ParseInTree(loc.display, data, tree)
-	// Warnings (coverage) are validate's advice, not a reason to refuse.
-	bp.findings = slices.DeleteFunc(bp.findings, func(f plan.Finding) bool { return f.Severity != plan.Error })
-	if localErr == nil && !bytes.Equal(data, local) && !sameAsCommitted(gitCmd{dir: loc.root}, loc.path, rel, data) {
-		fmt.Fprintf(c.stderr, "ps-local: note: %s differs from the plan committed on %s; using %s's, as the gate does (commit the change to %s for it to count)\n", loc.display, bp.baseRef, bp.baseRef, base)
+	bp.findings = entry.findings(loc.display)
+	if scopeOnly && entry.Valid {
+		bp.scope = &entry
+		bp.plan, _ = entry.plan(folders{}) // no pattern: nothing to fail
+	} else if !scopeOnly {
+		data, err := cp.content()
+		if err != nil {
+			return bp, err
+		}
+		files, err := cp.files()
+		if err != nil {
+			return bp, err
+		}
+		// The overlap proof's verdict is the cache's; decoding gives the
+		// plan with everything the commands use.
+		var errs []plan.Finding
+		bp.plan, errs = plan.Decode(loc.display, data, files)
+		if !entry.Valid || plan.Errors(errs) > 0 {
+			bp.findings = mergeFindings(bp.findings, errs)
+		}
+	}
+	if localErr == nil && !sameBlob(local, cp.blob) {
+		data, err := cp.content()
+		if err == nil && !bytes.Equal(data, local) && !sameAsCommitted(gitCmd{dir: loc.root}, loc.path, rel, data) {
+			fmt.Fprintf(c.stderr, "ps-local: note: %s differs from the plan committed on %s; using %s's, as the gate does (commit the change to %s for it to count)\n", loc.display, bp.baseRef, bp.baseRef, base)
+		}
 	}
 	return bp, nil
+}
+
+// mergeFindings adds the errors of more to fs that it does not have yet,
+// sorted as plan sorts them.
+func mergeFindings(fs, more []plan.Finding) []plan.Finding {
+	for _, f := range more {
+		if f.Severity == plan.Error && !slices.Contains(fs, f) {
+			fs = append(fs, f)
+		}
+	}
+	plan.SortFindings(fs)
+	return fs
+}
+
+// baseCommit finds the plan's base branch with cat: the local branch, else
+// its origin/ remote-tracking branch (a clone that never checked the base
+// out has only that), as resolveBase does.
+func baseCommit(cat *catFile, base string) (name, sha string, err error) {
+	for _, ref := range []string{"refs/heads/" + base, "refs/remotes/origin/" + base} {
+		sha, ok, err := cat.info(ref+"^{commit}", "commit")
+		if err != nil {
+			return "", "", fmt.Errorf("resolve %s: %w", base, err)
+		}
+		if ok {
+			return strings.TrimPrefix(strings.TrimPrefix(ref, "refs/heads/"), "refs/remotes/"), sha, nil
+		}
+	}
+	return "", "", fmt.Errorf("base branch %q not found, neither as a local branch nor as origin/%s; run `git fetch origin %s`, or fix base in the plan", base, base, base)
 }
 
 // errNotInTree is a plan file the base's tree does not have.
@@ -104,33 +177,80 @@ func whyNot(err error) string {
 	return " (" + err.Error() + ")"
 }
 
-// committedPlan reads file at commit, following a symbolic link committed
-// there (a few hops, inside the tree).
-func committedPlan(git gitCmd, commit, file string) ([]byte, error) {
-	for range 5 {
-		mode, err := git.line("ls-tree", "--format=%(objectmode)", commit, "--", file)
-		if err != nil {
-			return nil, err
-		}
-		if mode == "" {
-			return nil, errNotInTree
-		}
-		data, err := git.output("cat-file", "blob", commit+":"+file)
-		if err != nil {
-			return nil, err
-		}
-		if mode != "120000" {
-			if len(data) > maxPlanSize {
-				return nil, fmt.Errorf("larger than %d KiB", maxPlanSize>>10)
-			}
-			return data, nil
-		}
-		file = path.Clean(path.Join(path.Dir(file), string(data)))
-		if file == ".." || strings.HasPrefix(file, "../") || path.IsAbs(file) {
-			return nil, fmt.Errorf("a symbolic link out of the repository")
-		}
+// committedPlan is a plan file committed on the base branch, read through
+// one cat-file process: its blob, the base's tree, and each read at most
+// once.
+type committedPlan struct {
+	cat        *catFile
+	root       string // a work tree of the repository, for git ls-tree
+	blob, tree string
+	data       []byte
+	list       *plan.Tree
+}
+
+// find sets the tree of commit and returns the blob id of file there,
+// following symbolic links inside the tree.
+func (cp *committedPlan) find(commit, file string) (string, error) {
+	tree, ok, err := cp.cat.info(commit+"^{tree}", "tree")
+	if err != nil {
+		return "", err
 	}
-	return nil, fmt.Errorf("too many symbolic links")
+	if !ok {
+		return "", fmt.Errorf("commit %s has no tree", commit)
+	}
+	cp.tree = tree
+	blob, ok, err := cp.cat.info(commit+":"+file, "blob")
+	var le *linkError
+	switch {
+	case errors.As(err, &le):
+		return "", errors.New(le.why)
+	case err != nil:
+		return "", err
+	case !ok:
+		return "", errNotInTree
+	}
+	return blob, nil
+}
+
+// content is the plan's text, without a byte order mark.
+func (cp *committedPlan) content() ([]byte, error) {
+	if cp.data == nil {
+		data, err := cp.cat.contents(cp.blob)
+		if err != nil {
+			return nil, err
+		}
+		cp.data = stripBOM(data)
+	}
+	return cp.data, nil
+}
+
+// files lists the base's tree.
+func (cp *committedPlan) files() (*plan.Tree, error) {
+	if cp.list == nil {
+		tree, err := treeAt(gitCmd{dir: cp.root}, cp.tree)
+		if err != nil {
+			return nil, fmt.Errorf("list the files of the base: %w", err)
+		}
+		cp.list = tree
+	}
+	return cp.list, nil
+}
+
+// sameBlob reports whether data is the blob oid, hashed as git does
+// (SHA-1, or SHA-256 in a repository of that format), without running git.
+func sameBlob(data []byte, oid string) bool {
+	var h hash.Hash
+	switch len(oid) {
+	case 2 * sha1.Size:
+		h = sha1.New()
+	case 2 * sha256.Size:
+		h = sha256.New()
+	default:
+		return false
+	}
+	fmt.Fprintf(h, "blob %d\x00", len(data))
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil)) == oid
 }
 
 // sameAsCommitted reports whether the file at abs is what git would commit

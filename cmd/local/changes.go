@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -84,12 +84,16 @@ var nameStatusRE = regexp.MustCompile(`^([ACDMRTUX])[0-9]{0,3}$`)
 // `git diff --name-status` ("M\tpath", "R087\told\tnew"). Paths are
 // repository-relative; git's C-style quoting ("caf\303\251.txt") and a
 // leading "./" are undone. name labels the input in errors.
-func parseFileList(name string, r io.Reader) ([]check.Change, error) {
-	var changes []check.Change
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSuffix(sc.Text(), "\r")
+func parseFileList(name, text string) ([]check.Change, error) {
+	// Every path is a part of text: no string of its own.
+	changes := make([]check.Change, 0, strings.Count(text, "\n")+1)
+	for n := 1; text != ""; n++ {
+		line, rest, _ := strings.Cut(text, "\n")
+		text = rest
+		if len(line) > maxListLine {
+			return nil, fmt.Errorf("%s:%d: line longer than %d KiB", name, n, maxListLine>>10)
+		}
+		line = strings.TrimSuffix(strings.TrimSuffix(line, "\r"), "\r")
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
@@ -99,13 +103,50 @@ func parseFileList(name string, r io.Reader) ([]check.Change, error) {
 		}
 		changes = append(changes, ch)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
 	return changes, nil
 }
 
+// Bounds of the --files input: far above any real change list.
+const (
+	maxFileList = 256 << 20
+	maxListLine = 1 << 20
+)
+
+// readText reads r to its end, failing beyond limit bytes. size is what
+// the input is expected to hold (0 when unknown), so that a file is read
+// into one allocation of its size and returned without a copy.
+func readText(r io.Reader, size int64, limit int) (string, error) {
+	var b strings.Builder
+	b.Grow(int(min(max(size, 0), int64(limit))) + 1)
+	n, err := io.Copy(&b, io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return "", err
+	}
+	if n > int64(limit) {
+		return "", fmt.Errorf("larger than %d MiB; split the change list", limit>>20)
+	}
+	return b.String(), nil
+}
+
+// readFileText is readText of the file at name.
+func readFileText(name string, limit int) (string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	return readText(f, info.Size(), limit)
+}
+
 func parseFileLine(line string) (check.Change, error) {
+	if !strings.Contains(line, "\t") { // the common case: a path alone
+		p, err := listedPath(line)
+		return check.Change{Status: check.Modified, Path: p}, err
+	}
 	fields := strings.Split(line, "\t")
 	m := nameStatusRE.FindStringSubmatch(fields[0])
 	if m == nil || len(fields) == 1 {

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,4 +92,54 @@ func TestParseFileLine(t *testing.T) {
 			t.Errorf("parseFileLine(%q): no error", bad)
 		}
 	}
+}
+
+// TestParseFileList: line endings, blank lines, a last line without its
+// line feed, and the bound on a line, as bufio.Scanner read them before.
+func TestParseFileList(t *testing.T) {
+	in := "a.go\r\nb.go\r\r\n\n  \nM\tc.go\n\"d\\te.go\"\nlast.go"
+	got, err := parseFileList("list", in)
+	want := []check.Change{
+		{Status: check.Modified, Path: "a.go"}, {Status: check.Modified, Path: "b.go"},
+		{Status: check.Modified, Path: "c.go"}, {Status: check.Modified, Path: "d\te.go"},
+		{Status: check.Modified, Path: "last.go"},
+	}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("parseFileList = %+v, %v; want %+v", got, err, want)
+	}
+	if got, err := parseFileList("empty", ""); err != nil || len(got) != 0 {
+		t.Errorf("empty list: %+v, %v", got, err)
+	}
+	long := "ok.go\n" + strings.Repeat("x", maxListLine+1) + "\n"
+	if _, err := parseFileList("list", long); err == nil || !strings.Contains(err.Error(), "list:2: line longer than") {
+		t.Errorf("a line over the bound: %v", err)
+	}
+	if _, err := parseFileList("list", "ok.go\nR100\tonly\n"); err == nil || !strings.HasPrefix(err.Error(), "list:2: ") {
+		t.Errorf("a bad line: %v", err)
+	}
+}
+
+// TestReadText: a file is read whole, and input over the bound is
+// refused, whether its size is known first or not (a pipe).
+func TestReadText(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "list")
+	write(t, name, "0123456789\n")
+	if text, err := readFileText(name, 11); err != nil || text != "0123456789\n" {
+		t.Errorf("at the bound: %q, %v", text, err)
+	}
+	if _, err := readFileText(name, 10); err == nil {
+		t.Error("over the bound: no error")
+	}
+	if _, err := readText(strings.NewReader("0123456789\n"), 0, 10); err == nil {
+		t.Error("a stream over the bound: no error")
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { w.WriteString("a.go\nb.go\n"); w.Close() }()
+	if text, err := readFileText(fmt.Sprintf("/dev/fd/%d", r.Fd()), 100); err != nil || text != "a.go\nb.go\n" {
+		t.Errorf("a pipe: %q, %v", text, err)
+	}
+	r.Close()
 }

@@ -90,11 +90,10 @@ func isGuardEntry(e map[string]any) bool {
 }
 
 // writeGuardSettings installs the guard hook in worktree dir. skipped is
-// a message when a tracked settings file makes it leave the file alone.
-func writeGuardSettings(git gitCmd, dir, command string) (skipped string, err error) {
-	if tracked, err := isTracked(git, settingsFile); err != nil {
-		return "", err
-	} else if tracked {
+// a message when the settings file is tracked, which makes it leave the
+// file alone.
+func writeGuardSettings(dir, command string, tracked bool) (skipped string, err error) {
+	if tracked {
 		return fmt.Sprintf("%s is tracked by git, so fanout leaves it alone: add the guard hook to it yourself (matcher %q, command %s)", settingsFile, guardMatcher, command), nil
 	}
 	path := filepath.Join(dir, filepath.FromSlash(settingsFile))
@@ -116,14 +115,4 @@ func writeGuardSettings(git gitCmd, dir, command string) (skipped string, err er
 		return "", fmt.Errorf("write %s: %w", settingsFile, err)
 	}
 	return "", nil
-}
-
-// isTracked reports whether the repository-relative path is in the index
-// of the work tree git runs in.
-func isTracked(git gitCmd, path string) (bool, error) {
-	out, err := git.output("ls-files", "-z", "--", ":(literal)"+path)
-	if err != nil {
-		return false, fmt.Errorf("ask git whether %s is tracked: %w", path, err)
-	}
-	return len(out) > 0, nil
 }

@@ -29,6 +29,7 @@ type command struct {
 	dir            string // the working directory
 	getenv         func(string) string
 	planFlag       string // --plan, "" for the default
+	jobs           int    // the most worktrees fanout makes at a time; 0: runtime.NumCPU()
 }
 
 const usage = `ps-local: plan-gated parallel development with git worktrees

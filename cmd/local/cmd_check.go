@@ -3,12 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/parallel-sessions/parallel-sessions/check"
 	"github.com/parallel-sessions/parallel-sessions/plan"
@@ -43,6 +43,10 @@ type violationReport struct {
 	Message      string     `json:"message"`
 }
 
+// checkMemoryLimit is the heap at which check collects garbage: far above
+// what a real change list needs (about 40 MB for 100,000 paths).
+const checkMemoryLimit = 512 << 20
+
 // Where a change list comes from.
 const (
 	sourceWorktree  = "worktree"  // commits since the merge base, plus uncommitted and untracked files
@@ -71,12 +75,37 @@ func (c *command) runCheck(args []string) error {
 	if *files != "" && (*committed || *baseRef != "") {
 		return fmt.Errorf("%w: --files checks the given list; it does not go with --committed or --base", errUsage)
 	}
-	if *files == "" || *threadID == 0 {
-		if _, err := gitTopLevel(c.dir); err != nil {
-			return fmt.Errorf("%w; check asks git for the thread and its changes (or pass --thread ID --files FILE)", err)
-		}
+	// A check is a batch that ends with the process: collecting garbage
+	// while it runs costs much of its CPU on a long list and saves no
+	// memory, since nearly all it allocates stays live (BENCHMARKS.md,
+	// "check as a whole process"). The collector runs only when the heap
+	// nears checkMemoryLimit.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(checkMemoryLimit))
+	// The list is read while the plan loads; its errors still come after
+	// the plan's and the thread's.
+	listed := make(chan changeSet, 1)
+	var listErr error
+	if *files != "" {
+		go func() {
+			set, err := c.listedChanges(*files)
+			listErr = err
+			listed <- set
+		}()
 	}
-	bp, err := c.loadBasePlan()
+	// So is the current branch, when it names the thread; its git is
+	// waited for on every return.
+	var branch sync.WaitGroup
+	var branchName string
+	var branchErr error
+	if *threadID == 0 {
+		branch.Go(func() { branchName, branchErr = currentBranch(c.dir) })
+	}
+	defer branch.Wait()
+	bp, err := c.loadScopePlan()
+	if err == nil && bp.loc.commonDir == "" && (*files == "" || *threadID == 0) {
+		err = fmt.Errorf("%s is not inside a git repository; check asks git for the thread and its changes (or pass --thread ID --files FILE)", c.dir)
+	}
 	if err != nil {
 		return err
 	}
@@ -90,22 +119,39 @@ func (c *command) runCheck(args []string) error {
 	if *threadID != 0 {
 		t, err = threadByID(p, loc, *threadID)
 		if err == nil && *files == "" {
-			work, err = c.findWork(bp, t)
+			if bp.main, err = mainWorktree(c.dir); err == nil {
+				bp.git = gitCmd{dir: bp.main}
+				work, err = c.findWork(bp, t)
+			}
 		}
+	} else if top, err2 := c.worktreeTop(loc); err2 != nil {
+		err = err2
 	} else {
-		t, work, err = c.currentThread(p, loc)
+		branch.Wait()
+		t, work, err = threadOnBranch(p, loc, top, branchName, branchErr)
 	}
 	if err != nil {
 		return err
 	}
 	var set changeSet
 	if *files != "" {
-		set, err = c.listedChanges(*files)
+		set = <-listed
+		err = listErr
 	} else {
 		set, err = gitChanges(gitCmd{dir: work.dir}, p.Base, *baseRef, work.head, work.head == "HEAD" && !*committed)
 	}
 	if err != nil {
 		return err
+	}
+	if bp.scope != nil { // compile the patterns that can match a listed path
+		i := 0
+		for &p.Threads[i] != t {
+			i++
+		}
+		if p, err = bp.scope.plan(changeFolders(set.changes)); err != nil {
+			return fmt.Errorf("the plan cache in %s: %w; delete that folder", newPlanCache(loc.commonDir).dir, err)
+		}
+		t = &p.Threads[i]
 	}
 	report, err := check.New(p, planInRepo(loc)).Check(t, set.changes, len(set.changes))
 	if err != nil {
@@ -115,13 +161,28 @@ func (c *command) runCheck(args []string) error {
 		if err := c.printCheckJSON(loc, set, report); err != nil {
 			return err
 		}
-	} else {
-		c.printCheck(set, report)
+	} else if err := c.printCheck(set, report); err != nil {
+		return err
 	}
 	if !report.InScope() {
 		return errFindings
 	}
 	return nil
+}
+
+// changeFolders is the folders of every path the changes touch.
+func changeFolders(changes []check.Change) folders {
+	if len(changes) > maxFolderPaths {
+		return nil // foldersOf would say every folder
+	}
+	paths := make([]string, 0, len(changes))
+	for _, ch := range changes {
+		paths = append(paths, ch.Path)
+		if ch.PreviousPath != "" {
+			paths = append(paths, ch.PreviousPath)
+		}
+	}
+	return foldersOf(paths...)
 }
 
 // planInRepo is the plan's repository-relative path, which no thread may
@@ -153,17 +214,19 @@ func threadList(p *plan.Plan) string {
 
 // listedChanges reads --files.
 func (c *command) listedChanges(name string) (changeSet, error) {
-	var r io.Reader = c.stdin
+	var text string
+	var err error
 	label := "standard input"
-	if name != "-" {
-		f, err := os.Open(c.abs(name))
-		if err != nil {
-			return changeSet{}, fmt.Errorf("read --files %s: %w", name, unwrapPath(err))
-		}
-		defer f.Close()
-		r, label = f, name
+	if name == "-" {
+		text, err = readText(c.stdin, 0, maxFileList)
+	} else {
+		label = name
+		text, err = readFileText(c.abs(name), maxFileList)
 	}
-	changes, err := parseFileList(label, r)
+	if err != nil {
+		return changeSet{}, fmt.Errorf("read --files %s: %w", label, unwrapPath(err))
+	}
+	changes, err := parseFileList(label, text)
 	return changeSet{changes: changes, source: sourceFiles}, err
 }
 
@@ -236,9 +299,9 @@ func resolveBase(git gitCmd, planBase, baseRef string) (name, sha string, err er
 	return "", "", fmt.Errorf("base branch %q not found, neither as a local branch nor as origin/%s; run `git fetch origin %s`, or fix base in the plan", planBase, planBase, planBase)
 }
 
-func (c *command) printCheck(set changeSet, r check.Report) {
-	for _, v := range r.Violations {
-		fmt.Fprintln(c.stdout, r.Finding(v))
+func (c *command) printCheck(set changeSet, r check.Report) error {
+	if err := r.WriteFindings(c.stdout); err != nil {
+		return fmt.Errorf("print the violations: %w", err)
 	}
 	against := "the listed files"
 	if set.source != sourceFiles {
@@ -249,9 +312,10 @@ func (c *command) printCheck(set changeSet, r check.Report) {
 	}
 	if r.InScope() {
 		fmt.Fprintf(c.stdout, "%s: in scope: %d %s checked, %s\n", r.Thread.Label(), r.Paths, plural(r.Paths, "path", "paths"), against)
-		return
+		return nil
 	}
 	fmt.Fprintf(c.stderr, "%s: %d of %d %s out of scope, %s\n", r.Thread.Label(), len(r.Violations), r.Paths, plural(r.Paths, "path", "paths"), against)
+	return nil
 }
 
 func (c *command) printCheckJSON(loc planLocation, set changeSet, r check.Report) error {

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -20,6 +19,7 @@ type fanoutStep struct {
 	dir    string // absolute worktree path
 	action string // one of the fan* actions
 	landed string // for fanLanded: how (see threadLanded)
+	from   string // for fanCreate and fanTrack: the commit the new branch starts at
 }
 
 // Fanout actions.
@@ -63,39 +63,12 @@ func (c *command) runFanout(args []string) error {
 	if err := ensureExcludes(git, p.Worktrees); err != nil {
 		return err
 	}
-	planFile := planInRepo(loc)
 	self, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("find the ps-local binary for the hooks: %w", err)
 	}
-	var jobs []*setupJob
-	for _, s := range steps {
-		if s.action == fanLanded {
-			fmt.Fprintf(c.stdout, "%s: landed in %s (%s); not fanned out again (mark it done in the plan, or run ps-local cleanup --delete-branches)\n", s.thread.Label(), p.Base, s.landed)
-			continue
-		}
-		kept, err := applyStep(git, p, s, baseSHA, planFile)
-		if err != nil {
-			return err
-		}
-		for _, name := range kept {
-			fmt.Fprintf(c.stderr, "%s: kept the committed %s; fanout never writes over a tracked file\n", s.thread.Label(), name)
-		}
-		notes, err := setupAgents(p, s, planFile, self, *noGuard)
-		if err != nil {
-			return fmt.Errorf("set up the agents of %s: %w", s.thread.Label(), err)
-		}
-		for _, n := range notes {
-			fmt.Fprintf(c.stderr, "%s: %s\n", s.thread.Label(), n)
-		}
-		fmt.Fprintf(c.stdout, "%s: %s\n  cd %s && %s\n", s.thread.Label(), describeStep(s, p.Base), quoteIfNeeded(c.display(s.dir, root)), *agent)
-		if s.action != fanKeep {
-			if err := c.copyIncludedInto(s, root, included); err != nil {
-				return err
-			}
-			jobs = append(jobs, &setupJob{thread: s.thread, dir: s.dir})
-		}
-	}
+	results := c.makeWorktrees(git, steps, baseSHA, fanoutFill{plan: p, planFile: planInRepo(loc), self: self, noGuard: *noGuard, root: root, included: included})
+	jobs, failed := c.reportFanout(p, root, steps, results, len(included) > 0, *agent)
 	setupFailed := 0
 	if len(p.Setup) > 0 && !*noSetup {
 		c.runSetups(p, jobs, *setupTimeout)
@@ -111,11 +84,56 @@ func (c *command) runFanout(args []string) error {
 		}
 		fmt.Fprintln(c.stdout, "pre-commit hook installed: thread branches check their staged changes before each commit")
 	}
+	if failed > 0 {
+		fmt.Fprintf(c.stderr, "ps-local: %d %s could not be fanned out; see above (the others are ready)\n", failed, plural(failed, "thread", "threads"))
+		return errReported
+	}
 	if setupFailed > 0 {
 		fmt.Fprintf(c.stderr, "ps-local: setup failed in %d %s; see above\n", setupFailed, plural(setupFailed, "worktree", "worktrees"))
 		return errFindings
 	}
 	return nil
+}
+
+// reportFanout says, in the plan's order, what fanout made of each thread,
+// whatever order the work finished in. It returns the new worktrees whose
+// setup runs, and how many threads failed.
+func (c *command) reportFanout(p *plan.Plan, root string, steps []fanoutStep, results []fanoutResult, included bool, agent string) (jobs []*setupJob, failed int) {
+	for i, s := range steps {
+		r := results[i]
+		label := s.thread.Label()
+		switch {
+		case s.action == fanLanded:
+			fmt.Fprintf(c.stdout, "%s: landed in %s (%s); not fanned out again (mark it done in the plan, or run ps-local cleanup --delete-branches)\n", label, p.Base, s.landed)
+			continue
+		case r.err != nil && s.action == fanKeep:
+			fmt.Fprintf(c.stderr, "ps-local: %v\n", r.err)
+			failed++
+			continue
+		case r.err != nil:
+			fmt.Fprintf(c.stderr, "ps-local: %v; nothing of %s was kept\n", r.err, label)
+			failed++
+			continue
+		}
+		for _, name := range r.kept {
+			fmt.Fprintf(c.stderr, "%s: kept the committed %s; fanout never writes over a tracked file\n", label, name)
+		}
+		for _, n := range r.notes {
+			fmt.Fprintf(c.stderr, "%s: %s\n", label, n)
+		}
+		fmt.Fprintf(c.stdout, "%s: %s\n  cd %s && %s\n", label, describeStep(s, p.Base), quoteIfNeeded(c.display(s.dir, root)), agent)
+		if s.action == fanKeep {
+			continue
+		}
+		if included {
+			fmt.Fprintf(c.stderr, "%s: copied %d %s named in %s\n", label, r.copied, plural(r.copied, "ignored file", "ignored files"), includeFile)
+			for _, sk := range r.skipped {
+				fmt.Fprintf(c.stderr, "%s: not copied: %s\n", label, sk)
+			}
+		}
+		jobs = append(jobs, &setupJob{thread: s.thread, dir: s.dir})
+	}
+	return jobs, failed
 }
 
 func describeStep(s fanoutStep, base string) string {
@@ -158,10 +176,15 @@ func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.
 	if err != nil {
 		return nil, err
 	}
+	tips, err := refTips(git, "refs/heads/", "refs/remotes/origin/")
+	if err != nil {
+		return nil, err
+	}
+	var bases []string // where a thread may have landed, read at the first existing branch
 	var steps []fanoutStep
 	for _, t := range ordering.Active(p) {
 		dir := filepath.Join(root, filepath.FromSlash(p.Worktrees), "thread-"+strconv.Itoa(t.ID))
-		step := fanoutStep{thread: t, dir: dir, action: fanCreate}
+		step := fanoutStep{thread: t, dir: dir, action: fanCreate, from: baseSHA}
 		branchRef := "refs/heads/" + t.Branch
 		_, statErr := os.Lstat(dir)
 		gone := errors.Is(statErr, fs.ErrNotExist)
@@ -175,22 +198,25 @@ func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.
 			}
 		} else if !gone {
 			return nil, fmt.Errorf("%s exists and is not a worktree of %s; move it away first", c.display(dir, root), t.Branch)
-		} else if _, err := git.line("rev-parse", "--verify", "--quiet", branchRef); err == nil {
+		} else if tip, ok := tips[branchRef]; ok {
 			for path, ref := range worktrees {
 				if ref == branchRef {
 					return nil, fmt.Errorf("branch %s is checked out in %s; switch that work tree to another branch first", t.Branch, path)
 				}
 			}
-			step.action = fanAttach
-			st, err := readBranchState(git, t.Branch, landingBases(git, p.Base, baseSHA), planFile)
+			step.action, step.from = fanAttach, ""
+			if bases == nil {
+				bases = landingBases(git, p.Base, baseSHA)
+			}
+			st, err := readBranchStateAt(git, t.Branch, tip, bases, planFile)
 			if err != nil {
 				return nil, err
 			}
 			if st.landed {
 				step.action, step.landed = fanLanded, st.how
 			}
-		} else if _, err := git.line("rev-parse", "--verify", "--quiet", "refs/remotes/origin/"+t.Branch); err == nil {
-			step.action = fanTrack
+		} else if tip, ok := tips["refs/remotes/origin/"+t.Branch]; ok {
+			step.action, step.from = fanTrack, tip
 		}
 		steps = append(steps, step)
 	}
@@ -276,65 +302,6 @@ func (c *command) printDryRun(git gitCmd, root string, p *plan.Plan, steps []fan
 	fmt.Fprintf(c.stdout, "# exclude %s, %s, %s, %s, %s and /%s/ in %s\n", briefFile, envFile, claudeFile, agentsFile, settingsFile, p.Worktrees, "info/exclude")
 }
 
-// applyStep makes one thread's worktree and writes its files. A failure
-// removes what this step made, so no half-made worktree or branch stays.
-// It never writes over a file the branch tracks: those are kept, and
-// returned so the user hears of them.
-func applyStep(git gitCmd, p *plan.Plan, s fanoutStep, baseSHA, planFile string) (kept []string, err error) {
-	switch s.action {
-	case fanCreate:
-		if _, err := git.output("worktree", "add", "--quiet", "-b", s.thread.Branch, s.dir, baseSHA); err != nil {
-			undoStep(git, s)
-			return nil, fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
-		}
-	case fanRepair:
-		if _, err := git.output("worktree", "prune"); err != nil {
-			return nil, fmt.Errorf("prune the stale worktree entry of %s: %w", s.thread.Label(), err)
-		}
-		if _, err := git.output("worktree", "add", "--quiet", s.dir, s.thread.Branch); err != nil {
-			undoStep(git, s)
-			return nil, fmt.Errorf("re-create the worktree of %s: %w", s.thread.Label(), err)
-		}
-	case fanTrack:
-		if _, err := git.output("worktree", "add", "--quiet", "--track", "-b", s.thread.Branch, s.dir, "refs/remotes/origin/"+s.thread.Branch); err != nil {
-			undoStep(git, s)
-			return nil, fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
-		}
-	case fanAttach:
-		if _, err := git.output("worktree", "add", "--quiet", s.dir, s.thread.Branch); err != nil {
-			undoStep(git, s)
-			return nil, fmt.Errorf("create the worktree of %s: %w", s.thread.Label(), err)
-		}
-	}
-	files := map[string]string{briefFile: renderBrief(p, s.thread, planFile), claudeFile: claudeLocal}
-	if env := renderEnv(p, s.thread); env != "" {
-		files[envFile] = env
-	}
-	for name := range files {
-		tracked, err := isTracked(gitCmd{dir: s.dir}, name)
-		if err != nil {
-			if s.action != fanKeep {
-				undoStep(git, s)
-			}
-			return nil, err
-		}
-		if tracked {
-			delete(files, name)
-			kept = append(kept, name)
-		}
-	}
-	slices.Sort(kept)
-	for name, content := range files {
-		if err := writeRecorded(s.dir, name, []byte(content)); err != nil {
-			if s.action != fanKeep {
-				undoStep(git, s)
-			}
-			return nil, fmt.Errorf("write %s for %s: %w", name, s.thread.Label(), err)
-		}
-	}
-	return kept, nil
-}
-
 // parseNULNames splits git's -z name list.
 func parseNULNames(out []byte) []string {
 	var names []string
@@ -344,17 +311,6 @@ func parseNULNames(out []byte) []string {
 		}
 	}
 	return names
-}
-
-// undoStep removes the worktree a failed step made, and the branch when the
-// step created it (it holds no commit yet).
-func undoStep(git gitCmd, s fanoutStep) {
-	git.output("worktree", "remove", "--force", s.dir)
-	os.RemoveAll(s.dir)
-	git.output("worktree", "prune")
-	if s.action == fanCreate || s.action == fanTrack {
-		git.output("branch", "-D", s.thread.Branch)
-	}
 }
 
 // excludeLines keep fanout's files and the worktrees folder out of git, in

@@ -212,7 +212,7 @@ func TestGuardCache(t *testing.T) {
 	input := hookJSON(t, "edit.json", wt1, filepath.Join(wt1, "services/api/handler.go"))
 	first := guardVerdict(t, wt1, input)
 	blob := gitIn(t, repo, "rev-parse", "main:plan.toml")
-	if _, err := os.Stat(filepath.Join(repo, ".git", "parallel-sessions", "guard", blob+"-"+gitIn(t, repo, "rev-parse", "main^{tree}")+cacheSuffix)); err != nil {
+	if _, err := os.Stat(filepath.Join(repo, ".git", "parallel-sessions", "plans", blob+"-"+gitIn(t, repo, "rev-parse", "main^{tree}")+cacheSuffix)); err != nil {
 		t.Fatalf("no cache entry for the plan: %v", err)
 	}
 	if second := guardVerdict(t, wt1, input); second != first || first == "" {

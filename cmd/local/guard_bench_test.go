@@ -25,6 +25,12 @@ func guardBenchRepo(b *testing.B) string {
 // guardBenchPlan is a valid plan of 50 threads × 20 owns patterns, in the
 // shapes of plan's benchmark: folders, ** globs, braces and classes.
 func guardBenchPlan() string {
+	return benchPlan50x20("docs/svc%d/{api,guide}/page%d.md")
+}
+
+// benchPlan50x20 is a valid plan of 50 threads × 20 owns patterns; docs is
+// the format of the docs pattern, given the thread and pattern numbers.
+func benchPlan50x20(docs string) string {
 	var p strings.Builder
 	p.WriteString("shared = [\"go.sum\", \"go.mod\"]\n")
 	for t := 1; t <= 50; t++ {
@@ -36,7 +42,7 @@ func guardBenchPlan() string {
 			case 1:
 				fmt.Fprintf(&p, "  \"services/svc%d/**/*_%d.go\",\n", t, i)
 			case 2:
-				fmt.Fprintf(&p, "  \"docs/svc%d/{api,guide}/page%d.md\",\n", t, i)
+				fmt.Fprintf(&p, "  %q,\n", fmt.Sprintf(docs, t, i))
 			default:
 				fmt.Fprintf(&p, "  \"tests/svc%d/[a-m]*%d/\",\n", t, i)
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/parallel-sessions/parallel-sessions/check"
@@ -49,7 +50,7 @@ merge_order = 2
 		entry := reducePlan([]byte(src), nil)
 		whole := check.New(full, plan.FileName)
 		for _, path := range paths {
-			reduced, err := entry.plan(path)
+			reduced, err := entry.plan(foldersOf(path))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,4 +83,49 @@ func verdictKey(r check.Report) string {
 		key += " pattern " + v.Pattern.Text
 	}
 	return key
+}
+
+// TestReducedPlanAgreesOnLists: check's plan reduced to the folders of a
+// whole change list gives the report the whole plan gives, on the check
+// benchmark's plan and lists of several sizes.
+func TestReducedPlanAgreesOnLists(t *testing.T) {
+	src := []byte(checkBenchPlan())
+	full, findings := plan.Parse(plan.FileName, src)
+	if len(findings) > 0 {
+		t.Fatalf("plan invalid: %v", findings)
+	}
+	entry := reducePlan(src, nil)
+	for _, n := range []int{1, 37, 1000} {
+		paths := append(checkBenchPaths(n), "go.sum", "vendor/x.go", "plan.toml", "docs")
+		var changes []check.Change
+		for _, p := range paths {
+			changes = append(changes, check.Change{Status: check.Modified, Path: p})
+		}
+		changes = append(changes, check.Change{Status: check.Renamed, PreviousPath: "tests/svc2/a2/x", Path: "services/svc1/part0/x"})
+		keep := foldersOf(append(paths, "tests/svc2/a2/x", "services/svc1/part0/x")...)
+		reduced, err := entry.plan(keep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compiled := 0
+		for _, th := range reduced.Threads {
+			compiled += len(th.Owns)
+		}
+		for _, i := range []int{0, 1, 36} {
+			want, err1 := check.New(full, plan.FileName).Check(&full.Threads[i], changes, len(changes))
+			got, err2 := check.New(reduced, plan.FileName).Check(&reduced.Threads[i], changes, len(changes))
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			var w, g strings.Builder
+			want.WriteFindings(&w)
+			got.WriteFindings(&g)
+			if w.String() != g.String() {
+				t.Errorf("%d paths, thread %d: the reduced plan (%d owns patterns) reports differently:\n%.400s\nwant\n%.400s", n, i+1, compiled, g.String(), w.String())
+			}
+		}
+		if n == 1 && compiled > 20 { // 11: services/svc1 and tests/svc2
+			t.Errorf("a list of seven paths compiled %d owns patterns of 1,000", compiled)
+		}
+	}
 }

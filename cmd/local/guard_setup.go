@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
 // agentsFile carries the brief to Codex, which reads AGENTS.override.md
@@ -21,14 +19,13 @@ const (
 	agentsMarker = "<!-- written by ps-local fanout: rerun it after AGENTS.md or the plan changes -->"
 )
 
-// setupAgents writes what keeps an agent in its lane in worktree s.dir:
-// the guard hook for Claude Code (unless noGuard) and AGENTS.override.md
-// for Codex. Files someone else made or git tracks are left alone, with a
-// note for the operator.
-func setupAgents(p *plan.Plan, s fanoutStep, planFile, self string, noGuard bool) (notes []string, err error) {
-	git := gitCmd{dir: s.dir}
+// setupAgents writes what keeps an agent in its lane in worktree dir: the
+// guard hook for Claude Code (unless noGuard) and AGENTS.override.md for
+// Codex, which carries brief. Files someone else made or git tracks (in
+// tracked) are left alone, with a note for the operator.
+func setupAgents(dir, brief, self string, noGuard bool, tracked map[string]bool) (notes []string, err error) {
 	if !noGuard {
-		note, err := writeGuardSettings(git, s.dir, guardCommand(self))
+		note, err := writeGuardSettings(dir, guardCommand(self), tracked[settingsFile])
 		if err != nil {
 			return nil, err
 		}
@@ -36,18 +33,16 @@ func setupAgents(p *plan.Plan, s fanoutStep, planFile, self string, noGuard bool
 			notes = append(notes, note)
 		}
 	}
-	note, err := writeAgentsOverride(git, s.dir, renderBrief(p, s.thread, planFile))
+	note, err := writeAgentsOverride(dir, brief, tracked[agentsFile])
 	if note != "" {
 		notes = append(notes, note)
 	}
 	return notes, err
 }
 
-func writeAgentsOverride(git gitCmd, dir, brief string) (note string, err error) {
+func writeAgentsOverride(dir, brief string, tracked bool) (note string, err error) {
 	path := filepath.Join(dir, agentsFile)
-	if tracked, err := isTracked(git, agentsFile); err != nil {
-		return "", err
-	} else if tracked {
+	if tracked {
 		return fmt.Sprintf("%s is tracked by git, so fanout leaves it alone: Codex reads it, not the brief", agentsFile), nil
 	}
 	have, err := os.ReadFile(path)

@@ -23,13 +23,16 @@ type planLocation struct {
 	path    string // absolute
 	display string // relative to the working directory when below it
 	root    string // repository root (or the plan's folder outside git)
+	// commonDir is the repository's git directory shared by its worktrees,
+	// "" outside git.
+	commonDir string
 }
 
 // locatePlan resolves --plan, or plan.toml at the root of the repository
 // containing the working directory.
 func (c *command) locatePlan() (planLocation, error) {
-	root, gitErr := gitTopLevel(c.dir)
-	var loc planLocation
+	root, commonDir, gitErr := gitDirs(c.dir)
+	loc := planLocation{commonDir: commonDir}
 	switch {
 	case c.planFlag != "":
 		loc.path = c.abs(c.planFlag)
@@ -128,6 +131,20 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// gitDirs returns the root of the work tree containing dir and the git
+// directory its worktrees share, from one git process.
+func gitDirs(dir string) (top, commonDir string, err error) {
+	out, err := gitCmd{dir: dir}.output("rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir")
+	if err != nil {
+		if exitedWith(err, 128) {
+			return "", "", fmt.Errorf("%s is not inside a git repository", dir)
+		}
+		return "", "", err
+	}
+	top, commonDir, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
+	return top, commonDir, nil
 }
 
 // gitTopLevel returns the root of the work tree containing dir.

@@ -188,7 +188,21 @@ func threadWorktrees(git gitCmd, root string, p *plan.Plan) ([]threadWorktree, e
 // for-each-ref`, so a command about many threads does not ask once per
 // branch.
 func branchTips(git gitCmd) (map[string]string, error) {
-	out, err := git.output("for-each-ref", "--format=%(objectname) %(refname)", "refs/heads/")
+	refs, err := refTips(git, "refs/heads/")
+	if err != nil {
+		return nil, err
+	}
+	tips := map[string]string{}
+	for ref, sha := range refs {
+		tips[strings.TrimPrefix(ref, "refs/heads/")] = sha
+	}
+	return tips, nil
+}
+
+// refTips reads the tip of every ref under prefixes, by full ref name,
+// with one `git for-each-ref`.
+func refTips(git gitCmd, prefixes ...string) (map[string]string, error) {
+	out, err := git.output(append([]string{"for-each-ref", "--format=%(objectname) %(refname)"}, prefixes...)...)
 	if err != nil {
 		return nil, fmt.Errorf("list branches: %w", err)
 	}
@@ -196,7 +210,7 @@ func branchTips(git gitCmd) (map[string]string, error) {
 	for _, line := range strings.Split(string(out), "\n") {
 		sha, ref, ok := strings.Cut(line, " ")
 		if ok {
-			tips[strings.TrimPrefix(ref, "refs/heads/")] = sha
+			tips[ref] = sha
 		}
 	}
 	return tips, nil

@@ -29,11 +29,31 @@ func threadByID(p *plan.Plan, loc planLocation, id int) (*plan.Thread, error) {
 // currentThread is the thread whose branch the current worktree has checked
 // out, and that worktree.
 func (c *command) currentThread(p *plan.Plan, loc planLocation) (*plan.Thread, threadWork, error) {
-	top, err := gitTopLevel(c.dir)
+	top, err := c.worktreeTop(loc)
 	if err != nil {
 		return nil, threadWork{}, err
 	}
-	branch, err := gitCmd{dir: top}.line("symbolic-ref", "--quiet", "--short", "HEAD")
+	branch, err := currentBranch(top)
+	return threadOnBranch(p, loc, top, branch, err)
+}
+
+// worktreeTop is the root of the current worktree.
+func (c *command) worktreeTop(loc planLocation) (string, error) {
+	if loc.commonDir == "" { // --plan outside the repository
+		return gitTopLevel(c.dir)
+	}
+	return loc.root, nil
+}
+
+// currentBranch is the branch checked out in dir; an error exiting 1 when
+// HEAD is detached.
+func currentBranch(dir string) (string, error) {
+	return gitCmd{dir: dir}.line("symbolic-ref", "--quiet", "--short", "HEAD")
+}
+
+// threadOnBranch is the thread of branch, which currentBranch found (or
+// failed to, with err) in the worktree at top.
+func threadOnBranch(p *plan.Plan, loc planLocation, top, branch string, err error) (*plan.Thread, threadWork, error) {
 	switch {
 	case exitedWith(err, 1):
 		return nil, threadWork{}, fmt.Errorf("HEAD is detached, so the thread is unknown; pass --thread ID (threads: %s)", threadList(p))

@@ -125,23 +125,6 @@ func copyNew(src, dst string, perm fs.FileMode) (bool, error) {
 	return true, out.Close()
 }
 
-// copyIncludedInto copies the included files into a new worktree and says
-// what it did on c.stderr.
-func (c *command) copyIncludedInto(s fanoutStep, root string, included []string) error {
-	if len(included) == 0 {
-		return nil
-	}
-	copied, skipped, err := copyIncluded(root, s.dir, included)
-	if err != nil {
-		return fmt.Errorf("copy the %s files into the worktree of %s: %w", includeFile, s.thread.Label(), err)
-	}
-	fmt.Fprintf(c.stderr, "%s: copied %d %s named in %s\n", s.thread.Label(), copied, plural(copied, "ignored file", "ignored files"), includeFile)
-	for _, sk := range skipped {
-		fmt.Fprintf(c.stderr, "%s: not copied: %s\n", s.thread.Label(), sk)
-	}
-	return nil
-}
-
 // quotedList joins names with spaces, each shell-quoted where needed.
 func quotedList(names []string) string {
 	q := make([]string, len(names))

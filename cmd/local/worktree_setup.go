@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -154,24 +153,16 @@ type setupJob struct {
 }
 
 // runSetups runs the plan's setup commands in each job's worktree, at most
-// NumCPU at a time, with each output line on c.stderr prefixed by its
-// thread; the outcome of each is in its job.
+// c.workers() (one per CPU) at a time, with each output line on c.stderr
+// prefixed by its thread; the outcome of each is in its job.
 func (c *command) runSetups(p *plan.Plan, jobs []*setupJob, timeout time.Duration) {
 	var mu sync.Mutex
-	var wg sync.WaitGroup
-	slots := make(chan struct{}, runtime.NumCPU())
-	for _, j := range jobs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			out := &lineWriter{mu: &mu, w: c.stderr, prefix: j.thread.Label() + ": "}
-			j.failed = runHookCommands(p.Setup, j.dir, hookVars(p, j.thread, j.dir), timeout, out)
-			out.Flush()
-		}()
-	}
-	wg.Wait()
+	forEachBounded(len(jobs), c.workers(), func(i int) {
+		j := jobs[i]
+		out := &lineWriter{mu: &mu, w: c.stderr, prefix: j.thread.Label() + ": "}
+		j.failed = runHookCommands(p.Setup, j.dir, hookVars(p, j.thread, j.dir), timeout, out)
+		out.Flush()
+	})
 }
 
 // reportSetups says, in thread order, how each setup went; it returns the

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// cacheRepo is the fanout repository on thread 1's branch, with main at
+// a commit whose plan overlaps (invalid) and a list of one path thread 1
+// owns. It returns the repository, the list, and the valid plan's commit.
+func cacheRepo(t *testing.T) (repo, list, valid string) {
+	t.Helper()
+	repo = fanoutRepo(t)
+	valid = gitIn(t, repo, "rev-parse", "HEAD")
+	plan := filepath.Join(repo, "plan.toml")
+	write(t, plan, strings.Replace(readFile(t, plan), `owns = ["services/api/"]`, `owns = ["services/"]`, 1))
+	commitAll(t, repo, "an overlapping plan")
+	gitIn(t, repo, "checkout", "-q", "-b", "extract-auth", valid)
+	list = filepath.Join(t.TempDir(), "list")
+	write(t, list, "services/auth/login.go\n")
+	return repo, list, valid
+}
+
+// cacheEntryPath is the cache file of the plan on main.
+func cacheEntryPath(t *testing.T, repo string) string {
+	return filepath.Join(repo, ".git", "parallel-sessions", "plans", gitIn(t, repo, "rev-parse", "main:plan.toml")+"-"+gitIn(t, repo, "rev-parse", "main^{tree}")+cacheSuffix)
+}
+
+// TestPlanCacheDistrustsBadEntries: an entry that is damaged, written for
+// another plan, or edited without its checksum is recomputed, never
+// trusted, by check and by guard, whichever way it would flip the verdict;
+// the recomputed entry replaces it.
+func TestPlanCacheDistrustsBadEntries(t *testing.T) {
+	repo, list, valid := cacheRepo(t)
+	invalid := gitIn(t, repo, "rev-parse", "main")
+	first := runIn(t, repo, "check", "--files", list)
+	wantCode(t, first, exitFindings)
+	badPath := cacheEntryPath(t, repo)
+	badEntry, err := os.ReadFile(badPath)
+	if err != nil || !strings.Contains(first.stdout, "[overlap]") {
+		t.Fatalf("no entry for the invalid plan (%v), or no overlap finding:\n%s", err, first.stdout)
+	}
+	gitIn(t, repo, "branch", "-f", "main", valid)
+	wantCode(t, runIn(t, repo, "check", "--files", list), exitOK)
+	goodPath := cacheEntryPath(t, repo)
+	goodEntry, err := os.ReadFile(goodPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// forged is good's content under bad's key and checksum: a verdict
+	// edited by hand.
+	var f cacheFile
+	json.Unmarshal(badEntry, &f)
+	var g cacheFile
+	json.Unmarshal(goodEntry, &g)
+	f.Entry = g.Entry
+	forged, _ := json.Marshal(f)
+	damages := map[string]func(own, other []byte) []byte{
+		"the other plan's entry": func(own, other []byte) []byte { return other },
+		"forged verdict":         func(own, other []byte) []byte { return forged },
+		"truncated":              func(own, other []byte) []byte { return own[:len(own)/2] },
+		"not JSON":               func(own, other []byte) []byte { return []byte("{nope") },
+		"empty":                  func(own, other []byte) []byte { return nil },
+	}
+	guardInput := hookJSON(t, "edit.json", repo, filepath.Join(repo, "services/auth/login.go"))
+	for name, damage := range damages {
+		// The invalid plan on main, its entry damaged toward "valid".
+		gitIn(t, repo, "branch", "-f", "main", invalid)
+		os.WriteFile(badPath, damage(badEntry, goodEntry), 0o644)
+		r := runIn(t, repo, "check", "--files", list)
+		wantCode(t, r, exitFindings)
+		if r.stdout != first.stdout {
+			t.Errorf("%s: check printed\n%s\nwant\n%s", name, r.stdout, first.stdout)
+		}
+		if got, _ := os.ReadFile(badPath); string(got) != string(badEntry) {
+			t.Errorf("%s: the entry was not recomputed:\n%s", name, got)
+		}
+		os.WriteFile(badPath, damage(badEntry, goodEntry), 0o644)
+		if reason := guardVerdict(t, repo, guardInput); !strings.Contains(reason, "is invalid") {
+			t.Errorf("%s: guard allowed an edit under an invalid plan (%q)", name, reason)
+		}
+
+		// The valid plan on main, its entry damaged toward "invalid".
+		if name == "forged verdict" {
+			continue // forged is valid; the other damages hold both ways
+		}
+		gitIn(t, repo, "branch", "-f", "main", valid)
+		os.WriteFile(goodPath, damage(goodEntry, badEntry), 0o644)
+		wantCode(t, runIn(t, repo, "check", "--files", list), exitOK)
+		os.WriteFile(goodPath, damage(goodEntry, badEntry), 0o644)
+		if reason := guardVerdict(t, repo, guardInput); reason != "" {
+			t.Errorf("%s: guard denied an edit the valid plan allows: %s", name, reason)
+		}
+	}
+}
+
+// TestPlanCacheWritesAtomicallyAndBounded: entries are written whole
+// through a temporary file (none left behind), read back equal, and the
+// folder keeps the newest maxCacheEntries files, stray ones included;
+// guard's old cache folder goes.
+func TestPlanCacheWritesAtomicallyAndBounded(t *testing.T) {
+	pc := planCache{dir: filepath.Join(t.TempDir(), "plans")}
+	entry := reducePlan([]byte(guardBenchPlan()), nil)
+	os.MkdirAll(pc.dir, 0o755)
+	legacy := filepath.Join(filepath.Dir(pc.dir), "guard")
+	write(t, filepath.Join(legacy, "x.v2.json"), "{}")
+	stray := filepath.Join(pc.dir, ".ps-local-123.tmp")
+	os.WriteFile(stray, []byte("half"), 0o644)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(stray, old, old)
+	key := func(i int) (string, string) { return fmt.Sprintf("%040x", i), fmt.Sprintf("%040x", 1000+i) }
+	path := func(i int) string {
+		blob, tree := key(i)
+		return filepath.Join(pc.dir, blob+"-"+tree+cacheSuffix)
+	}
+	for i := range maxCacheEntries + 8 {
+		blob, tree := key(i)
+		pc.write(path(i), blob, tree, entry)
+		at := old.Add(time.Duration(i) * time.Second)
+		os.Chtimes(path(i), at, at) // a clock with a coarse grain still orders them
+	}
+	names, _ := filepath.Glob(filepath.Join(pc.dir, "*"))
+	hidden, _ := filepath.Glob(filepath.Join(pc.dir, ".*"))
+	if len(names)+len(hidden) > maxCacheEntries+1 { // the last write prunes before its Chtimes
+		t.Errorf("%d files in the cache, want at most %d", len(names)+len(hidden), maxCacheEntries+1)
+	}
+	if _, err := os.Stat(stray); err == nil {
+		t.Error("a stray temporary file was kept")
+	}
+	if _, err := os.Stat(legacy); err == nil {
+		t.Error("guard's old cache folder was kept")
+	}
+	for i := range maxCacheEntries + 8 {
+		blob, tree := key(i)
+		got, ok := pc.read(path(i), blob, tree)
+		switch {
+		case i < 8 && ok:
+			t.Errorf("entry %d of the oldest kept", i)
+		case i >= 9 && (!ok || !got.Valid || len(got.Threads) != 50):
+			t.Errorf("entry %d: %v, %+v", i, ok, got.Threads)
+		}
+		if other, _ := key(i + 1); ok {
+			if _, ok := pc.read(path(i), other, tree); ok {
+				t.Errorf("entry %d read as another blob's", i)
+			}
+		}
+	}
+}
+
+// gitTraced runs the built binary in dir with GIT_TRACE and returns the
+// git processes it started, one "git SUBCOMMAND" each.
+func gitTraced(t *testing.T, dir string, args ...string) (result, []string) {
+	t.Helper()
+	trace := filepath.Join(t.TempDir(), "trace")
+	r := runEnv(t, dir, []string{"GIT_TRACE=" + trace}, args...)
+	data, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var procs []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if _, cmd, ok := strings.Cut(line, "trace: built-in: "); ok {
+			procs = append(procs, strings.Join(strings.Fields(cmd)[:2], " "))
+		}
+	}
+	return r, procs
+}
+
+// TestCheckGitProcesses: check --files starts the fewest git processes it
+// can while still reading the plan from the base: one rev-parse, one
+// cat-file for every object, symbolic-ref for the current branch (while
+// the plan loads), and ls-tree of the base only when the plan's verdict is
+// not cached.
+func TestCheckGitProcesses(t *testing.T) {
+	repo, list, _ := cacheRepo(t)
+	gitIn(t, repo, "branch", "-f", "main", "HEAD")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "--files", list}, "git cat-file, git ls-tree, git rev-parse, git symbolic-ref"},
+		{[]string{"check", "--files", list}, "git cat-file, git rev-parse, git symbolic-ref"},
+		{[]string{"check", "--thread", "1", "--files", list}, "git cat-file, git rev-parse"},
+	}
+	for _, c := range cases {
+		r, procs := gitTraced(t, repo, c.args...)
+		wantCode(t, r, exitOK)
+		slices.Sort(procs) // symbolic-ref runs while the plan loads
+		if got := strings.Join(procs, ", "); got != c.want {
+			t.Errorf("%v started %s; want %s", c.args, got, c.want)
+		}
+	}
+}
