@@ -82,12 +82,14 @@ func (d *decoder) plan(root *value) *Plan {
 			d.fs.add(v.pos, "base", "base branch %q: %v", v.str, err)
 		}
 	}
+	worktreesPos := Position{1, 1} // the file's top when the key is absent
 	if v := root.lookup("worktrees"); v != nil && d.want(v, kindString, "worktrees") {
-		p.Worktrees = v.str
+		p.Worktrees, worktreesPos = v.str, v.pos
 		if err := checkFolder(v.str); err != nil {
 			d.fs.add(v.pos, "worktrees", "worktrees folder %q: %v", v.str, err)
 		}
 	}
+	checkWorktreesInTree(p.Worktrees, p.Base, d.tree, worktreesPos, d.fs)
 	if v := root.lookup("shared"); v != nil {
 		p.Shared = d.patterns(v, "shared", "shared")
 	}

@@ -100,3 +100,28 @@ func checkWorktreesFolder(p *Plan, fs *findings) {
 		}
 	}
 }
+
+// checkWorktreesInTree: with the base branch's tree known, the worktrees
+// folder must not be a file of it, lie under one, or hold tracked files:
+// fanout could not make it, or would hide new files there from git (the
+// folder is excluded).
+func checkWorktreesInTree(worktrees, base string, tree *Tree, pos Position, fs *findings) {
+	dir := strings.Trim(worktrees, "/")
+	if tree == nil || checkFolder(dir) != nil {
+		return
+	}
+	for i := len(dir); i > 0; i = strings.LastIndexByte(dir[:i], '/') {
+		if !tree.IsFile(dir[:i]) {
+			continue
+		}
+		if i == len(dir) {
+			fs.add(pos, "worktrees", "worktrees folder %q is a file on the base branch %q; choose a folder of its own (worktrees = \".worktrees\")", dir, base)
+		} else {
+			fs.add(pos, "worktrees", "worktrees folder %q is inside %q, a file on the base branch %q; choose a folder of its own (worktrees = \".worktrees\")", dir, dir[:i], base)
+		}
+		return
+	}
+	if files := tree.under(dir); len(files) > 0 {
+		fs.add(pos, "worktrees", "worktrees folder %q holds files on the base branch %q (%s); fanout would hide new files there from git, so choose a folder of its own (worktrees = \".worktrees\")", dir, base, files[0])
+	}
+}

@@ -111,7 +111,7 @@ func writeGuardSettings(dir, command string, tracked bool) (skipped string, err 
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", fmt.Errorf("write %s: %w", settingsFile, unwrapPath(err))
 	}
-	if err := writeFileAtomic(path, merged); err != nil {
+	if err := writeMerged(dir, settingsFile, have, merged); err != nil {
 		return "", fmt.Errorf("write %s: %w", settingsFile, err)
 	}
 	return "", nil

@@ -18,8 +18,9 @@ const (
 
 // BenchmarkCleanup200Threads is the figure: ps-local cleanup on a
 // plan of 200 threads, each with its worktree, of which 10 have landed in
-// main (removed) and 190 have no work yet (kept), run in process. The 10
-// landed worktrees are added back between iterations, outside the timer.
+// main (removed) and 190 have no work yet (kept), run in process. Each
+// worktree holds two ignored files fanout wrote (see benchFanoutFiles). The
+// 10 landed worktrees are added back between iterations, outside the timer.
 func BenchmarkCleanup200Threads(b *testing.B) {
 	repo := b.TempDir()
 	b.Setenv("GIT_CONFIG_NOSYSTEM", "1")
@@ -37,11 +38,12 @@ func BenchmarkCleanup200Threads(b *testing.B) {
 		fmt.Fprintf(&plan, "[[threads]]\nid = %d\nbranch = \"thread-%d\"\ngoal = \"benchmark\"\nowns = [\"pkg%d/\"]\nmerge_order = %d\n\n", t, t, t, t)
 	}
 	os.WriteFile(filepath.Join(repo, "plan.toml"), []byte(plan.String()), 0o644)
-	os.WriteFile(filepath.Join(repo, ".git", "info", "exclude"), []byte("/worktrees/\n"), 0o644)
+	os.WriteFile(filepath.Join(repo, ".git", "info", "exclude"), []byte("/worktrees/\n/"+briefFile+"\n/"+claudeFile+"\n"), 0o644)
 	run(repo, "add", "-A")
 	run(repo, "commit", "-q", "-m", "200 threads")
 	for t := 1; t <= cleanupBenchThreads; t++ {
 		run(repo, "worktree", "add", "-q", "-b", fmt.Sprintf("thread-%d", t), filepath.Join("worktrees", fmt.Sprintf("thread-%d", t)), "main")
+		benchFanoutFiles(b, filepath.Join(repo, "worktrees", fmt.Sprintf("thread-%d", t)))
 	}
 	for t := 1; t <= cleanupBenchLanded; t++ {
 		wt := filepath.Join(repo, "worktrees", fmt.Sprintf("thread-%d", t))
@@ -59,6 +61,7 @@ func BenchmarkCleanup200Threads(b *testing.B) {
 			dir := filepath.Join("worktrees", fmt.Sprintf("thread-%d", t))
 			if _, err := os.Stat(filepath.Join(repo, dir)); err != nil {
 				run(repo, "worktree", "add", "-q", dir, fmt.Sprintf("thread-%d", t))
+				benchFanoutFiles(b, filepath.Join(repo, dir))
 			}
 		}
 		out.Reset()
@@ -68,6 +71,17 @@ func BenchmarkCleanup200Threads(b *testing.B) {
 		}
 		if n := strings.Count(out.String(), ": removed"); n != cleanupBenchLanded {
 			b.Fatalf("cleanup removed %d worktrees, want %d:\n%s", n, cleanupBenchLanded, out.String())
+		}
+	}
+}
+
+// benchFanoutFiles writes into worktree wt two of the ignored files fanout
+// writes, recorded as fanout records them, so cleanup reads what it reads
+// after a real fanout.
+func benchFanoutFiles(b *testing.B, wt string) {
+	for _, name := range []string{briefFile, claudeFile} {
+		if err := writeRecorded(wt, name, []byte("# "+name+"\n")); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -65,10 +65,11 @@ Commands:
                         check; open or update their pull requests
   converge  [--remote NAME] [--no-push]
                         push --open-prs; --no-push prints what it would run
-  cleanup   [--force] [--delete-branches] [--no-fetch]
+  cleanup   [--force] [--discard-ignored] [--delete-branches] [--no-fetch]
                         fetch the base from origin (20 s at most), then remove
                         the worktrees of landed threads; never one with
-                        uncommitted or unpushed work unless --force
+                        uncommitted, unpushed or ignored work unless --force
+                        (--discard-ignored: ignored files may go)
   guard                 Claude Code PreToolUse hook: deny an edit outside the
                         thread's scope (reads the hook's JSON on stdin)
   skill     install [--user] [--force]

@@ -10,8 +10,9 @@ import (
 )
 
 func (c *command) runCleanup(args []string) error {
-	fset := c.flags("cleanup", "[--force] [--delete-branches] [--no-fetch]")
-	force := fset.Bool("force", false, "also remove worktrees that have not landed or hold uncommitted or unpushed work")
+	fset := c.flags("cleanup", "[--force] [--discard-ignored] [--delete-branches] [--no-fetch]")
+	force := fset.Bool("force", false, "also remove worktrees that have not landed or hold uncommitted, unpushed or ignored work (implies --discard-ignored)")
+	discardIgnored := fset.Bool("discard-ignored", false, "delete the ignored files of landed worktrees (build output, local config); every other reason to keep a worktree still holds")
 	deleteBranches := fset.Bool("delete-branches", false, "delete the local branches of the removed worktrees")
 	noFetch := fset.Bool("no-fetch", false, "do not fetch the base branch from origin first; judge landing by the last fetch")
 	if err := c.parseNoArgs(fset, args); err != nil {
@@ -46,7 +47,7 @@ func (c *command) runCleanup(args []string) error {
 	if err != nil {
 		fmt.Fprintf(c.stderr, "ps-local: note: GitHub not reached, so only git's view of landing counts: %s\n", oneLine(err))
 	}
-	run := cleanupRun{git: git, root: root, plan: p, bases: landingBases(git, p.Base, baseSHA), merged: merged, force: *force, deleteBranches: *deleteBranches}
+	run := cleanupRun{git: git, root: root, plan: p, bases: landingBases(git, p.Base, baseSHA), planFile: planInRepo(bp.loc), merged: merged, force: *force, discardIgnored: *discardIgnored || *force, deleteBranches: *deleteBranches}
 	states, err := c.readWorktrees(run, trees)
 	if err != nil {
 		return err
@@ -73,19 +74,26 @@ type cleanupRun struct {
 	root           string
 	plan           *plan.Plan
 	bases          []string          // see landingBases
+	planFile       string            // see pastPlanCommits
 	merged         map[string]string // branch: head SHA of its merged pull request
 	force          bool
+	discardIgnored bool
 	deleteBranches bool
 }
 
 // worktreeState is what cleanup reads of one worktree before it decides:
-// its uncommitted and untracked files and its branch against the base.
+// its uncommitted and untracked files, its ignored files that are work
+// (see ignoredWork) and its branch against the base.
 type worktreeState struct {
-	wt     threadWorktree
-	dirty  int
-	branch branchState
-	err    error
+	wt      threadWorktree
+	dirty   int
+	ignored []string
+	branch  branchState
+	err     error
 }
+
+// ignoredNamed is how many ignored files a kept worktree's line names.
+const ignoredNamed = 3
 
 // readWorktrees reads every worktree's state, at most runtime.NumCPU() at
 // a time, with every branch tip from one git for-each-ref; the states are
@@ -104,13 +112,17 @@ func (c *command) readWorktrees(run cleanupRun, trees []threadWorktree) ([]workt
 
 func readWorktree(run cleanupRun, wt threadWorktree, tips map[string]string) worktreeState {
 	ws := worktreeState{wt: wt}
-	if ws.dirty, ws.err = dirtyFiles(wt.dir); ws.err != nil || wt.branch == "" {
+	var ignored []string
+	if ws.dirty, ignored, ws.err = worktreeFiles(wt.dir, !run.discardIgnored); ws.err != nil {
+		return ws
+	}
+	if ws.ignored, ws.err = ignoredWork(wt.dir, ignored, ignoredNamed); ws.err != nil || wt.branch == "" {
 		return ws
 	}
 	if tip, ok := tips[wt.branch]; ok {
-		ws.branch, ws.err = readBranchStateAt(run.git, wt.branch, tip, run.bases)
+		ws.branch, ws.err = readBranchStateAt(run.git, wt.branch, tip, run.bases, run.planFile)
 	} else {
-		ws.branch, ws.err = readBranchState(run.git, wt.branch, run.bases)
+		ws.branch, ws.err = readBranchState(run.git, wt.branch, run.bases, run.planFile)
 	}
 	// A squash or rebase merge leaves the commits out of the base:
 	// GitHub's word that this very tip merged counts as landing.
@@ -144,6 +156,9 @@ func (c *command) cleanupOne(run cleanupRun, ws worktreeState) (string, error) {
 	if st.unpushed > 0 {
 		keep = append(keep, fmt.Sprintf("%d unpushed %s", st.unpushed, plural(st.unpushed, "commit", "commits")))
 	}
+	if len(ws.ignored) > 0 {
+		keep = append(keep, ignoredReason(ws.ignored))
+	}
 	if len(keep) > 0 && !force {
 		return fmt.Sprintf("%s: kept: %s (pass --force to remove it anyway)", name, strings.Join(keep, "; ")), nil
 	}
@@ -160,7 +175,13 @@ func (c *command) cleanupOne(run cleanupRun, ws worktreeState) (string, error) {
 	if _, err := git.output(removeArgs...); err != nil {
 		return "", fmt.Errorf("remove %s: %w", name, err)
 	}
-	msg := fmt.Sprintf("%s: removed (landed in %s)", name, p.Base)
+	// Landed in the base itself, or only in origin's copy of it (fetched,
+	// not yet fast-forwarded locally), or on GitHub's word.
+	where := p.Base
+	if st.in != run.bases[0] {
+		where = "origin/" + p.Base
+	}
+	msg := fmt.Sprintf("%s: removed (landed in %s)", name, where)
 	if len(keep) > 0 {
 		msg = fmt.Sprintf("%s: removed with --force (%s)", name, strings.Join(keep, "; "))
 	}
@@ -171,6 +192,17 @@ func (c *command) cleanupOne(run cleanupRun, ws worktreeState) (string, error) {
 		msg += fmt.Sprintf("; deleted branch %s (was %.12s)", wt.branch, st.tip)
 	}
 	return msg, nil
+}
+
+// ignoredReason names up to ignoredNamed ignored files that are work.
+func ignoredReason(work []string) string {
+	names := quotedList(work[:min(len(work), ignoredNamed)])
+	if len(work) > ignoredNamed {
+		names += " and more"
+	}
+	them := plural(len(work), "it", "them")
+	return fmt.Sprintf("ignored %s fanout did not write: %s (move %s out of the worktree, or pass --discard-ignored to delete %s)",
+		plural(len(work), "file", "files"), names, them, them)
 }
 
 // inPlanOrder sorts worktrees by the plan's order of the threads whose

@@ -117,3 +117,111 @@ func TestCleanupForceKeepsUnpushedCommitsInTheBranch(t *testing.T) {
 		t.Errorf("the branch lost its commits: %s, want %s", got, tip)
 	}
 }
+
+// TestCleanupSeesUntrackedFilesWhateverTheConfig: with
+// status.showUntrackedFiles=no (common in big repositories) and
+// status.renames on, a landed worktree holding a new file is kept.
+func TestCleanupSeesUntrackedFilesWhateverTheConfig(t *testing.T) {
+	repo := fanoutRepo(t)
+	wantCode(t, runIn(t, repo, "fanout"), exitOK)
+	landThread(t, repo, "1", "extract-auth", "services/auth/new.go")
+	gitIn(t, repo, "config", "status.showUntrackedFiles", "no")
+	gitIn(t, repo, "config", "status.renames", "copies")
+	wt1 := filepath.Join(repo, "worktrees", "thread-1")
+	notes := filepath.Join(wt1, "services/auth/next.go")
+	write(t, notes, "package auth // the next piece of work, not committed yet\n")
+
+	r := runIn(t, repo, "cleanup")
+	wantCode(t, r, exitOK)
+	if _, err := os.Stat(notes); err != nil {
+		t.Fatalf("cleanup deleted an untracked file: %v\nstdout:\n%s", err, r.stdout)
+	}
+	if !strings.Contains(r.stdout, "thread 1 (extract-auth) worktrees/thread-1: kept: 1 uncommitted or untracked file (pass --force") {
+		t.Errorf("stdout:\n%s", r.stdout)
+	}
+}
+
+// TestCleanupKeepsIgnoredWork: git worktree remove deletes ignored files
+// without a word, so a landed worktree holding an ignored file fanout did
+// not write (a local config, notes) is kept, and named; --discard-ignored
+// removes it, and the files fanout wrote, unchanged, never keep it.
+func TestCleanupKeepsIgnoredWork(t *testing.T) {
+	repo := fanoutRepo(t)
+	write(t, filepath.Join(repo, ".gitignore"), "*.local\nbuild/\n")
+	commitAll(t, repo, "ignore local files")
+	wantCode(t, runIn(t, repo, "fanout"), exitOK)
+	landThread(t, repo, "1", "extract-auth", "services/auth/new.go")
+	wt1 := filepath.Join(repo, "worktrees", "thread-1")
+	notes := filepath.Join(wt1, "services/auth/notes.local")
+	write(t, notes, "hours of notes\n")
+	for _, name := range []string{"a", "b", "c"} {
+		write(t, filepath.Join(wt1, "build", name), "output\n")
+	}
+
+	r := runIn(t, repo, "cleanup")
+	wantCode(t, r, exitOK)
+	if _, err := os.Stat(notes); err != nil {
+		t.Fatalf("cleanup deleted an ignored file the operator wrote: %v\nstdout:\n%s", err, r.stdout)
+	}
+	want := "thread 1 (extract-auth) worktrees/thread-1: kept: ignored files fanout did not write: build/a build/b build/c and more (move them out of the worktree, or pass --discard-ignored to delete them) (pass --force to remove it anyway)\n"
+	if !strings.HasPrefix(r.stdout, want) {
+		t.Errorf("stdout:\n%s\nwant first line:\n%s", r.stdout, want)
+	}
+
+	r = runIn(t, repo, "cleanup", "--discard-ignored")
+	wantCode(t, r, exitOK)
+	if !strings.HasPrefix(r.stdout, "thread 1 (extract-auth) worktrees/thread-1: removed (landed in main)\n") {
+		t.Errorf("stdout:\n%s", r.stdout)
+	}
+	if _, err := os.Stat(wt1); err == nil {
+		t.Error("--discard-ignored kept the worktree")
+	}
+}
+
+// TestCleanupKeepsAnEditedFanoutFile: a file fanout wrote is not work while
+// it is as fanout wrote it (its record in the worktree's git folder); an
+// edit makes it work.
+func TestCleanupKeepsAnEditedFanoutFile(t *testing.T) {
+	repo := fanoutRepo(t)
+	wantCode(t, runIn(t, repo, "fanout"), exitOK)
+	landThread(t, repo, "1", "extract-auth", "services/auth/new.go")
+	landThread(t, repo, "2", "api-cleanup", "services/api/new.go")
+	wt1 := filepath.Join(repo, "worktrees", "thread-1")
+	write(t, filepath.Join(wt1, "THREAD_BRIEF.md"), readFile(t, filepath.Join(wt1, "THREAD_BRIEF.md"))+"my own notes\n")
+
+	r := runIn(t, repo, "cleanup")
+	wantCode(t, r, exitOK)
+	want := `thread 1 (extract-auth) worktrees/thread-1: kept: ignored file fanout did not write: THREAD_BRIEF.md (move it out of the worktree, or pass --discard-ignored to delete it) (pass --force to remove it anyway)
+thread 2 (api-cleanup) worktrees/thread-2: removed (landed in main)
+`
+	if !strings.HasPrefix(r.stdout, want) {
+		t.Errorf("stdout:\n%s\nwant:\n%s", r.stdout, want)
+	}
+	if strings.Contains(gitIn(t, repo, "status", "--porcelain", "--ignored", "--untracked-files=all"), writtenFile) {
+		t.Error("the record of fanout's files is in a work tree")
+	}
+}
+
+// TestCleanupRemovesUnchangedWorktreeIncludeCopies: the copies fanout made
+// of .worktreeinclude files can be made again, so they never keep a
+// worktree; a changed copy does.
+func TestCleanupRemovesUnchangedWorktreeIncludeCopies(t *testing.T) {
+	repo := fanoutRepo(t)
+	write(t, filepath.Join(repo, ".gitignore"), "*.local\n")
+	write(t, filepath.Join(repo, includeFile), "*.local\n")
+	commitAll(t, repo, "copy local files into worktrees")
+	write(t, filepath.Join(repo, "config.local"), "key=1\n")
+	wantCode(t, runIn(t, repo, "fanout"), exitOK)
+	landThread(t, repo, "1", "extract-auth", "services/auth/new.go")
+	landThread(t, repo, "2", "api-cleanup", "services/api/new.go")
+	wt2 := filepath.Join(repo, "worktrees", "thread-2")
+	write(t, filepath.Join(wt2, "config.local"), "key=2\n")
+
+	r := runIn(t, repo, "cleanup")
+	wantCode(t, r, exitOK)
+	want := `thread 1 (extract-auth) worktrees/thread-1: removed (landed in main)
+thread 2 (api-cleanup) worktrees/thread-2: kept: ignored file fanout did not write: config.local (move it out`
+	if !strings.HasPrefix(r.stdout, want) {
+		t.Errorf("stdout:\n%s\nwant:\n%s", r.stdout, want)
+	}
+}

@@ -24,7 +24,7 @@ func (c *command) runConverge(args []string) error {
 	}
 	bases := []string{ws.baseSHA}
 	for _, t := range ordering.Active(ws.plan) {
-		st, err := readBranchState(ws.git, t.Branch, bases)
+		st, err := readBranchState(ws.git, t.Branch, bases, planInRepo(ws.loc))
 		if err != nil {
 			return err
 		}

@@ -208,7 +208,7 @@ func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.
 			if bases == nil {
 				bases = landingBases(git, p.Base, baseSHA)
 			}
-			st, err := readBranchStateAt(git, t.Branch, tip, bases)
+			st, err := readBranchStateAt(git, t.Branch, tip, bases, planFile)
 			if err != nil {
 				return nil, err
 			}

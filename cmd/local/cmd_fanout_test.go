@@ -229,3 +229,27 @@ func TestFanoutHooks(t *testing.T) {
 		t.Errorf("a foreign hook was overwritten: %q", got)
 	}
 }
+
+// TestFanoutRefusesWorktreesUnderATrackedFile: worktrees = "go.sum/wt",
+// under a file the base tracks, is a plan finding (validate says it), and
+// fanout refuses before making anything.
+func TestFanoutRefusesWorktreesUnderATrackedFile(t *testing.T) {
+	repo := fanoutRepo(t)
+	plan := "worktrees = \"go.sum/wt\"\n" + readFile(t, filepath.Join(repo, "plan.toml"))
+	write(t, filepath.Join(repo, "plan.toml"), plan)
+	commitAll(t, repo, "worktrees under a file")
+	want := `worktrees folder "go.sum/wt" is inside "go.sum", a file on the base branch "main"`
+	r := runIn(t, repo, "validate")
+	wantCode(t, r, exitFindings)
+	if !strings.Contains(r.stdout+r.stderr, want) {
+		t.Errorf("validate:\n%s%s", r.stdout, r.stderr)
+	}
+	before := snapshot(t, repo)
+	r = runIn(t, repo, "fanout")
+	if r.code == exitOK || !strings.Contains(r.stdout+r.stderr, want) {
+		t.Errorf("fanout: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if snapshot(t, repo) != before {
+		t.Error("fanout changed something")
+	}
+}

@@ -46,7 +46,7 @@ func (c *command) runPush(args []string) error {
 	forced := map[int]bool{} // out of scope, pushed with --force-scope
 	refused := 0
 	for _, t := range ordering.Active(p) {
-		st, err := readBranchState(git, t.Branch, []string{baseSHA})
+		st, err := readBranchState(git, t.Branch, []string{baseSHA}, planInRepo(loc))
 		if err != nil {
 			return err
 		}

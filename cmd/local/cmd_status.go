@@ -71,7 +71,7 @@ func (c *command) runStatus(args []string) error {
 	if err != nil {
 		return err
 	}
-	rows, err := c.threadStatuses(git, root, p, check.New(p, planInRepo(loc)), tips, landingBases(git, p.Base, baseSHA))
+	rows, err := c.threadStatuses(git, root, p, check.New(p, planInRepo(loc)), tips, landingBases(git, p.Base, baseSHA), planInRepo(loc))
 	if err != nil {
 		return err
 	}
@@ -133,11 +133,11 @@ func (c *command) runStatus(args []string) error {
 // at a time, with the branch tips of branchTips, in the plan's order; the
 // first thread's error in that order wins, so the outcome does not depend
 // on scheduling.
-func (c *command) threadStatuses(git gitCmd, root string, p *plan.Plan, checker *check.Checker, tips map[string]string, bases []string) ([]statusRow, error) {
+func (c *command) threadStatuses(git gitCmd, root string, p *plan.Plan, checker *check.Checker, tips map[string]string, bases []string, planFile string) ([]statusRow, error) {
 	rows := make([]statusRow, len(p.Threads))
 	errs := make([]error, len(p.Threads))
 	concurrently(len(p.Threads), func(i int) {
-		rows[i], errs[i] = c.threadStatus(git, root, p, &p.Threads[i], tips, bases, checker)
+		rows[i], errs[i] = c.threadStatus(git, root, p, &p.Threads[i], tips, bases, planFile, checker)
 	})
 	for _, err := range errs {
 		if err != nil {
@@ -149,7 +149,7 @@ func (c *command) threadStatuses(git gitCmd, root string, p *plan.Plan, checker 
 
 // threadStatus reads one thread's state from git: its worktree, commits,
 // uncommitted files, and the scope of its current diff.
-func (c *command) threadStatus(git gitCmd, root string, p *plan.Plan, t *plan.Thread, tips map[string]string, bases []string, checker *check.Checker) (statusRow, error) {
+func (c *command) threadStatus(git gitCmd, root string, p *plan.Plan, t *plan.Thread, tips map[string]string, bases []string, planFile string, checker *check.Checker) (statusRow, error) {
 	row := statusRow{Thread: threadRef{t.ID, t.Branch}, MergeOrder: t.MergeOrder, Status: string(t.Status), Scope: scopeNothing}
 	if row.Status == "" {
 		row.Status = string(plan.StatusActive)
@@ -157,7 +157,7 @@ func (c *command) threadStatus(git gitCmd, root string, p *plan.Plan, t *plan.Th
 	var st branchState
 	if tip, ok := tips[t.Branch]; ok {
 		var err error
-		if st, err = readBranchStateAt(git, t.Branch, tip, bases); err != nil {
+		if st, err = readBranchStateAt(git, t.Branch, tip, bases, planFile); err != nil {
 			return row, err
 		}
 	}

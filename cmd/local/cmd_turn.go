@@ -172,7 +172,8 @@ func landedInBase(git gitCmd, tip, base, planFile string) (string, error) {
 	if fork, err = pastPlanCommits(git, fork, tip, planFile); err != nil {
 		return "", err
 	}
-	return threadLanded(git, tip, fork, []string{base})
+	how, _, err := threadLanded(git, tip, fork, []string{base})
+	return how, err
 }
 
 // pastPlanCommits moves fork over the commits at the bottom of fork..tip

@@ -123,7 +123,7 @@ func TestFullCycle(t *testing.T) {
 	r = runEnv(t, repo, env, "cleanup", "--delete-branches")
 	wantCode(t, r, exitOK)
 	want := []string{
-		"thread 1 (extract-auth) worktrees/thread-1: removed (landed in main); deleted branch extract-auth",
+		"thread 1 (extract-auth) worktrees/thread-1: removed (landed in origin/main); deleted branch extract-auth",
 		"thread 2 (api-cleanup) worktrees/thread-2: kept: not landed: 1 commit not in main; 1 unpushed commit",
 		"thread 3 (docs) worktrees/thread-3: kept: not landed: 1 commit not in main; 1 uncommitted or untracked file",
 	}

@@ -25,7 +25,7 @@ func TestDemo(t *testing.T) {
 		"out-of-scope (1)",
 		"landed (merged)",
 		"next in merge order: thread 2 (api-cleanup), once its stray file is gone\n",
-		"thread 1 (extract-auth) worktrees/thread-1: removed (landed in main)",
+		"thread 1 (extract-auth) worktrees/thread-1: removed (landed in origin/main)",
 		"all of it is in " + dir,
 	} {
 		if !strings.Contains(r.stdout, want) {

@@ -200,7 +200,8 @@ func TestFanoutRollsBackOnlyTheFailingThread(t *testing.T) {
 // gitWorktreeState is what git keeps of a worktree and its branch, with the
 // repository's path and its main commit replaced by names: the files of its
 // entry in .git/worktrees, its index, its HEAD, the reflogs of HEAD and of
-// the branch, and what the post-checkout hook saw.
+// the branch, and what the post-checkout hook saw. fanout's record of the
+// files it wrote (see writtenFile) is its own, not git's.
 func gitWorktreeState(t *testing.T, repo, id, branch string) string {
 	t.Helper()
 	wt := filepath.Join(repo, "worktrees", "thread-"+id)
@@ -210,7 +211,9 @@ func gitWorktreeState(t *testing.T, repo, id, branch string) string {
 	}
 	var names []string
 	for _, e := range entries {
-		names = append(names, e.Name())
+		if e.Name() != writtenFile {
+			names = append(names, e.Name())
+		}
 	}
 	state := strings.Join([]string{
 		strings.Join(names, " "),

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -128,7 +127,7 @@ func fillWorktree(s fanoutStep, w fanoutFill, r *fanoutResult) error {
 			r.kept = append(r.kept, name)
 			continue
 		}
-		if err := writeFileAtomic(filepath.Join(s.dir, name), []byte(content)); err != nil {
+		if err := writeRecorded(s.dir, name, []byte(content)); err != nil {
 			return fmt.Errorf("write %s for %s: %w", name, s.thread.Label(), err)
 		}
 	}

@@ -26,7 +26,8 @@ func remoteLandedRepo(t *testing.T) (repo, wt1 string) {
 
 // TestCleanupFetchesTheBase: a thread merged on the remote is kept by
 // cleanup --no-fetch (nothing says it landed) and removed by cleanup,
-// which fetches the base first.
+// which fetches the base first and says it landed in origin/main (local
+// main is behind).
 func TestCleanupFetchesTheBase(t *testing.T) {
 	repo, wt1 := remoteLandedRepo(t)
 	r := runIn(t, repo, "cleanup", "--no-fetch")
@@ -36,7 +37,7 @@ func TestCleanupFetchesTheBase(t *testing.T) {
 	}
 	r = runIn(t, repo, "cleanup")
 	wantCode(t, r, exitOK)
-	if !strings.Contains(r.stdout, "thread 1 (extract-auth) worktrees/thread-1: removed (landed in main)") || r.stderr != "" {
+	if !strings.Contains(r.stdout, "thread 1 (extract-auth) worktrees/thread-1: removed (landed in origin/main)") || r.stderr != "" {
 		t.Errorf("cleanup:\n%s\nstderr:\n%s", r.stdout, r.stderr)
 	}
 	if _, err := os.Stat(wt1); err == nil {

@@ -59,7 +59,7 @@ func writeAgentsOverride(dir, brief string, tracked bool) (note string, err erro
 		b.WriteString("\n\n")
 	}
 	b.WriteString(brief)
-	if err := writeFileAtomic(path, []byte(b.String())); err != nil {
+	if err := writeRecorded(dir, agentsFile, []byte(b.String())); err != nil {
 		return "", fmt.Errorf("write %s: %w", agentsFile, err)
 	}
 	return "", nil

@@ -76,7 +76,7 @@ func TestLandedSeenThroughGit(t *testing.T) {
 			}
 			r = runIn(t, repo, "cleanup")
 			wantCode(t, r, exitOK)
-			if !strings.Contains(r.stdout, "thread 1 (extract-auth) worktrees/thread-1: removed (landed in main") {
+			if !strings.Contains(r.stdout, "thread 1 (extract-auth) worktrees/thread-1: removed (landed in origin/main)") {
 				t.Errorf("cleanup:\n%s", r.stdout)
 			}
 			if _, err := os.Stat(wt1); err == nil {
@@ -160,7 +160,31 @@ func TestLandedWithoutReflog(t *testing.T) {
 	}
 	r := runIn(t, repo, "cleanup")
 	wantCode(t, r, exitOK)
-	if !strings.Contains(r.stdout, "thread 1 (extract-auth) worktrees/thread-1: removed (landed in main)") {
+	if !strings.Contains(r.stdout, "thread 1 (extract-auth) worktrees/thread-1: removed (landed in origin/main)") {
 		t.Errorf("cleanup:\n%s", r.stdout)
+	}
+}
+
+// TestLandedOneCommitIsSamePatch: a thread of one commit, squashed or
+// rebased onto the base, is a commit of the base by patch identity, and git
+// cannot tell which: status says "same-patch", not "rebased".
+func TestLandedOneCommitIsSamePatch(t *testing.T) {
+	for _, how := range []string{"squash", "rebase"} {
+		t.Run(how, func(t *testing.T) {
+			repo, remote := bareRemoteRepo(t)
+			wantCode(t, runIn(t, repo, "fanout"), exitOK)
+			wt1 := filepath.Join(repo, "worktrees", "thread-1")
+			write(t, filepath.Join(wt1, "services/auth/a.go"), "package auth\n")
+			commitAll(t, wt1, "a")
+			gitIn(t, wt1, "push", "-q", "origin", "extract-auth")
+			landOnRemote(t, repo, remote, "extract-auth", how)
+
+			if rows := statusRows(t, repo); rows[1].Landed != landedSamePatch {
+				t.Errorf("status: thread 1 landed %q, want %q", rows[1].Landed, landedSamePatch)
+			}
+			if r := runIn(t, repo, "status"); !strings.Contains(r.stdout, "landed (same-patch)") {
+				t.Errorf("status table:\n%s", r.stdout)
+			}
+		})
 	}
 }

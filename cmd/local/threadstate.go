@@ -20,14 +20,17 @@ type branchState struct {
 	// (or the remote's base): merged, rebased or squashed.
 	landed bool
 	how    string // how it landed, see threadLanded
+	in     string // the base it landed in, one of the bases it was read against
 	// unpushed counts commits in neither the base nor any remote branch.
 	unpushed int
 }
 
 // readBranchState asks git about branch against bases[0] (landing is
 // looked for in all bases, see landingBases). The point the branch was
-// created at is the oldest entry of its reflog.
-func readBranchState(git gitCmd, branch string, bases []string) (branchState, error) {
+// created at is the oldest entry of its reflog; with none, the merge base
+// past the plan's own commits (see pastPlanCommits: planFile is the plan's
+// repository-relative path, "" when it is outside the repository).
+func readBranchState(git gitCmd, branch string, bases []string, planFile string) (branchState, error) {
 	tip, err := git.line("rev-parse", "--verify", "--quiet", "refs/heads/"+branch)
 	if exitedWith(err, 1) {
 		return branchState{}, nil
@@ -35,12 +38,12 @@ func readBranchState(git gitCmd, branch string, bases []string) (branchState, er
 	if err != nil {
 		return branchState{}, fmt.Errorf("read branch %s: %w", branch, err)
 	}
-	return readBranchStateAt(git, branch, tip, bases)
+	return readBranchStateAt(git, branch, tip, bases, planFile)
 }
 
 // readBranchStateAt is readBranchState for a branch known to exist at tip
 // (see branchTips).
-func readBranchStateAt(git gitCmd, branch, tip string, bases []string) (branchState, error) {
+func readBranchStateAt(git gitCmd, branch, tip string, bases []string, planFile string) (branchState, error) {
 	baseSHA := bases[0]
 	ref := "refs/heads/" + branch
 	s := branchState{exists: true, tip: tip}
@@ -65,25 +68,20 @@ func readBranchStateAt(git gitCmd, branch, tip string, bases []string) (branchSt
 	case created != "":
 		if n, err := git.line("rev-list", "--count", created+".."+tip); err == nil {
 			fmt.Sscanf(n, "%d", &s.own)
+			if s.own > 0 {
+				if s.how, s.in, err = threadLanded(git, tip, created, bases); err != nil {
+					return s, err
+				}
+			}
 			break
 		}
-		created = ""
 		fallthrough
 	default:
-		s.own = s.ahead // no creation point: count what is not in the base
-	}
-	if s.own > 0 {
-		fork := created
-		if fork == "" { // no creation point: the fork is the merge base
-			if fork, err = git.line("merge-base", tip, baseSHA); err != nil {
-				return s, fmt.Errorf("find where %s forked from the base: %w", branch, err)
-			}
+		if err := s.judgeWithoutCreation(git, bases, planFile); err != nil {
+			return s, fmt.Errorf("judge %s: %w", branch, err)
 		}
-		if s.how, err = threadLanded(git, tip, fork, bases); err != nil {
-			return s, err
-		}
-		s.landed = s.how != ""
 	}
+	s.landed = s.how != ""
 	if s.ahead == 0 || s.landed {
 		return s, nil // nothing of its own outside the base, so nothing unpushed
 	}
@@ -95,20 +93,71 @@ func readBranchStateAt(git gitCmd, branch, tip string, bases []string) (branchSt
 	return s, nil
 }
 
+// judgeWithoutCreation fills in own and how for a branch with no creation
+// point (no reflog: expired, turned off, or a branch written by hand). Its
+// own commits are those above its merge base with bases[0] past the plan's
+// own commits (see pastPlanCommits); it has landed when it has as turn
+// judges it (see landedInBase), in any of bases.
+func (s *branchState) judgeWithoutCreation(git gitCmd, bases []string, planFile string) error {
+	if s.ahead > 0 {
+		mergeBase, err := git.line("merge-base", s.tip, bases[0])
+		if err != nil {
+			return fmt.Errorf("find where it forked from the base: %w", err)
+		}
+		fork, err := pastPlanCommits(git, mergeBase, s.tip, planFile)
+		if err != nil {
+			return err
+		}
+		n, err := git.line("rev-list", "--count", fork+".."+s.tip)
+		if err != nil {
+			return fmt.Errorf("count its commits: %w", err)
+		}
+		fmt.Sscanf(n, "%d", &s.own)
+	}
+	for _, base := range bases {
+		how, err := landedInBase(git, s.tip, base, planFile)
+		if err != nil || how != "" {
+			s.how, s.in = how, base
+			return err
+		}
+	}
+	return nil
+}
+
 // dirtyFiles counts uncommitted and untracked (not ignored) files in a
 // worktree.
 func dirtyFiles(dir string) (int, error) {
-	out, err := gitCmd{dir: dir}.output("status", "--porcelain", "-z")
-	if err != nil {
-		return 0, fmt.Errorf("read the state of %s: %w", dir, err)
+	dirty, _, err := worktreeFiles(dir, false)
+	return dirty, err
+}
+
+// worktreeFiles reads a worktree with one git status: how many files are
+// uncommitted or untracked and, when withIgnored, the ignored paths (a
+// folder git ignores whole ends in "/"). The flags pin the answer against
+// the user's config, which could otherwise hide work: every untracked file
+// (status.showUntrackedFiles), every submodule change (diff.ignoreSubmodules,
+// submodule.*.ignore), one path per entry (status.renames).
+func worktreeFiles(dir string, withIgnored bool) (dirty int, ignored []string, err error) {
+	args := []string{"status", "--porcelain", "-z", "--untracked-files=all", "--ignore-submodules=none", "--no-renames"}
+	if withIgnored {
+		args = append(args, "--ignored=matching")
+	} else {
+		args = append(args, "--ignored=no")
 	}
-	n := 0
-	for _, entry := range strings.Split(string(out), "\x00") {
-		if len(entry) > 3 {
-			n++
+	out, err := gitCmd{dir: dir}.output(args...)
+	if err != nil {
+		return 0, nil, fmt.Errorf("read the state of %s: %w", dir, err)
+	}
+	for _, entry := range parseNULNames(out) {
+		switch {
+		case len(entry) < 4:
+		case strings.HasPrefix(entry, "!! "):
+			ignored = append(ignored, entry[3:])
+		default:
+			dirty++
 		}
 	}
-	return n, nil
+	return dirty, ignored, nil
 }
 
 // threadWorktree is a worktree in the plan's worktrees folder.

@@ -74,6 +74,9 @@ func copyIncluded(root, dir string, names []string) (copied int, skipped []strin
 			skipped = append(skipped, name+" (already in the worktree)")
 			continue
 		}
+		if err := recordWritten(dir, name); err != nil {
+			return copied, skipped, err
+		}
 		copied++
 	}
 	return copied, skipped, nil

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// writtenFile is the record, in a worktree's own git admin folder (never in
+// the work tree, never tracked), of the files fanout wrote into that
+// worktree: one "sha256 path" entry per file, NUL-terminated, the last
+// entry of a path winning. cleanup compares it with the files git ignores,
+// so a file fanout wrote and nobody changed since is not taken for work
+// (README "cleanup").
+const writtenFile = "ps-local-written"
+
+// writeRecorded writes data to the repository-relative name in worktree dir
+// and records it as fanout's.
+func writeRecorded(dir, name string, data []byte) error {
+	if err := writeFileAtomic(filepath.Join(dir, filepath.FromSlash(name)), data); err != nil {
+		return err
+	}
+	return recordWritten(dir, name)
+}
+
+// writeMerged is writeRecorded for a file fanout merges its part into
+// (old: the file before, nil when there was none): the result is fanout's
+// only when old was absent or as fanout wrote it; else it holds the
+// operator's content and stays their work.
+func writeMerged(dir, name string, old, data []byte) error {
+	if old != nil {
+		sums, err := readWritten(dir)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(old)
+		if sums[name] != hex.EncodeToString(sum[:]) {
+			return writeFileAtomic(filepath.Join(dir, filepath.FromSlash(name)), data)
+		}
+	}
+	return writeRecorded(dir, name, data)
+}
+
+// recordWritten records the files names (repository-relative) of worktree
+// dir, as they are now, as written by fanout.
+func recordWritten(dir string, names ...string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	path, err := writtenPath(dir)
+	if err != nil {
+		return err
+	}
+	have, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("read the record of fanout's files: %w", err)
+	}
+	text := string(have)
+	for _, name := range names {
+		sum, err := fileSum(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			return fmt.Errorf("record %s as fanout's: %w", name, err)
+		}
+		text += sum + " " + name + "\x00"
+	}
+	if err := writeFileAtomic(path, []byte(text)); err != nil {
+		return fmt.Errorf("write the record of fanout's files: %w", err)
+	}
+	return nil
+}
+
+// readWritten reads what fanout recorded in worktree dir: path to sha256.
+// Empty when it recorded nothing.
+func readWritten(dir string) (map[string]string, error) {
+	path, err := writtenPath(dir)
+	if err != nil {
+		return nil, err
+	}
+	have, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the record of fanout's files: %w", err)
+	}
+	sums := map[string]string{}
+	for _, entry := range parseNULNames(have) {
+		if sum, name, ok := strings.Cut(entry, " "); ok {
+			sums[name] = sum
+		}
+	}
+	return sums, nil
+}
+
+// writtenPath is the record's path in worktree dir's git admin folder:
+// the folder a linked worktree's .git file names ("gitdir: PATH", so
+// cleanup runs no git process for it), else what git rev-parse --git-dir
+// says.
+func writtenPath(dir string) (string, error) {
+	if link, err := os.ReadFile(filepath.Join(dir, ".git")); err == nil {
+		if gitDir, ok := strings.CutPrefix(strings.TrimRight(string(link), "\r\n"), "gitdir: "); ok && !strings.ContainsAny(gitDir, "\r\n") {
+			if !filepath.IsAbs(gitDir) {
+				gitDir = filepath.Join(dir, gitDir)
+			}
+			return filepath.Join(gitDir, writtenFile), nil
+		}
+	}
+	gitDir, err := gitCmd{dir: dir}.line("rev-parse", "--path-format=absolute", "--git-dir")
+	if err != nil {
+		return "", fmt.Errorf("find the git folder of %s: %w", dir, err)
+	}
+	return filepath.Join(gitDir, writtenFile), nil
+}
+
+func fileSum(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// ignoredWork returns, of the ignored paths git status listed in worktree
+// dir (a folder ends in "/"), the files that are not fanout's own
+// unchanged since it wrote them: the work git worktree remove would delete
+// without a word. It stops after limit+1, so a big ignored folder costs
+// little once it has shown it holds work.
+func ignoredWork(dir string, ignored []string, limit int) ([]string, error) {
+	if len(ignored) == 0 {
+		return nil, nil
+	}
+	sums, err := readWritten(dir)
+	if err != nil {
+		return nil, err
+	}
+	var work []string
+	isWork := func(name string, d fs.DirEntry) {
+		if !d.Type().IsRegular() {
+			work = append(work, name)
+			return
+		}
+		want, ok := sums[name]
+		if !ok {
+			work = append(work, name)
+			return
+		}
+		if sum, err := fileSum(filepath.Join(dir, filepath.FromSlash(name))); err != nil || sum != want {
+			work = append(work, name)
+		}
+	}
+	for _, name := range ignored {
+		if len(work) > limit {
+			break
+		}
+		if !strings.HasSuffix(name, "/") {
+			info, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(name)))
+			if err != nil {
+				return nil, fmt.Errorf("read %s: %w", name, unwrapPath(err))
+			}
+			isWork(name, fs.FileInfoToDirEntry(info))
+			continue
+		}
+		root := filepath.Join(dir, filepath.FromSlash(name))
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if len(work) > limit {
+				return fs.SkipAll
+			}
+			if d.IsDir() {
+				return nil
+			}
+			rel, err := filepath.Rel(dir, path)
+			if err != nil {
+				return err
+			}
+			isWork(filepath.ToSlash(rel), d)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, unwrapPath(err))
+		}
+	}
+	slices.Sort(work)
+	return work, nil
+}
