@@ -118,6 +118,9 @@ func (c *command) reportFanout(p *plan.Plan, root string, steps []fanoutStep, re
 		for _, name := range r.kept {
 			fmt.Fprintf(c.stderr, "%s: kept the committed %s; fanout never writes over a tracked file\n", label, name)
 		}
+		for _, name := range r.edited {
+			fmt.Fprintf(c.stderr, "%s: kept %s: it was edited since fanout wrote it; delete it and run fanout again for the plan's version\n", label, name)
+		}
 		for _, n := range r.notes {
 			fmt.Fprintf(c.stderr, "%s: %s\n", label, n)
 		}
