@@ -157,7 +157,7 @@ func describeStep(s fanoutStep, base string) string {
 // work tree is clean, the plan is in the repository, and no worktree
 // folder or branch is in the way. The plan is the base's (loadBasePlan).
 func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.Plan, baseSHA string) ([]fanoutStep, error) {
-	dirty, err := git.output("diff", "HEAD", "--name-only", "-z", "--no-ext-diff")
+	dirty, err := git.output("diff", "HEAD", "--name-only", "-z", "--no-ext-diff", "--ignore-submodules=none")
 	if err != nil {
 		return nil, fmt.Errorf("read the work tree's state: %w", err)
 	}
