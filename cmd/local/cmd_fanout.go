@@ -118,6 +118,9 @@ func (c *command) reportFanout(p *plan.Plan, root string, steps []fanoutStep, re
 		for _, name := range r.kept {
 			fmt.Fprintf(c.stderr, "%s: kept the committed %s; fanout never writes over a tracked file\n", label, name)
 		}
+		for _, name := range r.edited {
+			fmt.Fprintf(c.stderr, "%s: kept %s: it was edited since fanout wrote it; delete it and run fanout again for the plan's version\n", label, name)
+		}
 		for _, n := range r.notes {
 			fmt.Fprintf(c.stderr, "%s: %s\n", label, n)
 		}
@@ -154,7 +157,7 @@ func describeStep(s fanoutStep, base string) string {
 // work tree is clean, the plan is in the repository, and no worktree
 // folder or branch is in the way. The plan is the base's (loadBasePlan).
 func (c *command) planFanout(git gitCmd, root string, loc planLocation, p *plan.Plan, baseSHA string) ([]fanoutStep, error) {
-	dirty, err := git.output("diff", "HEAD", "--name-only", "-z", "--no-ext-diff")
+	dirty, err := git.output("diff", "HEAD", "--name-only", "-z", "--no-ext-diff", "--ignore-submodules=none")
 	if err != nil {
 		return nil, fmt.Errorf("read the work tree's state: %w", err)
 	}

@@ -253,3 +253,42 @@ func TestFanoutRefusesWorktreesUnderATrackedFile(t *testing.T) {
 		t.Error("fanout changed something")
 	}
 }
+
+// Re-running fanout keeps a worktree, and with it every edit made to the
+// files fanout wrote there (.env, CLAUDE.local.md): they are excluded from
+// git, so nothing could bring an overwritten edit back. A file nobody
+// touched still gets the plan's new version.
+func TestFanoutRerunKeepsHandEditsAndUpdatesTheRest(t *testing.T) {
+	repo := fanoutRepo(t)
+	wantCode(t, runIn(t, repo, "fanout"), exitOK)
+	wt1 := filepath.Join(repo, "worktrees", "thread-1")
+	wt2 := filepath.Join(repo, "worktrees", "thread-2")
+	env := readFile(t, filepath.Join(wt1, ".env")) + "API_KEY=hand-written\n"
+	write(t, filepath.Join(wt1, ".env"), env)
+	claude := readFile(t, filepath.Join(wt1, "CLAUDE.local.md")) + "\nAlways run the auth tests.\n"
+	write(t, filepath.Join(wt1, "CLAUDE.local.md"), claude)
+
+	plan := strings.Replace(readFile(t, filepath.Join(repo, "plan.toml")), `DB = "app_{slug}"`, `DB = "app_{slug}"`+"\nCACHE = \"c{id}\"", 1)
+	write(t, filepath.Join(repo, "plan.toml"), plan)
+	commitAll(t, repo, "plan: a new env variable")
+
+	r := runIn(t, repo, "fanout")
+	wantCode(t, r, exitOK)
+	if got := readFile(t, filepath.Join(wt1, ".env")); got != env {
+		t.Errorf("re-running fanout changed a hand-edited .env:\n%s", got)
+	}
+	if got := readFile(t, filepath.Join(wt1, "CLAUDE.local.md")); got != claude {
+		t.Errorf("re-running fanout overwrote CLAUDE.local.md:\n%s", got)
+	}
+	for _, name := range []string{".env", "CLAUDE.local.md"} {
+		if want := "thread 1 (extract-auth): kept " + name + ": it was edited since fanout wrote it"; !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if got := readFile(t, filepath.Join(wt2, ".env")); !strings.Contains(got, "CACHE=") {
+		t.Errorf("an untouched .env did not get the plan's new variable:\n%s", got)
+	}
+	if strings.Contains(r.stderr, "thread 2 (api-cleanup): kept") {
+		t.Errorf("thread 2's files were not edited:\n%s", r.stderr)
+	}
+}

@@ -35,6 +35,7 @@ type fanoutFill struct {
 // fanoutResult is what making, or keeping, one thread's worktree came to.
 type fanoutResult struct {
 	kept    []string // fanout's files the branch tracks, left as they are
+	edited  []string // fanout's files edited since it wrote them, left as they are
 	notes   []string // what the agents' setup left to the user
 	copied  int      // included files copied
 	skipped []string // included files not copied, and why
@@ -122,9 +123,21 @@ func fillWorktree(s fanoutStep, w fanoutFill, r *fanoutResult) error {
 	if env := renderEnv(w.plan, s.thread); env != "" {
 		files[envFile] = env
 	}
+	sums, err := readWritten(s.dir)
+	if err != nil {
+		return fmt.Errorf("write the files of %s: %w", s.thread.Label(), err)
+	}
 	for name, content := range files {
 		if tracked[name] {
 			r.kept = append(r.kept, name)
+			continue
+		}
+		edited, err := handEdited(s.dir, name, []byte(content), sums)
+		if err != nil {
+			return fmt.Errorf("write the files of %s: %w", s.thread.Label(), err)
+		}
+		if edited {
+			r.edited = append(r.edited, name)
 			continue
 		}
 		if err := writeRecorded(s.dir, name, []byte(content)); err != nil {
@@ -132,6 +145,7 @@ func fillWorktree(s fanoutStep, w fanoutFill, r *fanoutResult) error {
 		}
 	}
 	slices.Sort(r.kept)
+	slices.Sort(r.edited)
 	if r.notes, err = setupAgents(s.dir, brief, w.self, w.noGuard, tracked); err != nil {
 		return fmt.Errorf("set up the agents of %s: %w", s.thread.Label(), err)
 	}

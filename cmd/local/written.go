@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -46,6 +47,25 @@ func writeMerged(dir, name string, old, data []byte) error {
 		}
 	}
 	return writeRecorded(dir, name, data)
+}
+
+// handEdited reports whether the file name of worktree dir holds something
+// other than data that fanout did not write there: a file fanout wrote and
+// someone changed since, or one it never wrote. Writing data over it would
+// lose that edit. sums is readWritten's record.
+func handEdited(dir, name string, data []byte, sums map[string]string) (bool, error) {
+	have, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", name, err)
+	}
+	if bytes.Equal(have, data) {
+		return false, nil
+	}
+	sum := sha256.Sum256(have)
+	return sums[name] != hex.EncodeToString(sum[:]), nil
 }
 
 // recordWritten records the files names (repository-relative) of worktree
