@@ -248,7 +248,7 @@ func gitChanges(git gitCmd, planBase, baseRef, head string, withWorktree bool) (
 		}
 		return changeSet{}, fmt.Errorf("find the merge base of %s and %s: %w", base, head, err)
 	}
-	diff := []string{"diff", "--raw", "-z", "-M", "--no-ext-diff", "--no-textconv", "--abbrev=40", mergeBase}
+	diff := []string{"diff", "--raw", "-z", "-M", "--no-ext-diff", "--no-textconv", "--abbrev=40", "--ignore-submodules=none", mergeBase}
 	set := changeSet{source: sourceWorktree, base: base, mergeBase: mergeBase}
 	if !withWorktree {
 		diff = append(diff, head)

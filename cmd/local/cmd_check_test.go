@@ -411,3 +411,20 @@ func TestCheckQuotesPathsAsGitDoes(t *testing.T) {
 		}
 	}
 }
+
+// A thread that points a submodule (a gitlink) at another commit changes
+// that path; git's diff.ignoreSubmodules = all hides such changes from a
+// plain git diff, so check must not let the user's config decide what it
+// sees.
+func TestCheckSeesSubmoduleChangesWhateverTheConfig(t *testing.T) {
+	repo := checkRepo(t)
+	commit := gitIn(t, repo, "rev-parse", "HEAD")
+	gitIn(t, repo, "update-index", "--add", "--cacheinfo", "160000,"+commit+",tools/vendored")
+	gitIn(t, repo, "commit", "-q", "-m", "a submodule in tools/")
+	gitIn(t, repo, "config", "diff.ignoreSubmodules", "all")
+	r := runIn(t, repo, "check", "--committed")
+	wantCode(t, r, exitFindings)
+	if !strings.Contains(r.stdout, "tools/vendored") {
+		t.Errorf("check did not see the submodule change:\n%s\n%s", r.stdout, r.stderr)
+	}
+}
