@@ -75,3 +75,25 @@ func gitPush(t *testing.T, dir string, args ...string) error {
 	}
 	return nil
 }
+
+// landOn lands origin's branch on main in clone forge the way a forge's
+// button does (land: "merge", "squash" or "rebase") and pushes main.
+func landOn(t testing.TB, forge, land, branch string) {
+	t.Helper()
+	gitIn(t, forge, "fetch", "-q", "origin")
+	switch land {
+	case "merge":
+		gitIn(t, forge, "merge", "-q", "--no-ff", "-m", "Merge pull request: "+branch, "origin/"+branch)
+	case "squash":
+		gitIn(t, forge, "merge", "-q", "--squash", "origin/"+branch)
+		gitIn(t, forge, "commit", "-q", "-m", branch+" (squashed)")
+	case "rebase":
+		gitIn(t, forge, "checkout", "-q", "-B", "landing", "origin/"+branch)
+		gitIn(t, forge, "rebase", "-q", "main")
+		gitIn(t, forge, "checkout", "-q", "main")
+		gitIn(t, forge, "merge", "-q", "--ff-only", "landing")
+	default:
+		t.Fatalf("landOn: unknown way to land %q", land)
+	}
+	gitIn(t, forge, "push", "-q", "origin", "main")
+}

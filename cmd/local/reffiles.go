@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -124,10 +125,16 @@ func readSmall(path string) ([]byte, error) {
 		return nil, errIsDir
 	}
 	if !info.Mode().IsRegular() || info.Size() > maxRefFile {
-		return nil, errors.New("not a small regular file")
+		return nil, errNotSmall
 	}
-	return os.ReadFile(path)
+	data, err := io.ReadAll(io.LimitReader(f, maxRefFile+1))
+	if err == nil && len(data) > maxRefFile {
+		return nil, errNotSmall // it grew since Stat
+	}
+	return data, err
 }
+
+var errNotSmall = errors.New("not a small regular file")
 
 var errIsDir = errors.New("is a directory")
 

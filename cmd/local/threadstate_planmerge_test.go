@@ -36,20 +36,7 @@ func TestStatusAndCleanupBranchFromThePlansPullRequestHasNotLanded(t *testing.T)
 			write(t, filepath.Join(forge, "go.sum"), "x v2\n")
 			commitAll(t, forge, "someone else's change")
 			landOnForge := func(branch string) {
-				gitIn(t, forge, "fetch", "-q", "origin")
-				switch land {
-				case "merge":
-					gitIn(t, forge, "merge", "-q", "--no-ff", "-m", "Merge pull request: "+branch, "origin/"+branch)
-				case "squash":
-					gitIn(t, forge, "merge", "-q", "--squash", "origin/"+branch)
-					gitIn(t, forge, "commit", "-q", "-m", branch+" (squashed)")
-				case "rebase":
-					gitIn(t, forge, "checkout", "-q", "-B", "landing", "origin/"+branch)
-					gitIn(t, forge, "rebase", "-q", "main")
-					gitIn(t, forge, "checkout", "-q", "main")
-					gitIn(t, forge, "merge", "-q", "--ff-only", "landing")
-				}
-				gitIn(t, forge, "push", "-q", "origin", "main")
+				landOn(t, forge, land, branch)
 				gitIn(t, repo, "fetch", "-q", "origin")
 				gitIn(t, repo, "reset", "-q", "--hard", "origin/main")
 			}
