@@ -7,6 +7,13 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 )
 
+// GlobVersion names the glob language of Pattern.Glob: what ParsePattern
+// renders and how doublestar reads it. A store of restorable patterns keys
+// its entries with it, so a pattern stored by a build that rendered or
+// matched globs otherwise is never restored by this one.
+// TestGlobsAsRendered fails when the rendering changes: bump it then.
+const GlobVersion = 1
+
 // RestorePattern rebuilds a pattern of a plan proved earlier from what a
 // store of proved plans keeps of it: its Text, its Glob and IsFile, as
 // ParsePattern and InTree made them. It does not compile the pattern, so

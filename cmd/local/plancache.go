@@ -43,9 +43,12 @@ const (
 // cacheFile is an entry as stored: its own key and a checksum of its
 // content, so a damaged entry, or one copied from another key, is
 // recomputed instead of trusted. The file is one line of text, the magic
-// word and format, the key and the checksum, then the entry (encodeEntry).
+// word, the format, the glob language its patterns were rendered in
+// (plan.GlobVersion: an entry of another is never restored), the key and
+// the checksum, then the entry (encodeEntry).
 type cacheFile struct {
 	Format int
+	Globs  int
 	Blob   string
 	Tree   string
 	SHA256 string
@@ -56,7 +59,7 @@ const cacheMagic = "ps-local-plan-cache"
 
 // encode is f as stored.
 func (f cacheFile) encode() []byte {
-	return fmt.Appendf(nil, "%s %d %s %s %s\n%s", cacheMagic, f.Format, f.Blob, f.Tree, f.SHA256, f.Entry)
+	return fmt.Appendf(nil, "%s %d %d %s %s %s\n%s", cacheMagic, f.Format, f.Globs, f.Blob, f.Tree, f.SHA256, f.Entry)
 }
 
 // decodeCacheFile splits a stored entry into its header and entry; ok is
@@ -64,14 +67,15 @@ func (f cacheFile) encode() []byte {
 func decodeCacheFile(data string) (f cacheFile, ok bool) {
 	header, entry, found := strings.Cut(data, "\n")
 	fields := strings.Split(header, " ")
-	if !found || len(fields) != 5 || fields[0] != cacheMagic {
+	if !found || len(fields) != 6 || fields[0] != cacheMagic {
 		return cacheFile{}, false
 	}
-	format, err := strconv.Atoi(fields[1])
-	if err != nil {
+	format, err1 := strconv.Atoi(fields[1])
+	globs, err2 := strconv.Atoi(fields[2])
+	if err1 != nil || err2 != nil {
 		return cacheFile{}, false
 	}
-	return cacheFile{Format: format, Blob: fields[2], Tree: fields[3], SHA256: fields[4], Entry: entry}, true
+	return cacheFile{Format: format, Globs: globs, Blob: fields[3], Tree: fields[4], SHA256: fields[5], Entry: entry}, true
 }
 
 // cachedPlan is the verdict on a plan and, for a valid one, the plan
@@ -196,7 +200,7 @@ func (pc planCache) read(path, oid, tree string) (cachedPlan, bool) {
 		return cachedPlan{}, false
 	}
 	f, ok := decodeCacheFile(data)
-	if !ok || f.Format != cacheFormat || f.Blob != oid || f.Tree != tree || f.SHA256 != checksum(f.Entry) {
+	if !ok || f.Format != cacheFormat || f.Globs != plan.GlobVersion || f.Blob != oid || f.Tree != tree || f.SHA256 != checksum(f.Entry) {
 		return cachedPlan{}, false
 	}
 	return decodeEntry(f.Entry)
@@ -209,7 +213,7 @@ func (pc planCache) write(path, oid, tree string, e cachedPlan) {
 	if err != nil {
 		return
 	}
-	data := cacheFile{Format: cacheFormat, Blob: oid, Tree: tree, SHA256: checksum(entry), Entry: entry}.encode()
+	data := cacheFile{Format: cacheFormat, Globs: plan.GlobVersion, Blob: oid, Tree: tree, SHA256: checksum(entry), Entry: entry}.encode()
 	if len(data) > maxCacheFile || os.MkdirAll(pc.dir, 0o755) != nil || writeFileAtomic(path, data) != nil {
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/parallel-sessions/parallel-sessions/plan"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -66,9 +67,14 @@ func TestPlanCacheDistrustsBadEntries(t *testing.T) {
 	}
 	f.Entry = g.Entry
 	forged := f.encode()
+	// otherGlobs is the valid plan's entry under bad's key, whole and
+	// checksummed, but rendered in another glob language.
+	f.SHA256, f.Globs = checksum(f.Entry), plan.GlobVersion+1
+	otherGlobs := f.encode()
 	damages := map[string]func(own, other []byte) []byte{
 		"the other plan's entry": func(own, other []byte) []byte { return other },
 		"forged verdict":         func(own, other []byte) []byte { return forged },
+		"another glob language":  func(own, other []byte) []byte { return otherGlobs },
 		"truncated":              func(own, other []byte) []byte { return own[:len(own)/2] },
 		"not an entry":           func(own, other []byte) []byte { return []byte("{nope") },
 		"empty":                  func(own, other []byte) []byte { return nil },
@@ -92,8 +98,8 @@ func TestPlanCacheDistrustsBadEntries(t *testing.T) {
 		}
 
 		// The valid plan on main, its entry damaged toward "invalid".
-		if name == "forged verdict" {
-			continue // forged is valid; the other damages hold both ways
+		if name == "forged verdict" || name == "another glob language" {
+			continue // these are valid; the other damages hold both ways
 		}
 		gitIn(t, repo, "branch", "-f", "main", valid)
 		os.WriteFile(goodPath, damage(goodEntry, badEntry), 0o644)
