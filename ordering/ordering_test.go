@@ -180,24 +180,6 @@ func TestTableGolden(t *testing.T) {
 	}
 }
 
-func TestStatusOf(t *testing.T) {
-	tests := []struct {
-		pulls []PullRequest
-		want  Status
-	}{
-		{nil, Status{State: Missing}},
-		{[]PullRequest{{Number: 3}}, Status{Closed, 3}},
-		{[]PullRequest{{Number: 3}, {Number: 5, Open: true}}, Status{Open, 5}},
-		{[]PullRequest{{Number: 3, Merged: true}, {Number: 5, Open: true}}, Status{Landed, 3}},
-		{[]PullRequest{{Number: 3}, {Number: 9}}, Status{Closed, 9}},
-	}
-	for _, tt := range tests {
-		if got := StatusOf(tt.pulls); got != tt.want {
-			t.Errorf("StatusOf(%+v) = %+v, want %+v", tt.pulls, got, tt.want)
-		}
-	}
-}
-
 // TestActive checks Active against a slow obvious oracle (pick the active
 // thread with the smallest merge order, then id, again and again) for every
 // order of the plan's threads, and ByMergeOrder against its definition.
@@ -400,6 +382,8 @@ func TestOpenFirst(t *testing.T) {
 	}{
 		{nil, Status{State: Missing}},
 		{[]PullRequest{{Number: 3}}, Status{Closed, 3}},
+		{[]PullRequest{{Number: 3}, {Number: 9}}, Status{Closed, 9}},
+		{[]PullRequest{{Number: 3}, {Number: 5, Open: true}}, Status{Open, 5}},
 		{[]PullRequest{{Number: 3, Merged: true}}, Status{Landed, 3}},
 		{[]PullRequest{{Number: 3, Merged: true}, {Number: 5, Open: true}}, Status{Open, 5}},
 		{[]PullRequest{{Number: 7, Open: true}, {Number: 5, Open: true}}, Status{Open, 7}},
@@ -410,4 +394,49 @@ func TestOpenFirst(t *testing.T) {
 			t.Errorf("OpenFirst(%+v) = %+v, want %+v", tt.pulls, got, tt.want)
 		}
 	}
+}
+
+// TestOpenFirstOracle checks OpenFirst against its rule read literally,
+// for every list of up to three pull requests numbered 1 to 3 in any
+// order and any state: the newest open one that did not merge; else the
+// newest merged; else the newest; else missing.
+func TestOpenFirstOracle(t *testing.T) {
+	kinds := []PullRequest{{}, {Open: true}, {Merged: true}, {Open: true, Merged: true}}
+	newest := func(pulls []PullRequest, keep func(PullRequest) bool) int {
+		n := 0
+		for _, pr := range pulls {
+			if keep(pr) {
+				n = max(n, pr.Number)
+			}
+		}
+		return n
+	}
+	oracle := func(pulls []PullRequest) Status {
+		if n := newest(pulls, func(pr PullRequest) bool { return pr.Open && !pr.Merged }); n > 0 {
+			return Status{Open, n}
+		}
+		if n := newest(pulls, func(pr PullRequest) bool { return pr.Merged }); n > 0 {
+			return Status{Landed, n}
+		}
+		if n := newest(pulls, func(PullRequest) bool { return true }); n > 0 {
+			return Status{Closed, n}
+		}
+		return Status{State: Missing}
+	}
+	var walk func(pulls []PullRequest)
+	walk = func(pulls []PullRequest) {
+		if got, want := OpenFirst(pulls), oracle(pulls); got != want {
+			t.Fatalf("OpenFirst(%+v) = %+v, want %+v", pulls, got, want)
+		}
+		if len(pulls) == 3 {
+			return
+		}
+		for n := 1; n <= 3; n++ {
+			for _, k := range kinds {
+				k.Number = n
+				walk(append(slices.Clone(pulls), k))
+			}
+		}
+	}
+	walk(nil)
 }
