@@ -62,8 +62,9 @@ func parse(t *testing.T) *plan.Plan {
 	return p
 }
 
-// summary is "id:ready:waits" per decision, waits as "id/state".
-func summary(ds []Decision) string {
+// summary is "id:ready:waits" per decision, waits as "id/state": those
+// that of picks from the decision (allWaits or nearestWaits).
+func summary(ds []Decision, of func(Decision) []Wait) string {
 	var parts []string
 	for _, d := range ds {
 		s := strings.Builder{}
@@ -71,13 +72,16 @@ func summary(ds []Decision) string {
 		if d.Ready {
 			s.WriteString(":ready")
 		}
-		for _, w := range d.Waits {
+		for _, w := range of(d) {
 			s.WriteString(" " + strconv.Itoa(w.Thread.ID) + "/" + string(w.Status.State))
 		}
 		parts = append(parts, s.String())
 	}
 	return strings.Join(parts, "; ")
 }
+
+func allWaits(d Decision) []Wait     { return d.Waits }
+func nearestWaits(d Decision) []Wait { return d.Nearest }
 
 func TestDecide(t *testing.T) {
 	p := parse(t)
@@ -95,7 +99,7 @@ func TestDecide(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := summary(Decide(p, tt.statuses)); got != tt.want {
+			if got := summary(Decide(p, tt.statuses), allWaits); got != tt.want {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
 		})
@@ -147,7 +151,7 @@ func TestDecideProperty(t *testing.T) {
 			statuses[id] = Status{states[(mask>>(2*i))&3], 10 + id}
 		}
 		ds := Decide(p, statuses)
-		if summary(ds) != summary(Decide(p, statuses)) {
+		if summary(ds, allWaits) != summary(Decide(p, statuses), allWaits) {
 			t.Fatal("not deterministic")
 		}
 		for _, d := range ds {
@@ -241,23 +245,6 @@ func TestActive(t *testing.T) {
 	}
 }
 
-// nearestSummary is "id:ready:nearest" per decision, nearest as "id/state".
-func nearestSummary(ds []Decision) string {
-	var parts []string
-	for _, d := range ds {
-		s := strings.Builder{}
-		s.WriteString(strconv.Itoa(d.Thread.ID))
-		if d.Ready {
-			s.WriteString(":ready")
-		}
-		for _, w := range d.Nearest {
-			s.WriteString(" " + strconv.Itoa(w.Thread.ID) + "/" + string(w.Status.State))
-		}
-		parts = append(parts, s.String())
-	}
-	return strings.Join(parts, "; ")
-}
-
 func TestNearest(t *testing.T) {
 	p := parse(t)
 	tests := []struct {
@@ -273,7 +260,7 @@ func TestNearest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := nearestSummary(Decide(p, tt.statuses)); got != tt.want {
+			if got := summary(Decide(p, tt.statuses), nearestWaits); got != tt.want {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
 		})
