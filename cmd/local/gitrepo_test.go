@@ -76,6 +76,26 @@ func gitPush(t *testing.T, dir string, args ...string) error {
 	return nil
 }
 
+// prePlanRepo is a repository whose main, one commit with go.sum at
+// "x v1" and no plan yet, is pushed to remote, a bare repository, as
+// origin; forge is a clone of remote whose main has someone else's change
+// (go.sum at "x v2"), for landOn, so that no landing is a fast-forward.
+func prePlanRepo(t *testing.T) (repo, remote, forge string) {
+	t.Helper()
+	repo = gitRepo(t)
+	write(t, filepath.Join(repo, "go.sum"), "x v1\n")
+	commitAll(t, repo, "before the plan")
+	remote = filepath.Join(t.TempDir(), "remote.git")
+	gitIn(t, repo, "init", "-q", "--bare", "-b", "main", remote)
+	gitIn(t, repo, "remote", "add", "origin", remote)
+	gitIn(t, repo, "push", "-q", "origin", "main")
+	forge = filepath.Join(t.TempDir(), "forge")
+	gitIn(t, repo, "clone", "-q", remote, forge)
+	write(t, filepath.Join(forge, "go.sum"), "x v2\n")
+	commitAll(t, forge, "someone else's change")
+	return repo, remote, forge
+}
+
 // landOn lands origin's branch on main in clone forge the way a forge's
 // button does (land: "merge", "squash" or "rebase") and pushes main.
 func landOn(t testing.TB, forge, land, branch string) {
