@@ -64,16 +64,30 @@ func commitAll(t *testing.T, repo, msg string) {
 	gitIn(t, repo, "commit", "-q", "-m", msg)
 }
 
-// gitPush runs git push and returns its error with the output.
-func gitPush(t *testing.T, dir string, args ...string) error {
+// gitTry runs git in dir and returns its error with the output: for a git
+// that a hook may refuse.
+func gitTry(t *testing.T, dir string, args ...string) error {
 	t.Helper()
-	cmd := exec.Command("git", append([]string{"push", "-q"}, args...)...)
+	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
 	cmd.Env = gitEnv(dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("%v: %s", err, out)
 	}
 	return nil
+}
+
+// gitPush runs git push -q with args in dir, through the pre-push hook.
+func gitPush(t *testing.T, dir string, args ...string) error {
+	t.Helper()
+	return gitTry(t, dir, append([]string{"push", "-q"}, args...)...)
+}
+
+// gitCommit commits what is staged in dir with message msg, through the
+// pre-commit hook.
+func gitCommit(t *testing.T, dir, msg string) error {
+	t.Helper()
+	return gitTry(t, dir, "commit", "-q", "-m", msg)
 }
 
 // prePlanRepo is a repository whose main, one commit with go.sum at
