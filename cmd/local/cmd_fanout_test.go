@@ -19,6 +19,16 @@ func fanoutRepo(t *testing.T) string {
 	return repo
 }
 
+// fanoutMade is what fanout says when it makes fanoutRepo's three
+// threads.
+const fanoutMade = `thread 1 (extract-auth): created on new branch extract-auth from main
+  cd worktrees/thread-1 && claude
+thread 2 (api-cleanup): created on new branch api-cleanup from main
+  cd worktrees/thread-2 && claude
+thread 3 (docs): created on new branch docs from main
+  cd worktrees/thread-3 && claude
+`
+
 // strayRepo is bareRemoteRepo fanned out with --hooks, and thread 1's
 // worktree wt one commit ahead with a file in thread 2's area, committed
 // past the pre-commit hook (TestFanoutPreCommitHook) for the pre-push hook
@@ -52,15 +62,8 @@ func TestFanout(t *testing.T) {
 	repo := fanoutRepo(t)
 	r := runIn(t, repo, "fanout")
 	wantCode(t, r, exitOK)
-	want := `thread 1 (extract-auth): created on new branch extract-auth from main
-  cd worktrees/thread-1 && claude
-thread 2 (api-cleanup): created on new branch api-cleanup from main
-  cd worktrees/thread-2 && claude
-thread 3 (docs): created on new branch docs from main
-  cd worktrees/thread-3 && claude
-`
-	if r.stdout != want {
-		t.Errorf("stdout:\n%s\nwant:\n%s", r.stdout, want)
+	if r.stdout != fanoutMade {
+		t.Errorf("stdout:\n%s\nwant:\n%s", r.stdout, fanoutMade)
 	}
 	base := gitIn(t, repo, "rev-parse", "main")
 	for id, branch := range map[string]string{"1": "extract-auth", "2": "api-cleanup", "3": "docs"} {
