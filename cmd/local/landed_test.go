@@ -18,6 +18,20 @@ func bareRemoteRepo(t *testing.T) (repo, remote string) {
 	return repo, remote
 }
 
+// pushedElsewhere is a clone of remote in which someone else made branch,
+// new there, with one commit writing content to file, and pushed it.
+func pushedElsewhere(t *testing.T, remote, branch, file, content string) string {
+	t.Helper()
+	dir := t.TempDir()
+	other := filepath.Join(dir, "other")
+	gitIn(t, dir, "clone", "-q", remote, other)
+	gitIn(t, other, "checkout", "-q", "-b", branch)
+	write(t, filepath.Join(other, file), content)
+	commitAll(t, other, "theirs")
+	gitIn(t, other, "push", "-q", "origin", branch)
+	return other
+}
+
 // landOnRemote lands branch on the remote's main from a second clone:
 // squash, rebase or merge, the way a forge does; repo has not seen the
 // landing.
@@ -111,12 +125,7 @@ func TestLandedSeenThroughGit(t *testing.T) {
 func TestFanoutRepairsAndTracks(t *testing.T) {
 	repo, remote := bareRemoteRepo(t)
 	// Someone else started thread 2 and pushed it.
-	other := filepath.Join(t.TempDir(), "other")
-	gitIn(t, repo, "clone", "-q", remote, other)
-	gitIn(t, other, "checkout", "-q", "-b", "api-cleanup")
-	write(t, filepath.Join(other, "services/api/v2.go"), "package api\n")
-	commitAll(t, other, "v2")
-	gitIn(t, other, "push", "-q", "origin", "api-cleanup")
+	other := pushedElsewhere(t, remote, "api-cleanup", "services/api/v2.go", "package api\n")
 	gitIn(t, repo, "fetch", "-q", "origin")
 	theirs := gitIn(t, other, "rev-parse", "HEAD")
 
