@@ -79,6 +79,10 @@ func (c *Checker) Check(t *plan.Thread, changes []Change, total int) (Report, er
 	for i := range parts {
 		lo := min(i*size, len(changes))
 		hi := min(lo+size, len(changes))
+		if len(parts) == 1 { // a short list: no goroutine to start
+			parts[i] = c.checkPart(t, changes, lo, hi)
+			break
+		}
 		wg.Go(func() { parts[i] = c.checkPart(t, changes, lo, hi) })
 	}
 	wg.Wait()

@@ -33,7 +33,7 @@ func (n *nfa) state() int {
 // states. A path is accepted when it ends in an accepting state.
 func compileNFA(n *nfa, p Pattern) []int {
 	var starts []int
-	for _, a := range p.alts {
+	for _, a := range p.alternatives() {
 		s := n.state()
 		end := n.segments(s, a.segs)
 		n.accept[end] = true

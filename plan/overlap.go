@@ -28,7 +28,7 @@ type tailKey struct {
 // globstar follows; the key exists when every alternative has the same one.
 func patternTailKey(p Pattern, intern map[string]int) tailKey {
 	var key tailKey
-	for n, a := range p.alts {
+	for n, a := range p.alternatives() {
 		k := tailKey{}
 		for back := 0; back < len(a.segs); back++ {
 			s := a.segs[len(a.segs)-1-back]

@@ -31,6 +31,11 @@ type Pattern struct {
 	slash   bool   // written with a trailing '/': a folder, whatever the tree holds
 	file    bool   // a literal that names a file of the tree: that path only
 	alts    []alternative
+	// deferred marks a pattern RestorePattern made: alts is nil until
+	// alternatives compiles it, and Match runs doublestar on Glob for the
+	// paths that pass filter.
+	deferred bool
+	filter   prefilter
 }
 
 // maxPatternLen bounds a pattern's length, and with maxAlternatives the cost
@@ -41,35 +46,16 @@ const maxPatternLen = 256
 // wrong in words a plan author can act on.
 func ParsePattern(text string) (Pattern, error) {
 	p := Pattern{Text: text}
-	s := text
-	for strings.HasPrefix(s, "./") {
-		s = s[2:]
+	s, slash, err := normalizePattern(text)
+	if err != nil {
+		return p, err
 	}
-	switch {
-	case text == "":
-		return p, fmt.Errorf("empty pattern")
-	case len(text) > maxPatternLen:
-		return p, fmt.Errorf("pattern is longer than %d bytes", maxPatternLen)
-	case strings.ContainsRune(text, '\\'):
-		return p, fmt.Errorf("backslash in pattern; paths are separated by '/' and glob metacharacters cannot be escaped")
-	case !utf8.ValidString(text) || strings.ContainsRune(text, 0):
-		return p, fmt.Errorf("pattern is not valid UTF-8 text")
-	case strings.HasPrefix(s, "/"):
-		return p, fmt.Errorf("absolute path; patterns are relative to the repository root")
-	case s == "":
-		return p, fmt.Errorf("pattern names the repository root; write \"**\" for every path")
-	}
-	dir := strings.HasSuffix(s, "/")
-	p.slash = dir
-	if dir {
-		s = s[:len(s)-1]
-	}
-	var err error
-	if !strings.ContainsAny(s, "*?[{") {
+	p.slash = slash
+	if !strings.ContainsAny(s, globMeta) {
 		p.literal = s
 		p.alts, err = literalAlternatives(s)
 	} else {
-		if dir && s != "**" && !strings.HasSuffix(s, "/**") {
+		if slash && s != "**" && !strings.HasSuffix(s, "/**") {
 			s += "/**"
 		}
 		p.alts, err = parseGlob(s)
@@ -82,6 +68,36 @@ func ParsePattern(text string) (Pattern, error) {
 		return p, fmt.Errorf("not a valid glob")
 	}
 	return p, nil
+}
+
+// globMeta are the bytes that make a pattern a glob rather than a literal.
+const globMeta = "*?[{"
+
+// normalizePattern checks text's form and returns it without leading "./"
+// and without its trailing '/', which slash reports.
+func normalizePattern(text string) (s string, slash bool, err error) {
+	s = text
+	for strings.HasPrefix(s, "./") {
+		s = s[2:]
+	}
+	switch {
+	case text == "":
+		return "", false, fmt.Errorf("empty pattern")
+	case len(text) > maxPatternLen:
+		return "", false, fmt.Errorf("pattern is longer than %d bytes", maxPatternLen)
+	case strings.ContainsRune(text, '\\'):
+		return "", false, fmt.Errorf("backslash in pattern; paths are separated by '/' and glob metacharacters cannot be escaped")
+	case !utf8.ValidString(text) || strings.ContainsRune(text, 0):
+		return "", false, fmt.Errorf("pattern is not valid UTF-8 text")
+	case strings.HasPrefix(s, "/"):
+		return "", false, fmt.Errorf("absolute path; patterns are relative to the repository root")
+	case s == "":
+		return "", false, fmt.Errorf("pattern names the repository root; write \"**\" for every path")
+	}
+	if slash = strings.HasSuffix(s, "/"); slash {
+		s = s[:len(s)-1]
+	}
+	return s, slash, nil
 }
 
 // InTree returns the pattern as it reads against the base branch's tree: a
@@ -141,6 +157,9 @@ func (p Pattern) Match(path string) bool {
 	if p.literal != "" {
 		return path == p.literal || (strings.HasPrefix(path, p.literal) && path[len(p.literal)] == '/')
 	}
+	if p.deferred {
+		return p.filter.pass(path) && doublestar.MatchUnvalidated(p.Glob, path)
+	}
 	for _, a := range p.alts {
 		if a.match(path) {
 			return true
@@ -157,6 +176,9 @@ func (p Pattern) Match(path string) bool {
 func (p Pattern) Dir() string {
 	if p.literal != "" {
 		return p.literal
+	}
+	if p.deferred {
+		return TextDir(p.Text)
 	}
 	dir := ""
 	for i, a := range p.alts {
@@ -194,8 +216,8 @@ func Overlap(a, b Pattern) (witness string, ok bool) {
 // out it answers false and bud says so.
 func (p Pattern) intersect(q Pattern, bud *budget) (string, bool) {
 	best, found := "", false
-	for _, x := range p.alts {
-		for _, y := range q.alts {
+	for _, x := range p.alternatives() {
+		for _, y := range q.alternatives() {
 			if !prefixCompatible(x.prefix, y.prefix) || !suffixCompatible(x.suffix, y.suffix) || tailsDisjoint(x, y) {
 				continue
 			}

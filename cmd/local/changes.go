@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -111,36 +109,6 @@ const (
 	maxFileList = 256 << 20
 	maxListLine = 1 << 20
 )
-
-// readText reads r to its end, failing beyond limit bytes. size is what
-// the input is expected to hold (0 when unknown), so that a file is read
-// into one allocation of its size and returned without a copy.
-func readText(r io.Reader, size int64, limit int) (string, error) {
-	var b strings.Builder
-	b.Grow(int(min(max(size, 0), int64(limit))) + 1)
-	n, err := io.Copy(&b, io.LimitReader(r, int64(limit)+1))
-	if err != nil {
-		return "", err
-	}
-	if n > int64(limit) {
-		return "", fmt.Errorf("larger than %d MiB; split the change list", limit>>20)
-	}
-	return b.String(), nil
-}
-
-// readFileText is readText of the file at name.
-func readFileText(name string, limit int) (string, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
-	return readText(f, info.Size(), limit)
-}
 
 func parseFileLine(line string) (check.Change, error) {
 	if !strings.Contains(line, "\t") { // the common case: a path alone

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime/debug"
@@ -93,13 +94,16 @@ func (c *command) runCheck(args []string) error {
 			listed <- set
 		}()
 	}
-	// So is the current branch, when it names the thread; its git is
-	// waited for on every return.
+	// So is the current branch, when it names the thread and git's files
+	// do not say it; its git is waited for on every return.
 	var branch sync.WaitGroup
 	var branchName string
 	var branchErr error
 	if *threadID == 0 {
-		branch.Go(func() { branchName, branchErr = currentBranch(c.dir) })
+		var known bool
+		if branchName, known = branchFromFiles(c.dir); !known {
+			branch.Go(func() { branchName, branchErr = currentBranch(c.dir) })
+		}
 	}
 	defer branch.Wait()
 	bp, err := c.loadScopePlan()
@@ -222,6 +226,9 @@ func (c *command) listedChanges(name string) (changeSet, error) {
 	} else {
 		label = name
 		text, err = readFileText(c.abs(name), maxFileList)
+	}
+	if errors.Is(err, errTooLarge) {
+		return changeSet{}, fmt.Errorf("read --files %s: larger than %d MiB; split the change list", label, maxFileList>>20)
 	}
 	if err != nil {
 		return changeSet{}, fmt.Errorf("read --files %s: %w", label, unwrapPath(err))

@@ -86,17 +86,20 @@ func verdictKey(r check.Report) string {
 }
 
 // TestReducedPlanAgreesOnLists: check's plan reduced to the folders of a
-// whole change list gives the report the whole plan gives, on the check
-// benchmark's plan and lists of several sizes.
+// whole change list (patterns restored), and the whole plan compiled from
+// the cache, give the report the plan gives, on the check benchmark's plan
+// (its shared go.mod and go.sum files in the tree) and lists of several
+// sizes.
 func TestReducedPlanAgreesOnLists(t *testing.T) {
 	src := []byte(checkBenchPlan())
-	full, findings := plan.Parse(plan.FileName, src)
-	if len(findings) > 0 {
+	tree := plan.NewTree([]string{"go.mod", "go.sum", "README.md"})
+	full, findings := plan.ParseInTree(plan.FileName, src, tree)
+	if plan.Errors(findings) > 0 {
 		t.Fatalf("plan invalid: %v", findings)
 	}
-	entry := reducePlan(src, nil)
+	entry := reducePlan(src, tree)
 	for _, n := range []int{1, 37, 1000} {
-		paths := append(checkBenchPaths(n), "go.sum", "vendor/x.go", "plan.toml", "docs")
+		paths := append(checkBenchPaths(n), "go.sum", "go.sum/x", "go.mod/y", "vendor/x.go", "plan.toml", "docs")
 		var changes []check.Change
 		for _, p := range paths {
 			changes = append(changes, check.Change{Status: check.Modified, Path: p})
@@ -111,17 +114,26 @@ func TestReducedPlanAgreesOnLists(t *testing.T) {
 		for _, th := range reduced.Threads {
 			compiled += len(th.Owns)
 		}
-		for _, i := range []int{0, 1, 36} {
-			want, err1 := check.New(full, plan.FileName).Check(&full.Threads[i], changes, len(changes))
-			got, err2 := check.New(reduced, plan.FileName).Check(&reduced.Threads[i], changes, len(changes))
-			if err1 != nil || err2 != nil {
-				t.Fatal(err1, err2)
+		all, err := entry.plan(nil) // every pattern, compiled
+		if err != nil {
+			t.Fatal(err)
+		}
+		report := func(p *plan.Plan, i int) string {
+			r, err := check.New(p, plan.FileName).Check(&p.Threads[i], changes, len(changes))
+			if err != nil {
+				t.Fatal(err)
 			}
-			var w, g strings.Builder
-			want.WriteFindings(&w)
-			got.WriteFindings(&g)
-			if w.String() != g.String() {
-				t.Errorf("%d paths, thread %d: the reduced plan (%d owns patterns) reports differently:\n%.400s\nwant\n%.400s", n, i+1, compiled, g.String(), w.String())
+			var b strings.Builder
+			r.WriteFindings(&b)
+			return b.String()
+		}
+		for _, i := range []int{0, 1, 36} {
+			want := report(full, i)
+			if got := report(reduced, i); got != want {
+				t.Errorf("%d paths, thread %d: the reduced plan (%d owns patterns) reports differently:\n%.400s\nwant\n%.400s", n, i+1, compiled, got, want)
+			}
+			if got := report(all, i); got != want {
+				t.Errorf("%d paths, thread %d: the compiled plan reports differently:\n%.400s\nwant\n%.400s", n, i+1, got, want)
 			}
 		}
 		if n == 1 && compiled > 20 { // 11: services/svc1 and tests/svc2

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,8 +17,8 @@ import (
 )
 
 // planCache keeps the verdict on each committed plan in the git directory
-// (README, "`check`: the scope check", "The plan cache"): one small JSON
-// file per plan blob and base tree, since the literal-file rule and the
+// (README, "`check`: the scope check", "The plan cache"): one small file
+// per plan blob and base tree, since the literal-file rule and the
 // overlap proof depend on both. A blob's and a tree's content never change,
 // so an entry is never stale; it spares every later command the overlap
 // proof, and check and guard the decoding too.
@@ -34,74 +33,74 @@ func newPlanCache(commonDir string) planCache {
 // Bounds of the cache: an entry holds a plan's patterns, so a few times
 // the plan's own bound; the folder keeps the newest entries.
 const (
-	cacheFormat     = 4
-	cacheSuffix     = ".v4.json"
+	cacheFormat     = 5
+	cacheSuffix     = ".v5"
 	maxCacheFile    = 4 * maxPlanSize
 	maxCacheEntries = 32
 )
 
 // cacheFile is an entry as stored: its own key and a checksum of its
 // content, so a damaged entry, or one copied from another key, is
-// recomputed instead of trusted. The file is this header as one line of
-// JSON, then the entry's JSON: reading it scans the entry once
-// (BENCHMARKS.md, "Git's files instead of git processes").
+// recomputed instead of trusted. The file is one line of text, the magic
+// word and format, the key and the checksum, then the entry (encodeEntry).
 type cacheFile struct {
-	Format int             `json:"format"`
-	Blob   string          `json:"blob"`
-	Tree   string          `json:"tree"`
-	SHA256 string          `json:"sha256"`
-	Entry  json.RawMessage `json:"-"`
+	Format int
+	Blob   string
+	Tree   string
+	SHA256 string
+	Entry  string
 }
 
+const cacheMagic = "ps-local-plan-cache"
+
 // encode is f as stored.
-func (f cacheFile) encode() ([]byte, error) {
-	header, err := json.Marshal(f)
-	if err != nil {
-		return nil, err
-	}
-	return append(append(header, '\n'), f.Entry...), nil
+func (f cacheFile) encode() []byte {
+	return fmt.Appendf(nil, "%s %d %s %s %s\n%s", cacheMagic, f.Format, f.Blob, f.Tree, f.SHA256, f.Entry)
 }
 
 // decodeCacheFile splits a stored entry into its header and entry; ok is
 // false when it is not one.
-func decodeCacheFile(data []byte) (f cacheFile, ok bool) {
-	header, entry, found := bytes.Cut(data, []byte("\n"))
-	if !found || json.Unmarshal(header, &f) != nil {
+func decodeCacheFile(data string) (f cacheFile, ok bool) {
+	header, entry, found := strings.Cut(data, "\n")
+	fields := strings.Split(header, " ")
+	if !found || len(fields) != 5 || fields[0] != cacheMagic {
 		return cacheFile{}, false
 	}
-	f.Entry = entry
-	return f, true
+	format, err := strconv.Atoi(fields[1])
+	if err != nil {
+		return cacheFile{}, false
+	}
+	return cacheFile{Format: format, Blob: fields[2], Tree: fields[3], SHA256: fields[4], Entry: entry}, true
 }
 
 // cachedPlan is the verdict on a plan and, for a valid one, the plan
 // reduced to what the scope check needs.
 type cachedPlan struct {
-	Base  string `json:"base"`
-	Valid bool   `json:"valid"`
+	Base  string
+	Valid bool
 	// Findings are the errors (File left empty: each command names the
 	// plan its own way); warnings are validate's advice and not kept.
-	Findings []plan.Finding  `json:"findings,omitempty"`
-	Shared   []cachedPattern `json:"shared,omitempty"`
-	Threads  []cachedThread  `json:"threads,omitempty"`
+	Findings []plan.Finding
+	Shared   []cachedPattern
+	Threads  []cachedThread
 }
 
 type cachedThread struct {
-	ID         int             `json:"id"`
-	Branch     string          `json:"branch"`
-	Status     string          `json:"status"`
-	MergeOrder int             `json:"merge_order"`
-	Owns       []cachedPattern `json:"owns,omitempty"`
-	Forbids    []cachedPattern `json:"forbids,omitempty"`
+	ID         int
+	Branch     string
+	Status     string
+	MergeOrder int
+	Owns       []cachedPattern
+	Forbids    []cachedPattern
 }
 
-// cachedPattern is a pattern's text and its literal folder (plan.Pattern.Dir):
-// no path outside that folder matches it. File says the pattern is a
-// literal that names a file on the base branch, so it covers that file
-// only (README, "Path patterns").
+// cachedPattern is what plan.RestorePattern needs of a pattern: its text,
+// its glob, and whether it is a literal that names a file on the base
+// branch, so it covers that file only (README, "Path patterns").
 type cachedPattern struct {
-	Text string `json:"text"`
-	Dir  string `json:"dir,omitempty"`
-	File bool   `json:"file,omitempty"`
+	Text string
+	Glob string
+	File bool
 }
 
 // folders is the set of the folders paths are in, and the paths
@@ -116,7 +115,8 @@ func foldersOf(paths ...string) folders {
 	if len(paths) > maxFolderPaths {
 		return nil
 	}
-	set := folders{"": true}
+	set := make(folders, 2*len(paths)+1)
+	set[""] = true
 	for _, p := range paths {
 		for dir := p; dir != "" && !set[dir]; dir, _ = splitLast(dir) {
 			set[dir] = true
@@ -163,36 +163,26 @@ func (pc planCache) verdict(cp *committedPlan) (cachedPlan, error) {
 // read returns the entry at path if it is whole and is the entry of oid
 // and tree.
 func (pc planCache) read(path, oid, tree string) (cachedPlan, bool) {
-	var e cachedPlan
-	info, err := os.Stat(path)
-	if err != nil || !info.Mode().IsRegular() || info.Size() > maxCacheFile {
-		return e, false
-	}
-	data, err := os.ReadFile(path)
+	data, err := readRegularText(path, maxCacheFile)
 	if err != nil {
-		return e, false
+		return cachedPlan{}, false
 	}
 	f, ok := decodeCacheFile(data)
 	if !ok || f.Format != cacheFormat || f.Blob != oid || f.Tree != tree || f.SHA256 != checksum(f.Entry) {
-		return e, false
-	}
-	dec := json.NewDecoder(bytes.NewReader(f.Entry))
-	dec.DisallowUnknownFields()
-	if dec.Decode(&e) != nil || e.Valid == (len(e.Findings) > 0) {
 		return cachedPlan{}, false
 	}
-	return e, true
+	return decodeEntry(f.Entry)
 }
 
 // write stores e atomically (a reader sees the old file or the new one,
 // never half of one), then keeps the newest maxCacheEntries entries.
 func (pc planCache) write(path, oid, tree string, e cachedPlan) {
-	entry, err := json.Marshal(e)
+	entry, err := encodeEntry(e)
 	if err != nil {
 		return
 	}
-	data, err := cacheFile{Format: cacheFormat, Blob: oid, Tree: tree, SHA256: checksum(entry), Entry: entry}.encode()
-	if err != nil || len(data) > maxCacheFile || os.MkdirAll(pc.dir, 0o755) != nil || writeFileAtomic(path, data) != nil {
+	data := cacheFile{Format: cacheFormat, Blob: oid, Tree: tree, SHA256: checksum(entry), Entry: entry}.encode()
+	if len(data) > maxCacheFile || os.MkdirAll(pc.dir, 0o755) != nil || writeFileAtomic(path, data) != nil {
 		return
 	}
 	pc.prune()
@@ -223,8 +213,8 @@ func (pc planCache) prune() {
 	}
 }
 
-func checksum(data []byte) string {
-	sum := sha256.Sum256(data)
+func checksum(data string) string {
+	sum := sha256.Sum256([]byte(data))
 	return hex.EncodeToString(sum[:])
 }
 
@@ -264,45 +254,49 @@ func (e cachedPlan) findings(file string) []plan.Finding {
 func patternTexts(ps []plan.Pattern) []cachedPattern {
 	var out []cachedPattern
 	for _, p := range ps {
-		out = append(out, cachedPattern{Text: p.Text, Dir: p.Dir(), File: p.IsFile()})
+		out = append(out, cachedPattern{Text: p.Text, Glob: p.Glob, File: p.IsFile()})
 	}
 	return out
 }
 
 // plan rebuilds the plan of a valid entry with only the patterns that can
-// match a path in keep (nil keeps every pattern): every thread is kept, so
-// the scope check of those paths decides as it would with the whole plan,
-// but compiles a few patterns, not all of a large plan's (README, "The
-// edit-time guard"). The whole plan's threads are compiled concurrently.
+// match a path in keep: every thread is kept, so the scope check of those
+// paths decides as it would with the whole plan. Those patterns are
+// restored (plan.RestorePattern), which costs next to nothing but matches
+// slower than a compiled pattern; a nil keep, for a long list, keeps every
+// pattern and compiles them, the threads concurrently (README, "The
+// edit-time guard").
 func (e cachedPlan) plan(keep folders) (*plan.Plan, error) {
 	p := &plan.Plan{Base: e.Base, Threads: make([]plan.Thread, len(e.Threads))}
 	var err error
-	if p.Shared, err = compilePatterns(e.Shared, keep); err != nil {
+	if p.Shared, err = makePatterns(e.Shared, keep); err != nil {
 		return nil, err
 	}
 	errs := make([]error, len(e.Threads))
-	compile := func(i int) {
+	make1 := func(i int) {
 		ct := e.Threads[i]
 		t := plan.Thread{ID: ct.ID, Branch: ct.Branch, Status: plan.Status(ct.Status), MergeOrder: ct.MergeOrder}
-		if t.Owns, errs[i] = compilePatterns(ct.Owns, keep); errs[i] == nil {
-			t.Forbids, errs[i] = compilePatterns(ct.Forbids, keep)
+		if t.Owns, errs[i] = makePatterns(ct.Owns, keep); errs[i] == nil {
+			t.Forbids, errs[i] = makePatterns(ct.Forbids, keep)
 		}
 		p.Threads[i] = t
 	}
-	workers := 1
-	if keep == nil {
-		workers = min(runtime.GOMAXPROCS(0), len(e.Threads))
+	if keep != nil {
+		for i := range e.Threads {
+			make1(i)
+		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(e.Threads)) {
+			wg.Go(func() {
+				for i := int(next.Add(1)) - 1; i < len(e.Threads); i = int(next.Add(1)) - 1 {
+					make1(i)
+				}
+			})
+		}
+		wg.Wait()
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(e.Threads); i = int(next.Add(1)) - 1 {
-				compile(i)
-			}
-		})
-	}
-	wg.Wait()
 	for _, err := range errs { // the first in plan order, as one pass finds it
 		if err != nil {
 			return nil, err
@@ -311,25 +305,39 @@ func (e cachedPlan) plan(keep folders) (*plan.Plan, error) {
 	return p, nil
 }
 
-func compilePatterns(cps []cachedPattern, keep folders) ([]plan.Pattern, error) {
+// makePatterns restores the patterns of cps that keep needs, or compiles
+// all of them when keep is nil.
+func makePatterns(cps []cachedPattern, keep folders) ([]plan.Pattern, error) {
 	var out []plan.Pattern
 	for _, cp := range cps {
-		if !keep.has(cp.Dir) {
+		if !keep.has(plan.TextDir(cp.Text)) {
 			continue
 		}
-		p, err := plan.ParsePattern(cp.Text)
+		p, err := plan.RestorePattern(cp.Text, cp.Glob, cp.File)
+		if err == nil && keep == nil {
+			p, err = compilePattern(cp)
+		}
 		if err != nil {
-			return nil, fmt.Errorf("cached pattern %q: %w", cp.Text, err)
-		}
-		if p.Dir() != cp.Dir {
-			return nil, fmt.Errorf("cached pattern %q: folder %q, not %q", cp.Text, cp.Dir, p.Dir())
-		}
-		if cp.File {
-			// The base's tree said the literal is a file; a tree of that
-			// one file says so again.
-			p = p.InTree(plan.NewTree([]string{p.Text}))
+			return nil, fmt.Errorf("cached pattern: %w", err)
 		}
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// compilePattern compiles cp as the plan compiled it.
+func compilePattern(cp cachedPattern) (plan.Pattern, error) {
+	p, err := plan.ParsePattern(cp.Text)
+	if err != nil {
+		return p, err
+	}
+	if cp.File {
+		// The base's tree said the literal is a file; a tree of that one
+		// file says so again.
+		p = p.InTree(plan.NewTree([]string{plan.TextDir(cp.Text)}))
+	}
+	if p.Glob != cp.Glob || p.IsFile() != cp.File {
+		return p, fmt.Errorf("pattern %q compiles as %q, not %q", cp.Text, p.Glob, cp.Glob)
+	}
+	return p, nil
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -58,18 +59,18 @@ func TestPlanCacheDistrustsBadEntries(t *testing.T) {
 
 	// forged is good's content under bad's key and checksum: a verdict
 	// edited by hand.
-	f, okF := decodeCacheFile(badEntry)
-	g, okG := decodeCacheFile(goodEntry)
+	f, okF := decodeCacheFile(string(badEntry))
+	g, okG := decodeCacheFile(string(goodEntry))
 	if !okF || !okG {
 		t.Fatal("the entries do not decode")
 	}
 	f.Entry = g.Entry
-	forged, _ := f.encode()
+	forged := f.encode()
 	damages := map[string]func(own, other []byte) []byte{
 		"the other plan's entry": func(own, other []byte) []byte { return other },
 		"forged verdict":         func(own, other []byte) []byte { return forged },
 		"truncated":              func(own, other []byte) []byte { return own[:len(own)/2] },
-		"not JSON":               func(own, other []byte) []byte { return []byte("{nope") },
+		"not an entry":           func(own, other []byte) []byte { return []byte("{nope") },
 		"empty":                  func(own, other []byte) []byte { return nil },
 	}
 	guardInput := hookJSON(t, "edit.json", repo, filepath.Join(repo, "services/auth/login.go"))
@@ -101,6 +102,30 @@ func TestPlanCacheDistrustsBadEntries(t *testing.T) {
 		if reason := guardVerdict(t, repo, guardInput); reason != "" {
 			t.Errorf("%s: guard denied an edit the valid plan allows: %s", name, reason)
 		}
+	}
+}
+
+// TestPlanCacheNeverReadsAFIFO: a FIFO where the plan's entry belongs is
+// never opened for reading (that would hang check), but proved again and
+// replaced by a file.
+func TestPlanCacheNeverReadsAFIFO(t *testing.T) {
+	repo, list, _ := cacheRepo(t)
+	first := runIn(t, repo, "check", "--files", list)
+	entry := cacheEntryPath(t, repo)
+	want, err := os.ReadFile(entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(entry)
+	if err := syscall.Mkfifo(entry, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	again := runIn(t, repo, "check", "--files", list)
+	if again.stdout != first.stdout || again.code != first.code {
+		t.Errorf("check with a FIFO for its entry: exit %d\n%s\nwant exit %d\n%s", again.code, again.stdout, first.code, first.stdout)
+	}
+	if got, err := os.ReadFile(entry); err != nil || string(got) != string(want) {
+		t.Errorf("the FIFO was not replaced by the entry (%v)", err)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -107,12 +106,12 @@ func readPlanFile(loc planLocation) ([]byte, error) {
 	if info.IsDir() {
 		return nil, fmt.Errorf("read plan %s: is a directory, not a plan file", loc.display)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxPlanSize+1))
+	data, err := readBounded(f, info.Size(), maxPlanSize)
+	if errors.Is(err, errTooLarge) {
+		return nil, fmt.Errorf("read plan %s: larger than %d KiB; a plan is a small text file, is this the right file?", loc.display, maxPlanSize>>10)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read plan %s: %w", loc.display, unwrapPath(err))
-	}
-	if len(data) > maxPlanSize {
-		return nil, fmt.Errorf("read plan %s: larger than %d KiB; a plan is a small text file, is this the right file?", loc.display, maxPlanSize>>10)
 	}
 	return stripBOM(data), nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -112,7 +111,7 @@ func packedRef(commonDir, name string) (string, refAnswer) {
 
 // readSmall reads a file of at most maxRefFile bytes.
 func readSmall(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := openNonblocking(path)
 	if err != nil {
 		return nil, err
 	}
@@ -127,8 +126,8 @@ func readSmall(path string) ([]byte, error) {
 	if !info.Mode().IsRegular() || info.Size() > maxRefFile {
 		return nil, errNotSmall
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxRefFile+1))
-	if err == nil && len(data) > maxRefFile {
+	data, err := readBounded(f, info.Size(), maxRefFile)
+	if errors.Is(err, errTooLarge) {
 		return nil, errNotSmall // it grew since Stat
 	}
 	return data, err

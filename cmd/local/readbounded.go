@@ -1,0 +1,92 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"syscall"
+)
+
+// errTooLarge is a file longer than the bound it was read with.
+var errTooLarge = errors.New("larger than its bound")
+
+// readBounded reads r to its end into one buffer of the size the file's
+// Stat gave (size), growing it only for a file that grew since: a plan or
+// a ref read with io.ReadAll took five copies. More than limit bytes is
+// errTooLarge, whatever size said.
+func readBounded(r io.Reader, size, limit int64) ([]byte, error) {
+	buf := make([]byte, 0, min(max(size, 0), limit)+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return nil, errTooLarge
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// readText reads r to its end as one string, failing with errTooLarge
+// beyond limit bytes. size is what the input is expected to hold (0 when
+// unknown), so that a file is read into one allocation of its size and
+// returned without a copy.
+func readText(r io.Reader, size int64, limit int) (string, error) {
+	var b strings.Builder
+	b.Grow(int(min(max(size, 0), int64(limit))) + 1)
+	n, err := io.Copy(&b, io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return "", err
+	}
+	if n > int64(limit) {
+		return "", errTooLarge
+	}
+	return b.String(), nil
+}
+
+// readFileText is readText of the file at name, whatever kind of file.
+func readFileText(name string, limit int) (string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	return readText(f, info.Size(), limit)
+}
+
+// readRegularText is readFileText of a regular file only: a FIFO or a
+// device is never read (it could block).
+func readRegularText(name string, limit int) (string, error) {
+	f, err := openNonblocking(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	if !info.Mode().IsRegular() || info.Size() > int64(limit) {
+		return "", errTooLarge
+	}
+	return readText(f, info.Size(), limit)
+}
+
+// openNonblocking opens name for reading without waiting: opening a FIFO
+// blocks until a writer comes, so a file to be checked for being regular
+// is opened this way, then checked.
+func openNonblocking(name string) (*os.File, error) {
+	return os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+}
