@@ -54,18 +54,18 @@ func newIndex(p *plan.Plan) *index {
 
 func (x *index) add(c claim) {
 	node := x
-	if dir := c.pattern.Dir(); dir != "" {
-		for _, seg := range strings.Split(dir, "/") {
-			next := node.children[seg]
-			if next == nil {
-				next = &index{}
-				if node.children == nil {
-					node.children = map[string]*index{}
-				}
-				node.children[seg] = next
+	for dir := c.pattern.Dir(); dir != ""; {
+		var seg string
+		seg, dir, _ = strings.Cut(dir, "/")
+		next := node.children[seg]
+		if next == nil {
+			next = &index{}
+			if node.children == nil {
+				node.children = map[string]*index{}
 			}
-			node = next
+			node.children[seg] = next
 		}
+		node = next
 	}
 	node.claims = append(node.claims, c)
 }

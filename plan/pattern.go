@@ -36,6 +36,7 @@ type Pattern struct {
 	// paths that pass filter.
 	deferred bool
 	filter   prefilter
+	dir      string // TextDir
 }
 
 // maxPatternLen bounds a pattern's length, and with maxAlternatives the cost
@@ -178,7 +179,7 @@ func (p Pattern) Dir() string {
 		return p.literal
 	}
 	if p.deferred {
-		return TextDir(p.Text)
+		return p.dir
 	}
 	dir := ""
 	for i, a := range p.alts {

@@ -28,7 +28,7 @@ func RestorePattern(text, glob string, file bool) (Pattern, error) {
 		return Pattern{}, err
 	}
 	p.slash = slash
-	literal := !strings.ContainsAny(s, globMeta)
+	literal := firstMeta(s) < 0
 	if !doublestar.ValidatePattern(glob) || (file && (!literal || slash)) {
 		return Pattern{}, fmt.Errorf("pattern %q: %q is not its glob", text, glob)
 	}
@@ -36,6 +36,7 @@ func RestorePattern(text, glob string, file bool) (Pattern, error) {
 		p.literal, p.file = s, file
 	} else {
 		p.filter = newPrefilter(s, slash)
+		p.dir = textDir(s)
 	}
 	return p, nil
 }
@@ -59,7 +60,7 @@ func newPrefilter(s string, slash bool) prefilter {
 	if !slash { // without its '/': a globstar before it may match no segment
 		f.tail = strings.TrimPrefix(s[strings.LastIndexAny(s, "*?[]{}")+1:], "/")
 	}
-	first := strings.IndexAny(s, globMeta)
+	first := firstMeta(s)
 	start := strings.LastIndexByte(s[:first], '/') + 1
 	end, last := len(s), first // last: after the segment's last metacharacter
 	for j := first; j < end; j++ {
@@ -118,24 +119,23 @@ func (f prefilter) pass(path string) bool {
 // brace alternative starts with them, so it is the compiled pattern's Dir
 // or a folder above it: an index that files the pattern there still finds
 // it for every path it matches. A restored pattern's Dir is its TextDir.
+// It does not check the text: for one ParsePattern rejects, it means
+// nothing.
 func TextDir(text string) string {
-	s, _, err := normalizePattern(text)
-	if err != nil {
-		return ""
+	s := text
+	for strings.HasPrefix(s, "./") {
+		s = s[2:]
 	}
-	end := len(s)
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '/':
-			end = i
-		case '*', '?', '[', '{':
-			if end == len(s) {
-				return ""
-			}
-			return s[:end]
-		}
+	return textDir(strings.TrimSuffix(s, "/"))
+}
+
+// textDir is TextDir of a text in normal form (normalizePattern).
+func textDir(s string) string {
+	first := firstMeta(s)
+	if first < 0 {
+		return s
 	}
-	return s
+	return s[:max(0, strings.LastIndexByte(s[:first], '/'))]
 }
 
 // alternatives is p's brace expansion, compiled from the text for a
@@ -155,4 +155,16 @@ func (p Pattern) alternatives() []alternative {
 		q = q.InTree(NewTree([]string{q.literal}))
 	}
 	return q.alts
+}
+
+// firstMeta is the index of the first glob metacharacter of s (globMeta),
+// or -1: strings.IndexAny, without its set built on every call.
+func firstMeta(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '*', '?', '[', '{':
+			return i
+		}
+	}
+	return -1
 }

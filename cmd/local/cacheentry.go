@@ -93,28 +93,34 @@ func decodeEntry(data string) (e cachedPlan, ok bool) {
 	default:
 		return cachedPlan{}, false
 	}
+	// The patterns share one array, each group a slice of it; so the
+	// groups come in the order encodeEntry writes them.
+	all := make([]cachedPattern, 0, strings.Count(data, "\x00")/4)
+	start, last := 0, "shared"
 	for fields.ok && fields.rest != "" {
-		switch kind := fields.next(); kind {
-		case "shared":
-			e.Shared = append(e.Shared, fields.pattern())
-		case "thread":
+		kind := fields.next()
+		if kind != last {
+			start = len(all)
+		}
+		switch {
+		case kind == "shared" && len(e.Threads) == 0:
+			all = append(all, fields.pattern())
+			e.Shared = all[start:len(all):len(all)]
+		case kind == "thread":
 			id, err1 := strconv.Atoi(fields.next())
 			order, err2 := strconv.Atoi(fields.next())
 			fields.ok = fields.ok && err1 == nil && err2 == nil
 			e.Threads = append(e.Threads, cachedThread{ID: id, MergeOrder: order, Status: fields.next(), Branch: fields.next()})
-		case "owns", "forbids":
-			if len(e.Threads) == 0 {
-				return cachedPlan{}, false
-			}
-			t := &e.Threads[len(e.Threads)-1]
-			if kind == "owns" {
-				t.Owns = append(t.Owns, fields.pattern())
-			} else {
-				t.Forbids = append(t.Forbids, fields.pattern())
-			}
+		case kind == "owns" && (last == "thread" || last == "owns"):
+			all = append(all, fields.pattern())
+			e.Threads[len(e.Threads)-1].Owns = all[start:len(all):len(all)]
+		case kind == "forbids" && (last == "thread" || last == "owns" || last == "forbids"):
+			all = append(all, fields.pattern())
+			e.Threads[len(e.Threads)-1].Forbids = all[start:len(all):len(all)]
 		default:
 			return cachedPlan{}, false
 		}
+		last = kind
 	}
 	if !fields.ok || (!e.Valid && (len(e.Shared) > 0 || len(e.Threads) > 0)) {
 		return cachedPlan{}, false

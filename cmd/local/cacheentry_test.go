@@ -2,7 +2,11 @@ package main
 
 import (
 	"errors"
+	"math/rand/v2"
+	"path"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/parallel-sessions/parallel-sessions/plan"
@@ -95,4 +99,78 @@ func FuzzCacheEntry(f *testing.F) {
 			t.Fatalf("decodeEntry(%q) = %+v; written again it reads %+v, %v", data, e, e2, ok)
 		}
 	})
+}
+
+// BenchmarkCacheEntry50x20: checking and decoding the cache entry of the
+// check benchmark's 50-thread plan, as every cached check does.
+func BenchmarkCacheEntry50x20(b *testing.B) {
+	data, err := encodeEntry(reducePlan([]byte(checkBenchPlan()), nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("checksum", func(b *testing.B) {
+		for b.Loop() {
+			checksum(data)
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := decodeEntry(data); !ok {
+				b.Fatal("no entry")
+			}
+		}
+	})
+}
+
+// BenchmarkRestorePlan1000: the plan a cached check of 1,000 paths (sorted,
+// as git lists them) builds from the entry: the folders of the list, then
+// the patterns they need.
+func BenchmarkRestorePlan1000(b *testing.B) {
+	e := reducePlan([]byte(checkBenchPlan()), nil)
+	paths := checkBenchPaths(1000)
+	slices.Sort(paths)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.plan(foldersOf(paths...)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestFoldersHasAgreesWithTheObviousSet holds folders.has, a binary search,
+// to the set of every path and folder above one, on paths whose names sort
+// around the '/' ("a-b", "a.b", "a/b", "a0"), sorted and not.
+func TestFoldersHasAgreesWithTheObviousSet(t *testing.T) {
+	names := []string{"a", "a-b", "a.b", "a0", "ab", "b", "é"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 300 {
+		var paths []string
+		for range rng.IntN(6) {
+			segs := make([]string, 1+rng.IntN(3))
+			for i := range segs {
+				segs[i] = names[rng.IntN(len(names))]
+			}
+			paths = append(paths, strings.Join(segs, "/"))
+		}
+		want := map[string]bool{}
+		for _, p := range paths {
+			want[""] = true
+			for dir := p; dir != ""; dir = path.Dir(dir) {
+				want[dir] = true
+				if !strings.Contains(dir, "/") {
+					break
+				}
+			}
+		}
+		f := foldersOf(paths...)
+		for _, dir := range append([]string{"", "a/a", "a/a-b", "a-b/a", "a.b/a0/b"}, names...) {
+			if got := f.has(dir); got != want[dir] {
+				t.Fatalf("paths %q: has(%q) = %v, want %v", paths, dir, got, want[dir])
+			}
+		}
+	}
+	if !everyFolder.has("x/y") || (folders{}).has("") {
+		t.Error("everyFolder lacks a folder, or the empty set holds the root")
+	}
 }

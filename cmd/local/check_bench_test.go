@@ -165,7 +165,9 @@ func BenchmarkCheckProcess(b *testing.B) {
 	bin := b.TempDir()
 	naive := buildNaive(b, bin)
 	psLocal := filepath.Join(bin, "ps-local")
-	if msg, err := exec.Command("go", "build", "-o", psLocal, ".").CombinedOutput(); err != nil {
+	build := exec.Command("go", "build", "-o", psLocal, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0") // as the README builds it
+	if msg, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("build ps-local: %v\n%s", err, msg)
 	}
 	run := func(name string, args ...string) time.Duration {

@@ -30,6 +30,7 @@ type command struct {
 	getenv         func(string) string
 	planFlag       string // --plan, "" for the default
 	jobs           int    // the most worktrees fanout makes at a time; 0: runtime.NumCPU()
+	repo           repoMemo
 }
 
 const usage = `ps-local: plan-gated parallel development with git worktrees

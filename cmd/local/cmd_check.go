@@ -100,8 +100,11 @@ func (c *command) runCheck(args []string) error {
 	var branchName string
 	var branchErr error
 	if *threadID == 0 {
-		var known bool
-		if branchName, known = branchFromFiles(c.dir); !known {
+		known := false
+		if repo, ok := c.repoFiles(); ok {
+			branchName, known = headBranchFiles(repo.gitDir)
+		}
+		if !known {
 			branch.Go(func() { branchName, branchErr = currentBranch(c.dir) })
 		}
 	}
@@ -177,7 +180,7 @@ func (c *command) runCheck(args []string) error {
 // changeFolders is the folders of every path the changes touch.
 func changeFolders(changes []check.Change) folders {
 	if len(changes) > maxFolderPaths {
-		return nil // foldersOf would say every folder
+		return everyFolder // as foldersOf would say
 	}
 	paths := make([]string, 0, len(changes))
 	for _, ch := range changes {

@@ -26,6 +26,23 @@ type gitRepoFiles struct {
 	top, gitDir, commonDir string
 }
 
+// repoMemo is findGitFiles of a command's working directory, read once
+// per command: a check reads it for the plan and for the branch.
+type repoMemo struct {
+	done  bool
+	files gitRepoFiles
+	ok    bool
+}
+
+// repoFiles is findGitFiles(c.dir), read once per command.
+func (c *command) repoFiles() (gitRepoFiles, bool) {
+	if !c.repo.done {
+		c.repo = repoMemo{done: true}
+		c.repo.files, c.repo.ok = findGitFiles(c.dir)
+	}
+	return c.repo.files, c.repo.ok
+}
+
 // findGitFiles finds the repository containing dir as git does, without
 // running git, for the plain case: a work tree with a .git folder, or a
 // .git file naming a linked worktree's git directory, owned by the current

@@ -27,7 +27,7 @@ type guardPlanResult struct {
 // guardPlan reads the plan as committed on the base branch of the
 // repository whose git directory is commonDir, for the worktree at root,
 // reduced to the patterns that can match the repository path path (see
-// cachedPlan.plan); "" keeps every pattern.
+// cachedPlan.plan).
 // The base is the one the main checkout's plan.toml names (readMainCopy;
 // plan.DefaultBase without one), never the thread's copy; the plan guard
 // decides with is always the base's, so a thread can neither widen its

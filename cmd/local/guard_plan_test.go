@@ -114,7 +114,7 @@ func TestReducedPlanAgreesOnLists(t *testing.T) {
 		for _, th := range reduced.Threads {
 			compiled += len(th.Owns)
 		}
-		all, err := entry.plan(nil) // every pattern, compiled
+		all, err := entry.plan(everyFolder) // every pattern, compiled
 		if err != nil {
 			t.Fatal(err)
 		}

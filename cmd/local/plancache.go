@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -105,39 +106,66 @@ type cachedPattern struct {
 
 // folders is the set of the folders paths are in, and the paths
 // themselves: a pattern whose literal folder (Dir) is not in it matches
-// none of them. A nil set holds every folder.
-type folders map[string]bool
+// none of them. It is held as the paths, sorted, and asked by binary
+// search: building a set of every folder cost more than the check of a
+// short list. every is the set of every folder.
+type folders struct {
+	every bool
+	paths []string
+	known map[string]bool // has's answers so far: plans repeat folders
+}
 
-// foldersOf is the folders of paths, or nil (every folder) when there are
-// more than maxFolderPaths: then every pattern is compiled, since sorting
-// them out costs more than it saves.
+// everyFolder holds every folder.
+var everyFolder = folders{every: true}
+
+// foldersOf is the folders of paths, or every folder when there are more
+// than maxFolderPaths: then every pattern is compiled, since sorting them
+// out costs more than it saves.
 func foldersOf(paths ...string) folders {
 	if len(paths) > maxFolderPaths {
-		return nil
+		return everyFolder
 	}
-	set := make(folders, 2*len(paths)+1)
-	set[""] = true
-	for _, p := range paths {
-		for dir := p; dir != "" && !set[dir]; dir, _ = splitLast(dir) {
-			set[dir] = true
-		}
+	if !slices.IsSorted(paths) {
+		paths = slices.Clone(paths)
+		slices.Sort(paths)
 	}
-	return set
+	return folders{paths: paths, known: map[string]bool{}}
 }
 
 const maxFolderPaths = 20_000
 
-// splitLast cuts the last segment off path.
-func splitLast(path string) (dir, name string) {
-	i := strings.LastIndexByte(path, '/')
-	if i < 0 {
-		return "", path
+// comparePathToFolder orders path against the paths below dir, which sort
+// together: 0 for a path below dir, else the sign of path - dir+"/".
+func comparePathToFolder(path, dir string) int {
+	n := min(len(path), len(dir))
+	if c := strings.Compare(path[:n], dir[:n]); c != 0 {
+		return c
 	}
-	return path[:i], path[i+1:]
+	if len(path) <= len(dir) {
+		return -1
+	}
+	return cmp.Compare(path[len(dir)], '/')
 }
 
-// has reports whether a pattern filed under dir may match one of the paths.
-func (f folders) has(dir string) bool { return f == nil || f[dir] }
+// has reports whether a pattern filed under dir may match one of the
+// paths: dir is "" (the root holds every path), one of the paths, or a
+// folder above one.
+func (f folders) has(dir string) bool {
+	if f.every || (dir == "" && len(f.paths) > 0) {
+		return true
+	}
+	in, known := f.known[dir]
+	if !known {
+		_, in = slices.BinarySearch(f.paths, dir)
+		if !in {
+			_, in = slices.BinarySearchFunc(f.paths, dir, comparePathToFolder)
+		}
+		if f.known != nil {
+			f.known[dir] = in
+		}
+	}
+	return in
+}
 
 // verdict returns the entry of cp's blob judged in cp's tree, parsing and
 // proving the plan on a miss. A cache that cannot be read or written only
@@ -263,7 +291,7 @@ func patternTexts(ps []plan.Pattern) []cachedPattern {
 // match a path in keep: every thread is kept, so the scope check of those
 // paths decides as it would with the whole plan. Those patterns are
 // restored (plan.RestorePattern), which costs next to nothing but matches
-// slower than a compiled pattern; a nil keep, for a long list, keeps every
+// slower than a compiled pattern; everyFolder, for a long list, keeps every
 // pattern and compiles them, the threads concurrently (README, "The
 // edit-time guard").
 func (e cachedPlan) plan(keep folders) (*plan.Plan, error) {
@@ -281,7 +309,7 @@ func (e cachedPlan) plan(keep folders) (*plan.Plan, error) {
 		}
 		p.Threads[i] = t
 	}
-	if keep != nil {
+	if !keep.every {
 		for i := range e.Threads {
 			make1(i)
 		}
@@ -314,7 +342,7 @@ func makePatterns(cps []cachedPattern, keep folders) ([]plan.Pattern, error) {
 			continue
 		}
 		p, err := plan.RestorePattern(cp.Text, cp.Glob, cp.File)
-		if err == nil && keep == nil {
+		if err == nil && keep.every {
 			p, err = compilePattern(cp)
 		}
 		if err != nil {

@@ -30,7 +30,7 @@ type planLocation struct {
 // locatePlan resolves --plan, or plan.toml at the root of the repository
 // containing the working directory.
 func (c *command) locatePlan() (planLocation, error) {
-	root, commonDir, gitErr := gitDirs(c.dir)
+	root, commonDir, gitErr := c.gitDirs()
 	loc := planLocation{commonDir: commonDir}
 	switch {
 	case c.planFlag != "":
@@ -132,13 +132,14 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// gitDirs returns the root of the work tree containing dir and the git
-// directory its worktrees share: from git's files in the plain case
-// (findGitFiles), else from one git process.
-func gitDirs(dir string) (top, commonDir string, err error) {
-	if repo, ok := findGitFiles(dir); ok {
+// gitDirs returns the root of the work tree containing the working
+// directory and the git directory its worktrees share: from git's files in
+// the plain case (findGitFiles), else from one git process.
+func (c *command) gitDirs() (top, commonDir string, err error) {
+	if repo, ok := c.repoFiles(); ok {
 		return repo.top, repo.commonDir, nil
 	}
+	dir := c.dir
 	out, err := gitCmd{dir: dir}.output("rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir")
 	if err != nil {
 		if exitedWith(err, 128) {

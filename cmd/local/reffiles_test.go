@@ -35,7 +35,7 @@ func TestRefFilesMatchGit(t *testing.T) {
 
 	names := []string{"main", "packed-only", "packed-only-moved", "loose-only", "feature/x", "feature", "alias", "alias2", "dangling", "nowhere", "thread"}
 	for _, dir := range []string{repo, filepath.Join(repo, "wt")} {
-		_, commonDir, err := gitDirs(dir)
+		_, commonDir, err := (&command{dir: dir}).gitDirs()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +72,7 @@ func TestRefFilesLeaveTheUnknownToGit(t *testing.T) {
 	repo := gitRepo(t)
 	write(t, filepath.Join(repo, "a"), "1\n")
 	commitAll(t, repo, "one")
-	_, commonDir, err := gitDirs(repo)
+	_, commonDir, err := (&command{dir: repo}).gitDirs()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,18 +49,12 @@ func (c *command) worktreeTop(loc planLocation) (string, error) {
 // file when it can be (headBranchFiles); an error exiting 1 when HEAD is
 // detached.
 func currentBranch(dir string) (string, error) {
-	if branch, ok := branchFromFiles(dir); ok {
-		return branch, nil
+	if repo, ok := findGitFiles(dir); ok {
+		if branch, ok := headBranchFiles(repo.gitDir); ok {
+			return branch, nil
+		}
 	}
 	return gitCmd{dir: dir}.line("symbolic-ref", "--quiet", "--short", "HEAD")
-}
-
-// branchFromFiles is currentBranch read from git's files, when they say.
-func branchFromFiles(dir string) (string, bool) {
-	if repo, ok := findGitFiles(dir); ok {
-		return headBranchFiles(repo.gitDir)
-	}
-	return "", false
 }
 
 // threadOnBranch is the thread of branch, which currentBranch found (or
