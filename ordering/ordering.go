@@ -198,12 +198,15 @@ type PullRequest struct {
 	Open, Merged bool
 }
 
-// StatusOf sums up a branch's pull requests: landed when one merged, else
-// open when one is open, else closed, else missing; the newest of the
-// winning kind counts.
-func StatusOf(pulls []PullRequest) Status {
+// OpenFirst sums up a branch's pull requests as the merge-order gate
+// counts them: open when one is open, even when an earlier (or later)
+// pull request of the branch merged, because the branch then has work that
+// has not landed; else landed when one merged, else closed, else missing.
+// Within the winning state the newest (highest number) counts. A pull
+// request both open and merged counts as merged.
+func OpenFirst(pulls []PullRequest) Status {
 	best := Status{State: Missing}
-	rank := map[State]int{Missing: 0, Closed: 1, Open: 2, Landed: 3}
+	rank := map[State]int{Missing: 0, Closed: 1, Landed: 2, Open: 3}
 	for _, pr := range pulls {
 		s := Status{State: Closed, PR: pr.Number}
 		switch {
@@ -217,21 +220,4 @@ func StatusOf(pulls []PullRequest) Status {
 		}
 	}
 	return best
-}
-
-// OpenFirst sums up a branch's pull requests as the merge-order gate
-// counts them: open when one is open (the newest), because the branch then
-// has work that has not landed, even when an earlier pull request of it
-// merged; else as StatusOf says.
-func OpenFirst(pulls []PullRequest) Status {
-	open := Status{State: Missing}
-	for _, pr := range pulls {
-		if pr.Open && !pr.Merged && pr.Number > open.PR {
-			open = Status{State: Open, PR: pr.Number}
-		}
-	}
-	if open.State == Open {
-		return open
-	}
-	return StatusOf(pulls)
 }

@@ -62,8 +62,9 @@ func parse(t *testing.T) *plan.Plan {
 	return p
 }
 
-// summary is "id:ready:waits" per decision, waits as "id/state".
-func summary(ds []Decision) string {
+// summary is "id:ready:waits" per decision, waits as "id/state": those
+// that of picks from the decision (allWaits or nearestWaits).
+func summary(ds []Decision, of func(Decision) []Wait) string {
 	var parts []string
 	for _, d := range ds {
 		s := strings.Builder{}
@@ -71,13 +72,16 @@ func summary(ds []Decision) string {
 		if d.Ready {
 			s.WriteString(":ready")
 		}
-		for _, w := range d.Waits {
+		for _, w := range of(d) {
 			s.WriteString(" " + strconv.Itoa(w.Thread.ID) + "/" + string(w.Status.State))
 		}
 		parts = append(parts, s.String())
 	}
 	return strings.Join(parts, "; ")
 }
+
+func allWaits(d Decision) []Wait     { return d.Waits }
+func nearestWaits(d Decision) []Wait { return d.Nearest }
 
 func TestDecide(t *testing.T) {
 	p := parse(t)
@@ -95,7 +99,7 @@ func TestDecide(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := summary(Decide(p, tt.statuses)); got != tt.want {
+			if got := summary(Decide(p, tt.statuses), allWaits); got != tt.want {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
 		})
@@ -147,7 +151,7 @@ func TestDecideProperty(t *testing.T) {
 			statuses[id] = Status{states[(mask>>(2*i))&3], 10 + id}
 		}
 		ds := Decide(p, statuses)
-		if summary(ds) != summary(Decide(p, statuses)) {
+		if summary(ds, allWaits) != summary(Decide(p, statuses), allWaits) {
 			t.Fatal("not deterministic")
 		}
 		for _, d := range ds {
@@ -177,24 +181,6 @@ func TestTableGolden(t *testing.T) {
 	}
 	if got != string(want) {
 		t.Errorf("table:\n%s\nwant:\n%s", got, want)
-	}
-}
-
-func TestStatusOf(t *testing.T) {
-	tests := []struct {
-		pulls []PullRequest
-		want  Status
-	}{
-		{nil, Status{State: Missing}},
-		{[]PullRequest{{Number: 3}}, Status{Closed, 3}},
-		{[]PullRequest{{Number: 3}, {Number: 5, Open: true}}, Status{Open, 5}},
-		{[]PullRequest{{Number: 3, Merged: true}, {Number: 5, Open: true}}, Status{Landed, 3}},
-		{[]PullRequest{{Number: 3}, {Number: 9}}, Status{Closed, 9}},
-	}
-	for _, tt := range tests {
-		if got := StatusOf(tt.pulls); got != tt.want {
-			t.Errorf("StatusOf(%+v) = %+v, want %+v", tt.pulls, got, tt.want)
-		}
 	}
 }
 
@@ -259,23 +245,6 @@ func TestActive(t *testing.T) {
 	}
 }
 
-// nearestSummary is "id:ready:nearest" per decision, nearest as "id/state".
-func nearestSummary(ds []Decision) string {
-	var parts []string
-	for _, d := range ds {
-		s := strings.Builder{}
-		s.WriteString(strconv.Itoa(d.Thread.ID))
-		if d.Ready {
-			s.WriteString(":ready")
-		}
-		for _, w := range d.Nearest {
-			s.WriteString(" " + strconv.Itoa(w.Thread.ID) + "/" + string(w.Status.State))
-		}
-		parts = append(parts, s.String())
-	}
-	return strings.Join(parts, "; ")
-}
-
 func TestNearest(t *testing.T) {
 	p := parse(t)
 	tests := []struct {
@@ -291,7 +260,7 @@ func TestNearest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := nearestSummary(Decide(p, tt.statuses)); got != tt.want {
+			if got := summary(Decide(p, tt.statuses), nearestWaits); got != tt.want {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
 		})
@@ -400,6 +369,8 @@ func TestOpenFirst(t *testing.T) {
 	}{
 		{nil, Status{State: Missing}},
 		{[]PullRequest{{Number: 3}}, Status{Closed, 3}},
+		{[]PullRequest{{Number: 3}, {Number: 9}}, Status{Closed, 9}},
+		{[]PullRequest{{Number: 3}, {Number: 5, Open: true}}, Status{Open, 5}},
 		{[]PullRequest{{Number: 3, Merged: true}}, Status{Landed, 3}},
 		{[]PullRequest{{Number: 3, Merged: true}, {Number: 5, Open: true}}, Status{Open, 5}},
 		{[]PullRequest{{Number: 7, Open: true}, {Number: 5, Open: true}}, Status{Open, 7}},
@@ -410,4 +381,49 @@ func TestOpenFirst(t *testing.T) {
 			t.Errorf("OpenFirst(%+v) = %+v, want %+v", tt.pulls, got, tt.want)
 		}
 	}
+}
+
+// TestOpenFirstOracle checks OpenFirst against its rule read literally,
+// for every list of up to three pull requests numbered 1 to 3 in any
+// order and any state: the newest open one that did not merge; else the
+// newest merged; else the newest; else missing.
+func TestOpenFirstOracle(t *testing.T) {
+	kinds := []PullRequest{{}, {Open: true}, {Merged: true}, {Open: true, Merged: true}}
+	newest := func(pulls []PullRequest, keep func(PullRequest) bool) int {
+		n := 0
+		for _, pr := range pulls {
+			if keep(pr) {
+				n = max(n, pr.Number)
+			}
+		}
+		return n
+	}
+	oracle := func(pulls []PullRequest) Status {
+		if n := newest(pulls, func(pr PullRequest) bool { return pr.Open && !pr.Merged }); n > 0 {
+			return Status{Open, n}
+		}
+		if n := newest(pulls, func(pr PullRequest) bool { return pr.Merged }); n > 0 {
+			return Status{Landed, n}
+		}
+		if n := newest(pulls, func(PullRequest) bool { return true }); n > 0 {
+			return Status{Closed, n}
+		}
+		return Status{State: Missing}
+	}
+	var walk func(pulls []PullRequest)
+	walk = func(pulls []PullRequest) {
+		if got, want := OpenFirst(pulls), oracle(pulls); got != want {
+			t.Fatalf("OpenFirst(%+v) = %+v, want %+v", pulls, got, want)
+		}
+		if len(pulls) == 3 {
+			return
+		}
+		for n := 1; n <= 3; n++ {
+			for _, k := range kinds {
+				k.Number = n
+				walk(append(slices.Clone(pulls), k))
+			}
+		}
+	}
+	walk(nil)
 }

@@ -201,7 +201,7 @@ func (e *engine) gatePR(ctx context.Context, ev event) (*outcome, error) {
 	if pr.State != "open" {
 		// A replayed event of a pull request closed since: what its close
 		// changed is what may need gating.
-		return e.turns(ctx, pr.BaseRef, &change{n: n, head: pr.HeadRef, headRepo: pr.HeadRepo, was: "open"})
+		return e.resweep(ctx, pr.BaseRef, &change{n: n, head: pr.HeadRef, headRepo: pr.HeadRepo, was: "open"}, "")
 	}
 	ps, out, ok, err := e.planToGate(ctx, pr.BaseRef, pr.HeadSHA, fmt.Sprintf("#%d", n))
 	if !ok {

@@ -77,49 +77,25 @@ func (e *engine) reevaluateFor(ctx context.Context, ev event) (*outcome, error) 
 	switch {
 	case ev.pr != 0 && ev.head != "":
 		was, _ := ev.stateChange()
-		return e.turns(ctx, ev.base, &change{n: ev.pr, head: ev.head, headRepo: ev.headRepo, was: was})
+		return e.resweep(ctx, ev.base, &change{n: ev.pr, head: ev.head, headRepo: ev.headRepo, was: was}, "")
 	case ev.name == "push":
-		return e.pushed(ctx, ev.base, ev.before)
+		return e.resweep(ctx, ev.base, nil, ev.before)
 	}
-	return e.reevaluate(ctx, ev.base)
+	return e.resweep(ctx, ev.base, nil, "")
 }
 
-// reevaluate gates again every open pull request into base that the gate
-// has gated before or that is a thread's, dropped threads' included, and
-// lists every one's files: after a plan change a thread's turn, scope and
-// label may all have changed, a dropped thread's pull request must lose
-// its greens, and a removed thread's pull request is no thread. One pull
-// request's failure does not stop the others: the errors are joined.
-func (e *engine) reevaluate(ctx context.Context, base string) (*outcome, error) {
-	ps, out, ok, err := e.planToGate(ctx, base, "", "a re-evaluation")
-	if !ok {
-		return out, err
-	}
-	open, err := e.gh.OpenPulls(ctx, base)
-	if err != nil {
-		return nil, err
-	}
-	return e.regate(ctx, ps, out, open, 0, nil, sweepAll)
-}
-
-// turns re-gates, after pull request ch.n of base changed state, the pull
-// requests whose decision the change moved.
-func (e *engine) turns(ctx context.Context, base string, ch *change) (*outcome, error) {
-	ps, out, ok, err := e.planToGate(ctx, base, "", "a re-evaluation")
-	if !ok {
-		return out, err
-	}
-	open, err := e.gh.OpenPulls(ctx, base)
-	if err != nil {
-		return nil, err
-	}
-	return e.regate(ctx, ps, out, open, 0, ch, sweepTurns)
-}
-
-// pushed re-evaluates base after a push moved it from commit before: when
-// the plan is the same at before as at the tip, only the pull requests
-// whose turn has come, else everything.
-func (e *engine) pushed(ctx context.Context, base, before string) (*outcome, error) {
+// resweep re-gates the open pull requests into base after an event that
+// is none of theirs. With ch, pull request ch.n of base changed state: it
+// re-gates the pull requests whose decision the change moved. Else, when
+// a push moved base from commit before ("" for no push) and the plan is
+// the same at before as at the tip, only the pull requests whose turn has
+// come. Else every open pull request the gate has gated before or that is
+// a thread's, dropped threads' included, listing every one's files: after
+// a plan change a thread's turn, scope and label may all have changed, a
+// dropped thread's pull request must lose its greens, and a removed
+// thread's pull request is no thread. One pull request's failure does not
+// stop the others: the errors are joined.
+func (e *engine) resweep(ctx context.Context, base string, ch *change, before string) (*outcome, error) {
 	ps, out, ok, err := e.planToGate(ctx, base, "", "a re-evaluation")
 	if !ok {
 		return out, err
@@ -129,10 +105,13 @@ func (e *engine) pushed(ctx context.Context, base, before string) (*outcome, err
 		return nil, err
 	}
 	m := sweepAll
-	if e.planUnchanged(ctx, ps, before) {
+	switch {
+	case ch != nil:
+		m = sweepTurns
+	case e.planUnchanged(ctx, ps, before):
 		m = sweepReady
 	}
-	return e.regate(ctx, ps, out, open, 0, nil, m)
+	return e.regate(ctx, ps, out, open, 0, ch, m)
 }
 
 // planUnchanged reports whether the plan file at commit before is, byte

@@ -21,12 +21,7 @@ func TestPushAnyRemote(t *testing.T) {
 	commitAll(t, wt("3"), "docs")
 
 	// Someone else pushed thread 1's branch first: its push fails.
-	other := filepath.Join(t.TempDir(), "other")
-	gitIn(t, repo, "clone", "-q", remote, other)
-	gitIn(t, other, "checkout", "-q", "-b", "extract-auth")
-	write(t, filepath.Join(other, "services/auth/b.go"), "package auth\n")
-	commitAll(t, other, "theirs")
-	gitIn(t, other, "push", "-q", "origin", "extract-auth")
+	pushedElsewhere(t, remote, "extract-auth", "services/auth/b.go", "package auth\n")
 
 	r := runIn(t, repo, "push")
 	wantCode(t, r, exitError)

@@ -19,6 +19,31 @@ func fanoutRepo(t *testing.T) string {
 	return repo
 }
 
+// fanoutMade is what fanout says when it makes fanoutRepo's three
+// threads.
+const fanoutMade = `thread 1 (extract-auth): created on new branch extract-auth from main
+  cd worktrees/thread-1 && claude
+thread 2 (api-cleanup): created on new branch api-cleanup from main
+  cd worktrees/thread-2 && claude
+thread 3 (docs): created on new branch docs from main
+  cd worktrees/thread-3 && claude
+`
+
+// strayRepo is bareRemoteRepo fanned out with --hooks, and thread 1's
+// worktree wt one commit ahead with a file in thread 2's area, committed
+// past the pre-commit hook (TestFanoutPreCommitHook) for the pre-push hook
+// to refuse.
+func strayRepo(t *testing.T) (repo, wt string) {
+	t.Helper()
+	repo, _ = bareRemoteRepo(t)
+	wantCode(t, runIn(t, repo, "fanout", "--hooks"), exitOK)
+	wt = filepath.Join(repo, "worktrees", "thread-1")
+	write(t, filepath.Join(wt, "services/api/stray.go"), "package api\n")
+	gitIn(t, wt, "add", "-A")
+	gitIn(t, wt, "commit", "-q", "--no-verify", "-m", "stray")
+	return repo, wt
+}
+
 // snapshot is what a failed command must leave unchanged: branches,
 // worktrees and the files at the top of the repository.
 func snapshot(t *testing.T, repo string) string {
@@ -37,15 +62,8 @@ func TestFanout(t *testing.T) {
 	repo := fanoutRepo(t)
 	r := runIn(t, repo, "fanout")
 	wantCode(t, r, exitOK)
-	want := `thread 1 (extract-auth): created on new branch extract-auth from main
-  cd worktrees/thread-1 && claude
-thread 2 (api-cleanup): created on new branch api-cleanup from main
-  cd worktrees/thread-2 && claude
-thread 3 (docs): created on new branch docs from main
-  cd worktrees/thread-3 && claude
-`
-	if r.stdout != want {
-		t.Errorf("stdout:\n%s\nwant:\n%s", r.stdout, want)
+	if r.stdout != fanoutMade {
+		t.Errorf("stdout:\n%s\nwant:\n%s", r.stdout, fanoutMade)
 	}
 	base := gitIn(t, repo, "rev-parse", "main")
 	for id, branch := range map[string]string{"1": "extract-auth", "2": "api-cleanup", "3": "docs"} {
@@ -193,17 +211,7 @@ func TestFanoutFailureHalfWayLeavesNoHalfMadeThread(t *testing.T) {
 }
 
 func TestFanoutHooks(t *testing.T) {
-	repo := fanoutRepo(t)
-	remote := filepath.Join(t.TempDir(), "remote.git")
-	gitIn(t, repo, "init", "-q", "--bare", remote)
-	gitIn(t, repo, "remote", "add", "origin", remote)
-	gitIn(t, repo, "push", "-q", "origin", "main")
-	wantCode(t, runIn(t, repo, "fanout", "--hooks"), exitOK)
-
-	wt := filepath.Join(repo, "worktrees", "thread-1")
-	write(t, filepath.Join(wt, "services/api/stray.go"), "package api\n")
-	gitIn(t, wt, "add", "-A")
-	gitIn(t, wt, "commit", "-q", "--no-verify", "-m", "stray") // past the pre-commit hook (TestFanoutPreCommitHook)
+	repo, wt := strayRepo(t)
 	if err := gitPush(t, wt, "origin", "extract-auth"); err == nil {
 		t.Fatal("the pre-push hook let an out-of-scope commit through")
 	} else if !strings.Contains(err.Error(), "owned by thread 2 (api-cleanup)") {

@@ -113,15 +113,8 @@ touch "$d/done-$wt"
 	if got := readFile(t, filepath.Join(marks, "finished")); !strings.HasSuffix(got, "thread-1\n") {
 		t.Fatalf("thread 1 did not finish last (%q): the test shows nothing", got)
 	}
-	want := `thread 1 (extract-auth): created on new branch extract-auth from main
-  cd worktrees/thread-1 && claude
-thread 2 (api-cleanup): created on new branch api-cleanup from main
-  cd worktrees/thread-2 && claude
-thread 3 (docs): created on new branch docs from main
-  cd worktrees/thread-3 && claude
-`
-	if r.stdout != want {
-		t.Errorf("stdout:\n%s\nwant:\n%s", r.stdout, want)
+	if r.stdout != fanoutMade {
+		t.Errorf("stdout:\n%s\nwant:\n%s", r.stdout, fanoutMade)
 	}
 }
 

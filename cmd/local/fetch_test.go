@@ -9,27 +9,12 @@ import (
 	"time"
 )
 
-// remoteLandedRepo is bareRemoteRepo after fanout, with thread 1's work
-// pushed and merged into the remote's main by someone else; repo has not
-// fetched since.
-func remoteLandedRepo(t *testing.T) (repo, wt1 string) {
-	t.Helper()
-	repo, remote := bareRemoteRepo(t)
-	wantCode(t, runIn(t, repo, "fanout"), exitOK)
-	wt1 = filepath.Join(repo, "worktrees", "thread-1")
-	write(t, filepath.Join(wt1, "services/auth/a.go"), "package auth\n")
-	commitAll(t, wt1, "a")
-	gitIn(t, wt1, "push", "-q", "origin", "extract-auth")
-	landOnRemoteUnfetched(t, repo, remote, "extract-auth", "merge")
-	return repo, wt1
-}
-
 // TestCleanupFetchesTheBase: a thread merged on the remote is kept by
 // cleanup --no-fetch (nothing says it landed) and removed by cleanup,
 // which fetches the base first and says it landed in origin/main (local
 // main is behind).
 func TestCleanupFetchesTheBase(t *testing.T) {
-	repo, wt1 := remoteLandedRepo(t)
+	repo, wt1 := remoteLandedRepo(t, "merge", "a.go")
 	r := runIn(t, repo, "cleanup", "--no-fetch")
 	wantCode(t, r, exitOK)
 	if !strings.Contains(r.stdout, "thread 1 (extract-auth) worktrees/thread-1: kept: not landed: 1 commit not in main") {
@@ -51,7 +36,7 @@ func TestCleanupFetchesTheBase(t *testing.T) {
 // TestStatusFetch: status stays offline by default; --fetch shows the
 // landing on the remote.
 func TestStatusFetch(t *testing.T) {
-	repo, _ := remoteLandedRepo(t)
+	repo, _ := remoteLandedRepo(t, "merge", "a.go")
 	if rows := statusRows(t, repo); rows[1].Landed != "" {
 		t.Errorf("status without --fetch saw thread 1 landed (%q) before any fetch", rows[1].Landed)
 	}

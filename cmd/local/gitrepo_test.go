@@ -64,16 +64,50 @@ func commitAll(t *testing.T, repo, msg string) {
 	gitIn(t, repo, "commit", "-q", "-m", msg)
 }
 
-// gitPush runs git push and returns its error with the output.
-func gitPush(t *testing.T, dir string, args ...string) error {
+// gitTry runs git in dir and returns its error with the output: for a git
+// that a hook may refuse.
+func gitTry(t *testing.T, dir string, args ...string) error {
 	t.Helper()
-	cmd := exec.Command("git", append([]string{"push", "-q"}, args...)...)
+	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
 	cmd.Env = gitEnv(dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("%v: %s", err, out)
 	}
 	return nil
+}
+
+// gitPush runs git push -q with args in dir, through the pre-push hook.
+func gitPush(t *testing.T, dir string, args ...string) error {
+	t.Helper()
+	return gitTry(t, dir, append([]string{"push", "-q"}, args...)...)
+}
+
+// gitCommit commits what is staged in dir with message msg, through the
+// pre-commit hook.
+func gitCommit(t *testing.T, dir, msg string) error {
+	t.Helper()
+	return gitTry(t, dir, "commit", "-q", "-m", msg)
+}
+
+// prePlanRepo is a repository whose main, one commit with go.sum at
+// "x v1" and no plan yet, is pushed to remote, a bare repository, as
+// origin; forge is a clone of remote whose main has someone else's change
+// (go.sum at "x v2"), for landOn, so that no landing is a fast-forward.
+func prePlanRepo(t *testing.T) (repo, remote, forge string) {
+	t.Helper()
+	repo = gitRepo(t)
+	write(t, filepath.Join(repo, "go.sum"), "x v1\n")
+	commitAll(t, repo, "before the plan")
+	remote = filepath.Join(t.TempDir(), "remote.git")
+	gitIn(t, repo, "init", "-q", "--bare", "-b", "main", remote)
+	gitIn(t, repo, "remote", "add", "origin", remote)
+	gitIn(t, repo, "push", "-q", "origin", "main")
+	forge = filepath.Join(t.TempDir(), "forge")
+	gitIn(t, repo, "clone", "-q", remote, forge)
+	write(t, filepath.Join(forge, "go.sum"), "x v2\n")
+	commitAll(t, forge, "someone else's change")
+	return repo, remote, forge
 }
 
 // landOn lands origin's branch on main in clone forge the way a forge's

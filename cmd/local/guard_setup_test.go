@@ -158,12 +158,10 @@ func TestFanoutPreCommitHook(t *testing.T) {
 	wt := filepath.Join(repo, "worktrees", "thread-1")
 	write(t, filepath.Join(wt, "services/api/stray.go"), "package api\n")
 	gitIn(t, wt, "add", "-A")
-	cmd := exec.Command("git", "commit", "-q", "-m", "stray")
-	cmd.Dir, cmd.Env = wt, gitEnv(wt)
-	if out, err := cmd.CombinedOutput(); err == nil {
+	if err := gitCommit(t, wt, "stray"); err == nil {
 		t.Fatal("the pre-commit hook let an out-of-scope commit through")
-	} else if !strings.Contains(string(out), "owned by thread 2 (api-cleanup)") {
-		t.Errorf("commit refused without the finding: %s", out)
+	} else if !strings.Contains(err.Error(), "owned by thread 2 (api-cleanup)") {
+		t.Errorf("commit refused without the finding: %v", err)
 	}
 	gitIn(t, wt, "reset", "-q", "--hard")
 	os.Remove(filepath.Join(wt, "services/api/stray.go"))

@@ -12,27 +12,7 @@ import (
 // tree, as validate and check do, not fail closed on an overlap through
 // "go.sum/x.go" that cannot exist.
 func TestGuardJudgesLiteralFilesInTheBaseTree(t *testing.T) {
-	repo := gitRepo(t)
-	write(t, filepath.Join(repo, "plan.toml"), `shared = ["go.sum"]
-
-[[threads]]
-id = 1
-branch = "code"
-goal = "the Go code"
-owns = ["**/*.go"]
-merge_order = 1
-
-[[threads]]
-id = 2
-branch = "docs"
-goal = "the docs"
-owns = ["README.md", "docs/**/*.md"]
-merge_order = 2
-`)
-	write(t, filepath.Join(repo, "go.sum"), "")
-	write(t, filepath.Join(repo, "README.md"), "# x\n")
-	write(t, filepath.Join(repo, "main.go"), "package main\n")
-	commitAll(t, repo, "plan and code")
+	repo := treeRepo(t)
 	wantCode(t, runIn(t, repo, "fanout"), exitOK)
 	wt1 := filepath.Join(repo, "worktrees", "thread-1")
 	wt2 := filepath.Join(repo, "worktrees", "thread-2")

@@ -31,6 +31,22 @@ func pushLine(t *testing.T, repo, local, remote string) string {
 	return "refs/heads/" + local + " " + gitIn(t, repo, "rev-parse", "refs/heads/"+local) + " refs/heads/" + remote + " " + strings.Repeat("0", 40) + "\n"
 }
 
+// hookRepo is a repository with one commit on main and branch checked
+// out, and sysPath, the folder of the git binary: a PATH for runHook with
+// git on it but no ps-local. It skips the test when there is no git.
+func hookRepo(t *testing.T, branch string) (repo, sysPath string) {
+	t.Helper()
+	gitBin, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git")
+	}
+	repo = gitRepo(t)
+	write(t, filepath.Join(repo, "README.md"), "x\n")
+	commitAll(t, repo, "first")
+	gitIn(t, repo, "checkout", "-q", "-b", branch)
+	return repo, filepath.Dir(gitBin)
+}
+
 // fakePsLocal writes an executable ps-local in dir that records its
 // arguments, one per line, in dir/args.
 func fakePsLocal(t *testing.T, dir string) string {
@@ -44,17 +60,9 @@ func fakePsLocal(t *testing.T, dir string) string {
 // TestHookNoInjection: branch names, the plan path and the binary's path
 // reach the shell as literal text; nothing in them runs.
 func TestHookNoInjection(t *testing.T) {
-	gitBin, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("no git")
-	}
-	sysPath := filepath.Dir(gitBin)
-	repo := gitRepo(t)
-	write(t, filepath.Join(repo, "README.md"), "x\n")
-	commitAll(t, repo, "first")
 	evil := "feat$(touch${IFS}pwned)"
 	quote := "it's`touch${IFS}pwned2`"
-	gitIn(t, repo, "checkout", "-q", "-b", evil)
+	repo, sysPath := hookRepo(t, evil)
 
 	bin := t.TempDir()
 	fakePsLocal(t, bin)
@@ -89,15 +97,7 @@ func TestHookNoInjection(t *testing.T) {
 // TestHookFindsPsLocal: PATH first, then the recorded path, else a clear
 // message and a refused push.
 func TestHookFindsPsLocal(t *testing.T) {
-	gitBin, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("no git")
-	}
-	sysPath := filepath.Dir(gitBin)
-	repo := gitRepo(t)
-	write(t, filepath.Join(repo, "README.md"), "x\n")
-	commitAll(t, repo, "first")
-	gitIn(t, repo, "checkout", "-q", "-b", "docs")
+	repo, sysPath := hookRepo(t, "docs")
 
 	recorded := t.TempDir()
 	fakePsLocal(t, recorded)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,11 +35,9 @@ func TestFanoutHooksAbsoluteHooksPath(t *testing.T) {
 	wt := filepath.Join(repo, "worktrees", "thread-1")
 	write(t, filepath.Join(wt, "services/api/stray.go"), "package api\n")
 	gitIn(t, wt, "add", "-A")
-	cmd := exec.Command("git", "commit", "-q", "-m", "stray")
-	cmd.Dir, cmd.Env = wt, gitEnv(wt)
-	if out, err := cmd.CombinedOutput(); err == nil {
+	if err := gitCommit(t, wt, "stray"); err == nil {
 		t.Fatal("the pre-commit hook in core.hooksPath did not run in the thread's worktree")
-	} else if !strings.Contains(string(out), "owned by thread 2 (api-cleanup)") {
-		t.Errorf("commit refused without the finding: %s", out)
+	} else if !strings.Contains(err.Error(), "owned by thread 2 (api-cleanup)") {
+		t.Errorf("commit refused without the finding: %v", err)
 	}
 }

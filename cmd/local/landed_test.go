@@ -18,18 +18,24 @@ func bareRemoteRepo(t *testing.T) (repo, remote string) {
 	return repo, remote
 }
 
-// landOnRemote lands branch on the remote's main from a second clone:
-// squash, rebase or merge, the way a forge does, and fetches it into repo
-// without fast-forwarding repo's main.
-func landOnRemote(t *testing.T, repo, remote, branch, how string) {
+// pushedElsewhere is a clone of remote in which someone else made branch,
+// new there, with one commit writing content to file, and pushed it.
+func pushedElsewhere(t *testing.T, remote, branch, file, content string) string {
 	t.Helper()
-	landOnRemoteUnfetched(t, repo, remote, branch, how)
-	gitIn(t, repo, "fetch", "-q", "origin")
+	dir := t.TempDir()
+	other := filepath.Join(dir, "other")
+	gitIn(t, dir, "clone", "-q", remote, other)
+	gitIn(t, other, "checkout", "-q", "-b", branch)
+	write(t, filepath.Join(other, file), content)
+	commitAll(t, other, "theirs")
+	gitIn(t, other, "push", "-q", "origin", branch)
+	return other
 }
 
-// landOnRemoteUnfetched is landOnRemote without the fetch: repo has not
-// seen the landing.
-func landOnRemoteUnfetched(t *testing.T, repo, remote, branch, how string) {
+// landOnRemote lands branch on the remote's main from a second clone:
+// squash, rebase or merge, the way a forge does; repo has not seen the
+// landing.
+func landOnRemote(t *testing.T, repo, remote, branch, how string) {
 	t.Helper()
 	clone := filepath.Join(t.TempDir(), "clone")
 	gitIn(t, repo, "clone", "-q", remote, clone)
@@ -49,21 +55,40 @@ func landOnRemoteUnfetched(t *testing.T, repo, remote, branch, how string) {
 	gitIn(t, clone, "push", "-q", "origin", "main")
 }
 
+// remoteLandedRepo is bareRemoteRepo after fanout, with thread 1
+// (extract-auth), in worktree wt1, given one commit per file of files (Go
+// files under services/auth/), pushed and landed on the remote's main by
+// someone else as how says (landOnRemote); repo has not fetched since.
+func remoteLandedRepo(t *testing.T, how string, files ...string) (repo, wt1 string) {
+	t.Helper()
+	repo, remote := bareRemoteRepo(t)
+	wantCode(t, runIn(t, repo, "fanout"), exitOK)
+	wt1 = filepath.Join(repo, "worktrees", "thread-1")
+	for _, f := range files {
+		write(t, filepath.Join(wt1, "services/auth", f), "package auth\n")
+		commitAll(t, wt1, strings.TrimSuffix(f, ".go"))
+	}
+	gitIn(t, wt1, "push", "-q", "origin", "extract-auth")
+	landOnRemote(t, repo, remote, "extract-auth", how)
+	return repo, wt1
+}
+
+// landedRepo is remoteLandedRepo after repo fetched the landing, without
+// fast-forwarding its main.
+func landedRepo(t *testing.T, how string, files ...string) (repo, wt1 string) {
+	t.Helper()
+	repo, wt1 = remoteLandedRepo(t, how, files...)
+	gitIn(t, repo, "fetch", "-q", "origin")
+	return repo, wt1
+}
+
 // TestLandedSeenThroughGit: squash, rebase and merge landings on the
 // remote's base are seen by status and cleanup without a local
 // fast-forward, and without a token.
 func TestLandedSeenThroughGit(t *testing.T) {
 	for _, how := range []string{"squash", "rebase", "merge"} {
 		t.Run(how, func(t *testing.T) {
-			repo, remote := bareRemoteRepo(t)
-			wantCode(t, runIn(t, repo, "fanout"), exitOK)
-			wt1 := filepath.Join(repo, "worktrees", "thread-1")
-			write(t, filepath.Join(wt1, "services/auth/a.go"), "package auth\n")
-			commitAll(t, wt1, "a")
-			write(t, filepath.Join(wt1, "services/auth/b.go"), "package auth\n")
-			commitAll(t, wt1, "b")
-			gitIn(t, wt1, "push", "-q", "origin", "extract-auth")
-			landOnRemote(t, repo, remote, "extract-auth", how)
+			repo, wt1 := landedRepo(t, how, "a.go", "b.go")
 
 			want := map[string]string{"squash": landedSquashed, "rebase": landedRebased, "merge": landedMerged}[how]
 			rows := statusRows(t, repo)
@@ -100,12 +125,7 @@ func TestLandedSeenThroughGit(t *testing.T) {
 func TestFanoutRepairsAndTracks(t *testing.T) {
 	repo, remote := bareRemoteRepo(t)
 	// Someone else started thread 2 and pushed it.
-	other := filepath.Join(t.TempDir(), "other")
-	gitIn(t, repo, "clone", "-q", remote, other)
-	gitIn(t, other, "checkout", "-q", "-b", "api-cleanup")
-	write(t, filepath.Join(other, "services/api/v2.go"), "package api\n")
-	commitAll(t, other, "v2")
-	gitIn(t, other, "push", "-q", "origin", "api-cleanup")
+	other := pushedElsewhere(t, remote, "api-cleanup", "services/api/v2.go", "package api\n")
 	gitIn(t, repo, "fetch", "-q", "origin")
 	theirs := gitIn(t, other, "rev-parse", "HEAD")
 
@@ -141,15 +161,7 @@ func TestFanoutRepairsAndTracks(t *testing.T) {
 // expired or off, a branch written by hand) has its commits counted
 // against the base instead, so its squash landing is still seen.
 func TestLandedWithoutReflog(t *testing.T) {
-	repo, remote := bareRemoteRepo(t)
-	wantCode(t, runIn(t, repo, "fanout"), exitOK)
-	wt1 := filepath.Join(repo, "worktrees", "thread-1")
-	write(t, filepath.Join(wt1, "services/auth/a.go"), "package auth\n")
-	commitAll(t, wt1, "a")
-	write(t, filepath.Join(wt1, "services/auth/b.go"), "package auth\n")
-	commitAll(t, wt1, "b")
-	gitIn(t, wt1, "push", "-q", "origin", "extract-auth")
-	landOnRemote(t, repo, remote, "extract-auth", "squash")
+	repo, _ := landedRepo(t, "squash", "a.go", "b.go")
 	gitIn(t, repo, "reflog", "expire", "--expire=now", "--all")
 	if log := gitIn(t, repo, "reflog", "show", "extract-auth", "--"); log != "" {
 		t.Fatalf("the reflog is still there: %s", log)
@@ -171,13 +183,7 @@ func TestLandedWithoutReflog(t *testing.T) {
 func TestLandedOneCommitIsSamePatch(t *testing.T) {
 	for _, how := range []string{"squash", "rebase"} {
 		t.Run(how, func(t *testing.T) {
-			repo, remote := bareRemoteRepo(t)
-			wantCode(t, runIn(t, repo, "fanout"), exitOK)
-			wt1 := filepath.Join(repo, "worktrees", "thread-1")
-			write(t, filepath.Join(wt1, "services/auth/a.go"), "package auth\n")
-			commitAll(t, wt1, "a")
-			gitIn(t, wt1, "push", "-q", "origin", "extract-auth")
-			landOnRemote(t, repo, remote, "extract-auth", how)
+			repo, _ := landedRepo(t, how, "a.go")
 
 			if rows := statusRows(t, repo); rows[1].Landed != landedSamePatch {
 				t.Errorf("status: thread 1 landed %q, want %q", rows[1].Landed, landedSamePatch)

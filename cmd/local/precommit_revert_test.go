@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,30 +22,24 @@ func TestPreCommitLetsAThreadUndoAStray(t *testing.T) {
 
 	write(t, handler, "package api // stray, twice\n")
 	gitIn(t, wt, "add", "-A")
-	commit := exec.Command("git", "commit", "-q", "-m", "more stray")
-	commit.Dir, commit.Env = wt, gitEnv(wt)
-	if out, err := commit.CombinedOutput(); err == nil {
+	if err := gitCommit(t, wt, "more stray"); err == nil {
 		t.Fatal("the pre-commit hook let a further out-of-scope change through")
-	} else if !strings.Contains(string(out), "owned by thread 2 (api-cleanup)") {
-		t.Errorf("commit refused without the finding: %s", out)
+	} else if !strings.Contains(err.Error(), "owned by thread 2 (api-cleanup)") {
+		t.Errorf("commit refused without the finding: %v", err)
 	}
 
 	gitIn(t, wt, "reset", "-q", "--hard")
 	gitIn(t, wt, "revert", "--no-commit", "HEAD")
-	commit = exec.Command("git", "commit", "-q", "-m", "undo the stray")
-	commit.Dir, commit.Env = wt, gitEnv(wt)
-	if out, err := commit.CombinedOutput(); err != nil {
-		t.Fatalf("the pre-commit hook refused the commit that undoes a stray: %v\n%s", err, out)
+	if err := gitCommit(t, wt, "undo the stray"); err != nil {
+		t.Fatalf("the pre-commit hook refused the commit that undoes a stray: %v", err)
 	}
 	wantCode(t, runIn(t, wt, "check", "--committed"), exitOK)
 
 	// A rename out of the thread's area is seen from both sides.
 	gitIn(t, wt, "mv", "services/auth/login.go", "services/api/login.go")
-	commit = exec.Command("git", "commit", "-q", "-m", "move out")
-	commit.Dir, commit.Env = wt, gitEnv(wt)
-	if out, err := commit.CombinedOutput(); err == nil {
+	if err := gitCommit(t, wt, "move out"); err == nil {
 		t.Fatal("the pre-commit hook let a rename into another thread's area through")
-	} else if !strings.Contains(string(out), "services/api/login.go") {
-		t.Errorf("commit refused without the finding: %s", out)
+	} else if !strings.Contains(err.Error(), "services/api/login.go") {
+		t.Errorf("commit refused without the finding: %v", err)
 	}
 }

@@ -11,17 +11,7 @@ import (
 // pushing a thread branch from the main checkout, with --all, or another
 // commit onto a thread's branch is no way around the scope check.
 func TestPrePushChecksPushedRefs(t *testing.T) {
-	repo := fanoutRepo(t)
-	remote := filepath.Join(t.TempDir(), "remote.git")
-	gitIn(t, repo, "init", "-q", "--bare", remote)
-	gitIn(t, repo, "remote", "add", "origin", remote)
-	gitIn(t, repo, "push", "-q", "origin", "main")
-	wantCode(t, runIn(t, repo, "fanout", "--hooks"), exitOK)
-
-	wt := filepath.Join(repo, "worktrees", "thread-1")
-	write(t, filepath.Join(wt, "services/api/stray.go"), "package api\n")
-	gitIn(t, wt, "add", "-A")
-	gitIn(t, wt, "commit", "-q", "--no-verify", "-m", "stray")
+	repo, wt := strayRepo(t)
 
 	for _, tc := range []struct {
 		name string
@@ -68,16 +58,7 @@ func TestPrePushChecksPushedRefs(t *testing.T) {
 // operator's decision to push a thread out of scope; the pre-push hook,
 // which now checks every thread branch a push updates, does not undo it.
 func TestPushForceScopePassesThePrePushHook(t *testing.T) {
-	repo := fanoutRepo(t)
-	remote := filepath.Join(t.TempDir(), "remote.git")
-	gitIn(t, repo, "init", "-q", "--bare", remote)
-	gitIn(t, repo, "remote", "add", "origin", remote)
-	gitIn(t, repo, "push", "-q", "origin", "main")
-	wantCode(t, runIn(t, repo, "fanout", "--hooks"), exitOK)
-	wt := filepath.Join(repo, "worktrees", "thread-1")
-	write(t, filepath.Join(wt, "services/api/stray.go"), "package api\n")
-	gitIn(t, wt, "add", "-A")
-	gitIn(t, wt, "commit", "-q", "--no-verify", "-m", "stray")
+	repo, _ := strayRepo(t)
 
 	wantCode(t, runIn(t, repo, "push"), exitFindings)
 	if out := gitIn(t, repo, "ls-remote", "origin", "refs/heads/extract-auth"); out != "" {

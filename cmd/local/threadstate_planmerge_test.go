@@ -17,13 +17,7 @@ import (
 func TestStatusAndCleanupBranchFromThePlansPullRequestHasNotLanded(t *testing.T) {
 	for _, land := range []string{"merge", "squash", "rebase"} {
 		t.Run(land, func(t *testing.T) {
-			repo := gitRepo(t)
-			write(t, filepath.Join(repo, "go.sum"), "x v1\n")
-			commitAll(t, repo, "before the plan")
-			remote := filepath.Join(t.TempDir(), "remote.git")
-			gitIn(t, repo, "init", "-q", "--bare", "-b", "main", remote)
-			gitIn(t, repo, "remote", "add", "origin", remote)
-			gitIn(t, repo, "push", "-q", "origin", "main")
+			repo, _, forge := prePlanRepo(t)
 			copyTestdata(t, "fanout-plan.toml", filepath.Join(repo, "plan.toml"))
 			write(t, filepath.Join(repo, "services/auth/login.go"), "package auth\n")
 			commitAll(t, repo, "plan: threads")
@@ -31,10 +25,6 @@ func TestStatusAndCleanupBranchFromThePlansPullRequestHasNotLanded(t *testing.T)
 			wantCode(t, runIn(t, repo, "fanout"), exitOK)
 			gitIn(t, repo, "reflog", "expire", "--expire=all", "--all")
 
-			forge := filepath.Join(t.TempDir(), "forge")
-			gitIn(t, repo, "clone", "-q", remote, forge)
-			write(t, filepath.Join(forge, "go.sum"), "x v2\n")
-			commitAll(t, forge, "someone else's change")
 			landOnForge := func(branch string) {
 				landOn(t, forge, land, branch)
 				gitIn(t, repo, "fetch", "-q", "origin")

@@ -17,13 +17,7 @@ import (
 func TestTurnBranchFromThePlansPullRequestHasNotLanded(t *testing.T) {
 	for _, land := range []string{"merge", "squash", "rebase"} {
 		t.Run(land, func(t *testing.T) {
-			dev := gitRepo(t)
-			write(t, filepath.Join(dev, "go.sum"), "x v1\n")
-			commitAll(t, dev, "before the plan")
-			remote := filepath.Join(t.TempDir(), "remote.git")
-			gitIn(t, dev, "init", "-q", "--bare", "-b", "main", remote)
-			gitIn(t, dev, "remote", "add", "origin", remote)
-			gitIn(t, dev, "push", "-q", "origin", "main")
+			dev, remote, forge := prePlanRepo(t)
 			write(t, filepath.Join(dev, "plan.toml"), turnPlan)
 			commitAll(t, dev, "plan: threads")
 			gitIn(t, dev, "branch", "first")
@@ -31,13 +25,6 @@ func TestTurnBranchFromThePlansPullRequestHasNotLanded(t *testing.T) {
 			write(t, filepath.Join(dev, "c/x.go"), "package c\n")
 			commitAll(t, dev, "c")
 			gitIn(t, dev, "push", "-q", "origin", "main:plan", "first", "third")
-
-			// The forge lands a branch on main the way its button does, after
-			// someone else's change, so that no landing is a fast-forward.
-			forge := filepath.Join(t.TempDir(), "forge")
-			gitIn(t, dev, "clone", "-q", remote, forge)
-			write(t, filepath.Join(forge, "go.sum"), "x v2\n")
-			commitAll(t, forge, "someone else's change")
 			landOnForge := func(branch string) { landOn(t, forge, land, branch) }
 			landOnForge("plan")
 

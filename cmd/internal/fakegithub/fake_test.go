@@ -95,3 +95,52 @@ func TestRawFaultBody(t *testing.T) {
 		t.Errorf("raw fault: %d %q", status, body)
 	}
 }
+
+// TestCommentBodyLimits: creating and editing a comment refuse what GitHub
+// refuses (no body, an empty one, one over 65,536 characters) with 422 and
+// store nothing; a body of exactly 65,536 characters, multi-byte ones
+// counted once, is stored.
+func TestCommentBodyLimits(t *testing.T) {
+	s := New(t, "octo", "repo")
+	s.AddPull(Pull{Number: 1, HeadRef: "x", HeadSHA: "a", BaseRef: "main"})
+	s.AddComment(1, "first")
+	id := s.Comments(1)[0].ID
+	send := func(method, path, body string) int {
+		t.Helper()
+		req, err := http.NewRequest(method, s.APIURL()+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	create := func(body string) int { return send("POST", "/repos/octo/repo/issues/1/comments", body) }
+	edit := func(body string) int {
+		return send("PATCH", fmt.Sprintf("/repos/octo/repo/issues/comments/%d", id), body)
+	}
+	atLimit := strings.Repeat("é", maxCommentChars)
+	for _, body := range []string{`{}`, `{"body":""}`, `not json`, `{"body":"` + atLimit + `x"}`} {
+		if got := create(body); got != http.StatusUnprocessableEntity {
+			t.Errorf("create %.20q…: %d, want 422", body, got)
+		}
+		if got := edit(body); got != http.StatusUnprocessableEntity {
+			t.Errorf("edit %.20q…: %d, want 422", body, got)
+		}
+	}
+	if c := s.Comments(1); len(c) != 1 || c[0].Body != "first" {
+		t.Fatalf("a refused body was stored: %d comments, first %.20q", len(c), c[0].Body)
+	}
+	if got := create(`{"body":"` + atLimit + `"}`); got != http.StatusCreated {
+		t.Errorf("create at the limit: %d, want 201", got)
+	}
+	if got := edit(`{"body":"` + atLimit + `"}`); got != http.StatusOK {
+		t.Errorf("edit at the limit: %d, want 200", got)
+	}
+	if c := s.Comments(1); len(c) != 2 || c[0].Body != atLimit || c[1].Body != atLimit {
+		t.Errorf("bodies at the limit not stored: %d comments", len(c))
+	}
+}

@@ -301,35 +301,41 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request, n int) {
 // maxCommentChars is GitHub's limit on a comment's body.
 const maxCommentChars = 65536
 
-func (s *Server) createComment(w http.ResponseWriter, n int, body []byte, user string) {
+// commentBody takes the body of a comment from a request's JSON and
+// reports whether GitHub would accept it; if not, it has answered as
+// GitHub does.
+func commentBody(w http.ResponseWriter, body []byte) (string, bool) {
 	var c struct{ Body string }
 	if json.Unmarshal(body, &c) != nil || c.Body == "" {
 		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: body")
-		return
+		return "", false
 	}
 	if utf8.RuneCountInString(c.Body) > maxCommentChars {
 		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: body is too long (maximum is 65536 characters)")
+		return "", false
+	}
+	return c.Body, true
+}
+
+func (s *Server) createComment(w http.ResponseWriter, n int, body []byte, user string) {
+	text, ok := commentBody(w, body)
+	if !ok {
 		return
 	}
 	s.nextID++
-	s.comments[n] = append(s.comments[n], &Comment{ID: s.nextID, Body: c.Body, User: user})
-	writeJSON(w, http.StatusCreated, map[string]any{"id": s.nextID, "body": c.Body})
+	s.comments[n] = append(s.comments[n], &Comment{ID: s.nextID, Body: text, User: user})
+	writeJSON(w, http.StatusCreated, map[string]any{"id": s.nextID, "body": text})
 }
 
 func (s *Server) editComment(w http.ResponseWriter, id string, body []byte) {
-	var c struct{ Body string }
-	if json.Unmarshal(body, &c) != nil || c.Body == "" {
-		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: body")
-		return
-	}
-	if utf8.RuneCountInString(c.Body) > maxCommentChars {
-		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: body is too long (maximum is 65536 characters)")
+	text, ok := commentBody(w, body)
+	if !ok {
 		return
 	}
 	for _, list := range s.comments {
 		for _, cm := range list {
 			if strconv.FormatInt(cm.ID, 10) == id {
-				cm.Body = c.Body
+				cm.Body = text
 				writeJSON(w, http.StatusOK, map[string]any{"id": cm.ID, "body": cm.Body})
 				return
 			}

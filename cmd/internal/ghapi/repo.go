@@ -262,7 +262,7 @@ func (c *Client) EditPull(ctx context.Context, n int, title, body string) error 
 	return wrap(err, "update pull request #%d", n)
 }
 
-// OrderingPulls converts pull requests for ordering.StatusOf.
+// OrderingPulls converts pull requests for ordering.OpenFirst.
 func OrderingPulls(pulls []PullRequest) []ordering.PullRequest {
 	out := make([]ordering.PullRequest, len(pulls))
 	for i, p := range pulls {
