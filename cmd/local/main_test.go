@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // binary is ps-local built once for the end-to-end tests.
@@ -40,6 +42,9 @@ type result struct {
 	stdout, stderr string
 }
 
+// maxRun bounds one run of the built binary in a test.
+const maxRun = 3 * time.Minute
+
 // runIn runs the built binary in dir with a clean git environment.
 func runIn(t *testing.T, dir string, args ...string) result {
 	t.Helper()
@@ -65,7 +70,12 @@ func runStdin(t *testing.T, dir, stdin string, args ...string) result {
 
 func runCmd(t *testing.T, dir string, cred *syscall.Credential, stdin string, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
+	// A hang fails its own test, and the process goes with it: without
+	// a bound it outlived the suite's time-out, still waiting.
+	ctx, cancel := context.WithTimeout(context.Background(), maxRun)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.WaitDelay = 10 * time.Second
 	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(stdin)
 	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "HOME="+dir, "GITHUB_TOKEN=", "GH_TOKEN=", "GITHUB_API_URL=")
@@ -77,6 +87,9 @@ func runCmd(t *testing.T, dir string, cred *syscall.Credential, stdin string, en
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("ps-local %q did not finish in %v: it hangs", args, maxRun)
+	}
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
