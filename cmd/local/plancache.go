@@ -195,7 +195,7 @@ func (pc planCache) verdict(cp *committedPlan) (cachedPlan, error) {
 // read returns the entry at path if it is whole and is the entry of oid
 // and tree.
 func (pc planCache) read(path, oid, tree string) (cachedPlan, bool) {
-	data, err := readRegularText(path, maxCacheFile)
+	data, err := readFileText(path, maxCacheFile, true)
 	if err != nil {
 		return cachedPlan{}, false
 	}

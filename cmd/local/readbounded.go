@@ -52,9 +52,15 @@ func readText(r io.Reader, size int64, limit int) (string, error) {
 	return b.String(), nil
 }
 
-// readFileText is readText of the file at name, whatever kind of file.
-func readFileText(name string, limit int) (string, error) {
-	f, err := os.Open(name)
+// readFileText is readText of the file at name. A FIFO or a device is
+// read too (a list may come through a pipe), unless regularOnly: then it is
+// never opened for reading (it could block) and is errTooLarge.
+func readFileText(name string, limit int, regularOnly bool) (string, error) {
+	open := os.Open
+	if regularOnly {
+		open = openNonblocking
+	}
+	f, err := open(name)
 	if err != nil {
 		return "", err
 	}
@@ -63,22 +69,7 @@ func readFileText(name string, limit int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return readText(f, info.Size(), limit)
-}
-
-// readRegularText is readFileText of a regular file only: a FIFO or a
-// device is never read (it could block).
-func readRegularText(name string, limit int) (string, error) {
-	f, err := openNonblocking(name)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
-	if !info.Mode().IsRegular() || info.Size() > int64(limit) {
+	if regularOnly && (!info.Mode().IsRegular() || info.Size() > int64(limit)) {
 		return "", errTooLarge
 	}
 	return readText(f, info.Size(), limit)

@@ -50,7 +50,7 @@ func TestReadersNeverBlockOnAFIFO(t *testing.T) {
 	}
 	done := make(chan error, 2)
 	go func() { _, err := readSmall(fifo); done <- err }()
-	go func() { _, err := readRegularText(fifo, 1<<20); done <- err }()
+	go func() { _, err := readFileText(fifo, 1<<20, true); done <- err }()
 	for range 2 {
 		select {
 		case err := <-done:
