@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -32,16 +30,7 @@ func TestBaseOf(t *testing.T) {
 // base is the one the decoded plan names (DefaultBase when it is empty).
 // Seeds: every golden plan.
 func FuzzBaseOf(f *testing.F) {
-	for _, dir := range []string{"testdata/valid", "testdata/invalid"} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.toml"))
-		for _, file := range files {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(data)
-		}
-	}
+	addGoldenPlans(f)
 	f.Add([]byte("base = \"x\"\nbase = \"y\"\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, _ := Decode("fuzz.toml", data, nil)

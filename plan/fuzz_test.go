@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,16 +14,7 @@ import (
 // plus the corpus in testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
 	f.Add(braceHeavyPlan())
-	for _, dir := range []string{"testdata/valid", "testdata/invalid"} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.toml"))
-		for _, file := range files {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(data)
-		}
-	}
+	addGoldenPlans(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, fs := Parse("fuzz.toml", data)
 		if p == nil && len(fs) == 0 {

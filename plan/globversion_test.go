@@ -1,7 +1,7 @@
 package plan
 
 import (
-	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -24,7 +24,7 @@ var globPaths = []string{"go.mod", "a/b", "a/b/c", "x.go", "services/a/b_test.go
 // GlobVersion, which makes every store recompute its entries.
 func TestGlobsAsRendered(t *testing.T) {
 	var b strings.Builder
-	b.WriteString("# GlobVersion " + string(rune('0'+GlobVersion)) + ": pattern, its glob, the probe paths it matches\n")
+	b.WriteString("# GlobVersion " + strconv.Itoa(GlobVersion) + ": pattern, its glob, the probe paths it matches\n")
 	for _, text := range globProbes {
 		p, err := ParsePattern(text)
 		if err != nil {
@@ -39,17 +39,5 @@ func TestGlobsAsRendered(t *testing.T) {
 		}
 		b.WriteString(text + "\t" + p.Glob + "\t" + strings.Join(matched, " ") + "\n")
 	}
-	const golden = "testdata/globs.golden"
-	if *update {
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("globs differ from %s: bump GlobVersion, then rewrite it with -update\n--- got\n%s--- want\n%s", golden, b.String(), want)
-	}
+	matchGolden(t, "testdata/globs.golden", b.String(), "globs differ (bump GlobVersion, then rewrite with -update)")
 }

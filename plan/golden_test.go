@@ -33,19 +33,7 @@ func TestGoldenInvalid(t *testing.T) {
 			for _, f := range fs {
 				b.WriteString(f.String() + "\n")
 			}
-			golden := strings.TrimSuffix(file, ".toml") + ".out"
-			if *update {
-				if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got := b.String(); got != string(want) {
-				t.Errorf("findings differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			matchGolden(t, strings.TrimSuffix(file, ".toml")+".out", b.String(), "findings differ")
 			checkPositionsInside(t, data, fs)
 		})
 	}
@@ -92,6 +80,38 @@ func checkPositionsInside(t *testing.T, data []byte, fs []Finding) {
 	for _, f := range fs {
 		if f.Pos.Line < 1 || f.Pos.Line > len(lines) || f.Pos.Col < 1 || f.Pos.Col > len(lines[f.Pos.Line-1])+1 {
 			t.Errorf("finding outside the file (%d lines): %s", len(lines), f)
+		}
+	}
+}
+
+// matchGolden compares got with the golden file, rewriting it first under
+// -update; what names the difference and what to do about it.
+func matchGolden(t *testing.T, golden, got, what string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s from %s\n--- got\n%s--- want\n%s", what, golden, got, want)
+	}
+}
+
+// addGoldenPlans seeds f with every golden plan.
+func addGoldenPlans(f *testing.F) {
+	for _, dir := range []string{"testdata/valid", "testdata/invalid"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.toml"))
+		for _, file := range files {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data)
 		}
 	}
 }

@@ -345,10 +345,11 @@ func makePatterns(cps []cachedPattern, keep folders) ([]plan.Pattern, error) {
 		if !keep.has(plan.TextDir(cp.Text)) {
 			continue
 		}
-		p, err := plan.RestorePattern(cp.Text, cp.Glob, cp.File)
-		if err == nil && keep.every {
-			p, err = compilePattern(cp)
+		restore := plan.RestorePattern
+		if keep.every {
+			restore = compilePattern
 		}
+		p, err := restore(cp.Text, cp.Glob, cp.File)
 		if err != nil {
 			return nil, fmt.Errorf("cached pattern: %w", err)
 		}
@@ -357,19 +358,20 @@ func makePatterns(cps []cachedPattern, keep folders) ([]plan.Pattern, error) {
 	return out, nil
 }
 
-// compilePattern compiles cp as the plan compiled it.
-func compilePattern(cp cachedPattern) (plan.Pattern, error) {
-	p, err := plan.ParsePattern(cp.Text)
+// compilePattern compiles a cached pattern as the plan compiled it, and
+// checks that it renders the glob and file-ness the cache kept.
+func compilePattern(text, glob string, file bool) (plan.Pattern, error) {
+	p, err := plan.ParsePattern(text)
 	if err != nil {
 		return p, err
 	}
-	if cp.File {
+	if file {
 		// The base's tree said the literal is a file; a tree of that one
 		// file says so again.
-		p = p.InTree(plan.NewTree([]string{plan.TextDir(cp.Text)}))
+		p = p.InTree(plan.NewTree([]string{plan.TextDir(text)}))
 	}
-	if p.Glob != cp.Glob || p.IsFile() != cp.File {
-		return p, fmt.Errorf("pattern %q compiles as %q, not %q", cp.Text, p.Glob, cp.Glob)
+	if p.Glob != glob || p.IsFile() != file {
+		return p, fmt.Errorf("pattern %q compiles as %q, not %q", text, p.Glob, glob)
 	}
 	return p, nil
 }

@@ -36,6 +36,22 @@ func cacheEntryPath(t *testing.T, repo string) string {
 	return filepath.Join(repo, ".git", "parallel-sessions", "plans", gitIn(t, repo, "rev-parse", "main:plan.toml")+"-"+gitIn(t, repo, "rev-parse", "main^{tree}")+cacheSuffix)
 }
 
+// checkRecomputes writes damaged at path, runs check --files list in repo
+// and wants first's findings again and the entry written back as want:
+// the damaged file was not trusted but recomputed.
+func checkRecomputes(t *testing.T, name, repo, list, path string, damaged []byte, first result, want []byte) {
+	t.Helper()
+	os.WriteFile(path, damaged, 0o644)
+	r := runIn(t, repo, "check", "--files", list)
+	wantCode(t, r, exitFindings)
+	if r.stdout != first.stdout {
+		t.Errorf("%s: check printed\n%s\nwant\n%s", name, r.stdout, first.stdout)
+	}
+	if got, _ := os.ReadFile(path); string(got) != string(want) {
+		t.Errorf("%s: the entry was not recomputed:\n%s", name, got)
+	}
+}
+
 // TestPlanCacheDistrustsBadEntries: an entry that is damaged, written for
 // another plan, or edited without its checksum is recomputed, never
 // trusted, by check and by guard, whichever way it would flip the verdict;
@@ -83,15 +99,7 @@ func TestPlanCacheDistrustsBadEntries(t *testing.T) {
 	for name, damage := range damages {
 		// The invalid plan on main, its entry damaged toward "valid".
 		gitIn(t, repo, "branch", "-f", "main", invalid)
-		os.WriteFile(badPath, damage(badEntry, goodEntry), 0o644)
-		r := runIn(t, repo, "check", "--files", list)
-		wantCode(t, r, exitFindings)
-		if r.stdout != first.stdout {
-			t.Errorf("%s: check printed\n%s\nwant\n%s", name, r.stdout, first.stdout)
-		}
-		if got, _ := os.ReadFile(badPath); string(got) != string(badEntry) {
-			t.Errorf("%s: the entry was not recomputed:\n%s", name, got)
-		}
+		checkRecomputes(t, name, repo, list, badPath, damage(badEntry, goodEntry), first, badEntry)
 		os.WriteFile(badPath, damage(badEntry, goodEntry), 0o644)
 		if reason := guardVerdict(t, repo, guardInput); !strings.Contains(reason, "is invalid") {
 			t.Errorf("%s: guard allowed an edit under an invalid plan (%q)", name, reason)
@@ -286,14 +294,6 @@ func TestBaseIndexDistrustsBadEntries(t *testing.T) {
 		"empty":                    nil,
 	} {
 		gitIn(t, repo, "branch", "-f", "main", invalid)
-		os.WriteFile(badPath, data, 0o644)
-		r := runIn(t, repo, "check", "--files", list)
-		wantCode(t, r, exitFindings)
-		if r.stdout != first.stdout {
-			t.Errorf("%s: check printed\n%s\nwant\n%s", name, r.stdout, first.stdout)
-		}
-		if got, _ := os.ReadFile(badPath); string(got) != string(badEntry) {
-			t.Errorf("%s: the entry was not rewritten:\n%s", name, got)
-		}
+		checkRecomputes(t, name, repo, list, badPath, data, first, badEntry)
 	}
 }
