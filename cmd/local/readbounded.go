@@ -11,6 +11,10 @@ import (
 // errTooLarge is a file longer than the bound it was read with.
 var errTooLarge = errors.New("larger than its bound")
 
+// errNotRegular is a FIFO, a device or a socket where a file belongs:
+// reading it could wait forever for a writer.
+var errNotRegular = errors.New("not a regular file")
+
 // readBounded reads r to its end into one buffer of the size the file's
 // Stat gave (size), growing it only for a file that grew since: a plan or
 // a ref read with io.ReadAll took five copies. More than limit bytes is
@@ -53,8 +57,9 @@ func readText(r io.Reader, size int64, limit int) (string, error) {
 }
 
 // readFileText is readText of the file at name. A FIFO or a device is
-// read too (a list may come through a pipe), unless regularOnly: then it is
-// never opened for reading (it could block) and is errTooLarge.
+// read too (a list may come through a pipe), unless regularOnly: then it
+// is opened without waiting for a writer (openNonblocking), never read, and
+// is errNotRegular; a regular file over limit is errTooLarge unread.
 func readFileText(name string, limit int, regularOnly bool) (string, error) {
 	open := os.Open
 	if regularOnly {
@@ -69,7 +74,10 @@ func readFileText(name string, limit int, regularOnly bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if regularOnly && (!info.Mode().IsRegular() || info.Size() > int64(limit)) {
+	if regularOnly && !info.Mode().IsRegular() {
+		return "", errNotRegular
+	}
+	if regularOnly && info.Size() > int64(limit) {
 		return "", errTooLarge
 	}
 	return readText(f, info.Size(), limit)
