@@ -97,7 +97,10 @@ func writeGuardSettings(dir, command string, tracked bool) (skipped string, err 
 		return fmt.Sprintf("%s is tracked by git, so fanout leaves it alone: add the guard hook to it yourself (matcher %q, command %s)", settingsFile, guardMatcher, command), nil
 	}
 	path := filepath.Join(dir, filepath.FromSlash(settingsFile))
-	have, err := os.ReadFile(path)
+	have, err := readRegular(path, maxSmallFile)
+	if why := refusal(err, maxSmallFile); why != "" {
+		return fmt.Sprintf("%s is %s, so fanout leaves it alone: add the guard hook to it yourself (matcher %q, command %s)", settingsFile, why, guardMatcher, command), nil
+	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return "", fmt.Errorf("read %s: %w", settingsFile, unwrapPath(err))
 	}

@@ -116,7 +116,12 @@ func readWorktree(run cleanupRun, wt threadWorktree, tips map[string]string) wor
 	if ws.dirty, ignored, ws.err = worktreeFiles(wt.dir, !run.discardIgnored); ws.err != nil {
 		return ws
 	}
-	if ws.ignored, ws.err = ignoredWork(wt.dir, ignored, ignoredNamed); ws.err != nil || wt.branch == "" {
+	if !run.discardIgnored {
+		if ws.ignored, ws.err = ignoredWork(wt.dir, ignored, ignoredNamed); ws.err != nil {
+			return ws
+		}
+	}
+	if wt.branch == "" {
 		return ws
 	}
 	if tip, ok := tips[wt.branch]; ok {

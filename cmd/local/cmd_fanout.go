@@ -332,9 +332,9 @@ func addExcludes(git gitCmd, lines []string, header string) error {
 	if err != nil {
 		return fmt.Errorf("find info/exclude: %w", err)
 	}
-	have, err := os.ReadFile(path)
+	have, err := readRegular(path, maxExcludeFile)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("read %s: %w", path, err)
+		return fmt.Errorf("read %s: %w", path, unwrapPath(err))
 	}
 	present := map[string]bool{}
 	for _, l := range strings.Split(string(have), "\n") {

@@ -54,14 +54,16 @@ func (c *command) runSkill(args []string) error {
 		dir = filepath.Join(root, filepath.FromSlash(skillDir))
 	}
 	path := filepath.Join(dir, "SKILL.md")
-	have, err := os.ReadFile(path)
-	switch {
+	have, err := readRegular(path, maxSmallFile)
+	switch why := refusal(err, maxSmallFile); {
 	case err == nil && bytes.Equal(have, skillText):
 		fmt.Fprintf(c.stdout, "%s is up to date\n", path)
 		return nil
 	case err == nil && !*force:
 		return fmt.Errorf("%s exists and differs from this ps-local's skill; pass --force to replace it", path)
-	case err != nil && !errors.Is(err, fs.ErrNotExist):
+	case why != "" && !*force:
+		return fmt.Errorf("%s is %s; pass --force to replace it", path, why)
+	case err != nil && why == "" && !errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("read %s: %w", path, unwrapPath(err))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

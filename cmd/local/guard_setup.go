@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -45,22 +44,28 @@ func writeAgentsOverride(dir, brief string, tracked bool) (note string, err erro
 	if tracked {
 		return fmt.Sprintf("%s is tracked by git, so fanout leaves it alone: Codex reads it, not the brief", agentsFile), nil
 	}
-	have, err := os.ReadFile(path)
-	switch {
+	have, err := readRegular(path, maxSmallFile)
+	switch why := refusal(err, maxSmallFile); {
 	case err == nil && !strings.Contains(string(have), agentsMarker):
 		return fmt.Sprintf("%s exists and was not written by ps-local, so Codex does not get the brief: add %s to it yourself", agentsFile, briefFile), nil
+	case why != "":
+		return fmt.Sprintf("%s is %s, so fanout leaves it alone and Codex does not get the brief: replace it with a file that names %s", agentsFile, why, briefFile), nil
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return "", fmt.Errorf("read %s: %w", agentsFile, unwrapPath(err))
 	}
 	var b strings.Builder
 	b.WriteString(agentsMarker + "\n\n")
-	if base, err := os.ReadFile(filepath.Join(dir, agentsBase)); err == nil {
+	base, err := readRegular(filepath.Join(dir, agentsBase), maxSmallFile)
+	switch why := refusal(err, maxSmallFile); {
+	case err == nil:
 		b.Write(base)
 		b.WriteString("\n\n")
+	case why != "":
+		note = fmt.Sprintf("%s is %s, so %s does not carry it and Codex reads only the brief: replace it with a regular file and run fanout again", agentsBase, why, agentsFile)
 	}
 	b.WriteString(brief)
 	if err := writeRecorded(dir, agentsFile, []byte(b.String())); err != nil {
 		return "", fmt.Errorf("write %s: %w", agentsFile, err)
 	}
-	return "", nil
+	return note, nil
 }

@@ -130,10 +130,12 @@ func installHook(git gitCmd, p *plan.Plan, h gitHook, planPath, self string) err
 		return fmt.Errorf("find the hooks folder: %w", err)
 	}
 	path := filepath.Join(dir, h.name)
-	have, err := os.ReadFile(path)
-	switch {
+	have, err := readRegular(path, maxSmallFile)
+	switch why := refusal(err, maxSmallFile); {
 	case err == nil && !strings.Contains(string(have), h.marker):
 		return fmt.Errorf("%s exists and was not written by ps-local; add `%s` to it yourself", path, h.manual)
+	case why != "":
+		return fmt.Errorf("%s is %s: remove it, or add `%s` to your %s hook yourself", path, why, h.manual, h.name)
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("read %s: %w", path, err)
 	}

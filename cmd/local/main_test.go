@@ -70,9 +70,16 @@ func runStdin(t *testing.T, dir, stdin string, args ...string) result {
 
 func runCmd(t *testing.T, dir string, cred *syscall.Credential, stdin string, env []string, args ...string) result {
 	t.Helper()
+	return runWithin(t, maxRun, dir, cred, stdin, env, args...)
+}
+
+// runWithin is runCmd bounded by limit rather than maxRun: for a test
+// whose point is that the command returns at once.
+func runWithin(t *testing.T, limit time.Duration, dir string, cred *syscall.Credential, stdin string, env []string, args ...string) result {
+	t.Helper()
 	// A hang fails its own test, and the process goes with it: without
 	// a bound it outlived the suite's time-out, still waiting.
-	ctx, cancel := context.WithTimeout(context.Background(), maxRun)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.WaitDelay = 10 * time.Second
@@ -88,7 +95,7 @@ func runCmd(t *testing.T, dir string, cred *syscall.Credential, stdin string, en
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
 	if ctx.Err() != nil {
-		t.Fatalf("ps-local %q did not finish in %v: it hangs", args, maxRun)
+		t.Fatalf("ps-local %q did not finish in %v: it hangs", args, limit)
 	}
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {

@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -144,6 +147,9 @@ func worktreeFiles(dir string, withIgnored bool) (dirty int, ignored []string, e
 	} else {
 		args = append(args, "--ignored=no")
 	}
+	if err := checkGitLink(dir); err != nil {
+		return 0, nil, err
+	}
 	out, err := gitCmd{dir: dir}.output(args...)
 	if err != nil {
 		return 0, nil, fmt.Errorf("read the state of %s: %w", dir, err)
@@ -158,6 +164,25 @@ func worktreeFiles(dir string, withIgnored bool) (dirty int, ignored []string, e
 		}
 	}
 	return dirty, ignored, nil
+}
+
+// checkGitLink fails when worktree dir's .git is there but neither a file
+// (a linked worktree's link to its git folder) nor a folder: with a FIFO
+// there, git takes the repository around dir (the main checkout, which
+// holds the worktrees folder) for dir's own and answers for it, no
+// uncommitted files, no work; ps-local would wait on it for ever.
+func checkGitLink(dir string) error {
+	name := filepath.Join(dir, ".git")
+	info, err := os.Lstat(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("read %s: %w", name, unwrapPath(err))
+	case !info.Mode().IsRegular() && !info.IsDir():
+		return fmt.Errorf("%s is not a regular file, so git would read the repository around the worktree; remove it and run git worktree repair %s", name, quoteIfNeeded(dir))
+	}
+	return nil
 }
 
 // threadWorktree is a worktree in the plan's worktrees folder.

@@ -67,6 +67,10 @@ func copyIncluded(root, dir string, names []string) (copied int, skipped []strin
 			continue
 		}
 		done, err := copyNew(src, dst, info.Mode().Perm())
+		if errors.Is(err, errNotRegular) || errors.Is(err, errIsDir) {
+			skipped = append(skipped, name+" (not a regular file)")
+			continue
+		}
 		if err != nil {
 			return copied, skipped, fmt.Errorf("copy %s: %w", name, err)
 		}
@@ -100,8 +104,15 @@ func symlinkedParent(dir, path string) string {
 	return ""
 }
 
-// copyNew copies src to a new file dst; false when dst exists.
+// copyNew copies the regular file src to a new file dst; false when dst
+// exists. A src that is no longer a regular file (a FIFO since it was
+// listed) is errNotRegular, never read, and makes no dst (see openRegular).
 func copyNew(src, dst string, perm fs.FileMode) (bool, error) {
+	in, _, err := openRegular(src)
+	if err != nil {
+		return false, err
+	}
+	defer in.Close()
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return false, err
 	}
@@ -112,12 +123,6 @@ func copyNew(src, dst string, perm fs.FileMode) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	in, err := os.Open(src)
-	if err != nil {
-		out.Close()
-		return false, err
-	}
-	defer in.Close()
 	if _, err := io.Copy(out, in); err != nil {
 		out.Close()
 		return false, err

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -51,21 +51,21 @@ func writeMerged(dir, name string, old, data []byte) error {
 
 // handEdited reports whether the file name of worktree dir holds something
 // other than data that fanout did not write there: a file fanout wrote and
-// someone changed since, or one it never wrote. Writing data over it would
-// lose that edit. sums is readWritten's record.
+// someone changed since, one it never wrote, or a FIFO, a socket or a
+// device, which is never opened (README "The local workflow"). Writing
+// data over it would lose that edit. sums is readWritten's record.
 func handEdited(dir, name string, data []byte, sums map[string]string) (bool, error) {
-	have, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
-	if errors.Is(err, fs.ErrNotExist) {
+	have, err := fileSum(filepath.Join(dir, filepath.FromSlash(name)))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return false, nil
+	case errors.Is(err, errNotRegular):
+		return true, nil
+	case err != nil:
+		return false, fmt.Errorf("read %s: %w", name, unwrapPath(err))
 	}
-	if err != nil {
-		return false, fmt.Errorf("read %s: %w", name, err)
-	}
-	if bytes.Equal(have, data) {
-		return false, nil
-	}
-	sum := sha256.Sum256(have)
-	return sums[name] != hex.EncodeToString(sum[:]), nil
+	want := sha256.Sum256(data)
+	return have != hex.EncodeToString(want[:]) && sums[name] != have, nil
 }
 
 // recordWritten records the files names (repository-relative) of worktree
@@ -78,9 +78,9 @@ func recordWritten(dir string, names ...string) error {
 	if err != nil {
 		return err
 	}
-	have, err := os.ReadFile(path)
+	have, err := readRegular(path, maxWrittenRecord)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("read the record of fanout's files: %w", err)
+		return fmt.Errorf("read the record of fanout's files: %w (%s; remove it and run fanout again)", unwrapPath(err), path)
 	}
 	text := string(have)
 	for _, name := range names {
@@ -103,12 +103,12 @@ func readWritten(dir string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	have, err := os.ReadFile(path)
+	have, err := readRegular(path, maxWrittenRecord)
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]string{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read the record of fanout's files: %w", err)
+		return nil, fmt.Errorf("read the record of fanout's files: %w (%s; remove it and run fanout again)", unwrapPath(err), path)
 	}
 	sums := map[string]string{}
 	for _, entry := range parseNULNames(have) {
@@ -122,15 +122,19 @@ func readWritten(dir string) (map[string]string, error) {
 // writtenPath is the record's path in worktree dir's git admin folder:
 // the folder a linked worktree's .git file names ("gitdir: PATH", so
 // cleanup runs no git process for it), else what git rev-parse --git-dir
-// says.
+// says. A .git that is neither a file nor a folder is an error (see
+// checkGitLink).
 func writtenPath(dir string) (string, error) {
-	if link, err := os.ReadFile(filepath.Join(dir, ".git")); err == nil {
+	link, err := readRegular(filepath.Join(dir, ".git"), maxGitFile)
+	if err == nil {
 		if gitDir, ok := strings.CutPrefix(strings.TrimRight(string(link), "\r\n"), "gitdir: "); ok && !strings.ContainsAny(gitDir, "\r\n") {
 			if !filepath.IsAbs(gitDir) {
 				gitDir = filepath.Join(dir, gitDir)
 			}
 			return filepath.Join(gitDir, writtenFile), nil
 		}
+	} else if err := checkGitLink(dir); err != nil {
+		return "", err
 	}
 	gitDir, err := gitCmd{dir: dir}.line("rev-parse", "--path-format=absolute", "--git-dir")
 	if err != nil {
@@ -139,8 +143,10 @@ func writtenPath(dir string) (string, error) {
 	return filepath.Join(gitDir, writtenFile), nil
 }
 
+// fileSum is the SHA-256 of the regular file at path; a FIFO, a socket or
+// a device is errNotRegular, unread (see openRegular).
 func fileSum(path string) (string, error) {
-	f, err := os.Open(path)
+	f, _, err := openRegular(path)
 	if err != nil {
 		return "", err
 	}
@@ -155,12 +161,11 @@ func fileSum(path string) (string, error) {
 // ignoredWork returns, of the ignored paths git status listed in worktree
 // dir (a folder ends in "/"), the files that are not fanout's own
 // unchanged since it wrote them: the work git worktree remove would delete
-// without a word. It stops after limit+1, so a big ignored folder costs
-// little once it has shown it holds work.
+// without a word. A FIFO, a socket or a device where fanout wrote a file,
+// which git status never lists, is not fanout's file either. It stops
+// after limit+1, so a big ignored folder costs little once it has shown it
+// holds work.
 func ignoredWork(dir string, ignored []string, limit int) ([]string, error) {
-	if len(ignored) == 0 {
-		return nil, nil
-	}
 	sums, err := readWritten(dir)
 	if err != nil {
 		return nil, err
@@ -212,6 +217,15 @@ func ignoredWork(dir string, ignored []string, limit int) ([]string, error) {
 		})
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, unwrapPath(err))
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(sums)) {
+		if len(work) > limit {
+			break
+		}
+		info, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(name)))
+		if err == nil && info.Mode().Type()&(fs.ModeNamedPipe|fs.ModeSocket|fs.ModeDevice|fs.ModeIrregular) != 0 {
+			work = append(work, name)
 		}
 	}
 	slices.Sort(work)
