@@ -275,3 +275,25 @@ func TestCopyIncludedSkipsAFIFO(t *testing.T) {
 		t.Errorf("copyNew of a FIFO left %s behind (%v)", dst, err)
 	}
 }
+
+// TestGitGivesUpOnAFIFOIgnoreFile: git opens a .gitignore without
+// checking that it is a regular file, so a FIFO one in a worktree makes
+// git status wait for a writer; every git ps-local runs is bounded
+// (gitTimeout, shortened here), and says why it gave up.
+func TestGitGivesUpOnAFIFOIgnoreFile(t *testing.T) {
+	repo := gitRepo(t)
+	plantFIFO(t, filepath.Join(repo, "sub", ".gitignore"))
+	done := make(chan error, 1)
+	go func() {
+		_, err := gitCmd{dir: repo, timeout: 2 * time.Second}.output("status", "--porcelain")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "git status --porcelain gave no answer within 2s") {
+			t.Errorf("git status on a FIFO .gitignore: %v, want it to give up", err)
+		}
+	case <-time.After(fifoWait):
+		t.Fatal("git status waits on a FIFO .gitignore")
+	}
+}

@@ -2,15 +2,25 @@ package main
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
+	"time"
 )
+
+// gitTimeout bounds each git ps-local runs (README "The local workflow"):
+// git opens the ignore and attribute files of a work tree (.gitignore,
+// .gitattributes, info/exclude) without checking that they are regular
+// files, so a FIFO planted there makes it wait for a writer for ever.
+const gitTimeout = 5 * time.Minute
 
 // gitCmd runs the real git in one work tree.
 type gitCmd struct {
-	dir string
+	dir     string
+	timeout time.Duration // 0: gitTimeout
 }
 
 // gitError is a git command that ran and failed; Stderr says why.
@@ -28,13 +38,21 @@ func (e *gitError) Error() string {
 	return fmt.Sprintf("git %s: %s", strings.Join(e.Args, " "), msg)
 }
 
-// output runs git with args and returns its standard output.
+// output runs git with args and returns its standard output. A git that
+// has not finished within the bound is killed, and that is an error.
 func (g gitCmd) output(args ...string) ([]byte, error) {
-	cmd := exec.Command("git", args...)
+	limit := cmp.Or(g.timeout, gitTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = g.dir
+	cmd.WaitDelay = time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("git %s gave no answer within %s in %s: a FIFO where git reads a file (.gitignore, .gitattributes, info/exclude) makes it wait for ever; look for one with find . -type p", strings.Join(args, " "), limit, cmp.Or(g.dir, "."))
+		}
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
 			return nil, &gitError{Args: args, Stderr: stderr.String(), Code: ee.ExitCode()}
