@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -216,7 +215,7 @@ func readConfig(action *githubactions.Action, getenv func(string) string) (confi
 func readEvent(cfg config) (event, error) {
 	var payload []byte
 	if cfg.eventPath != "" {
-		data, err := os.ReadFile(cfg.eventPath)
+		data, err := readLimited(cfg.eventPath, maxEventFile)
 		if err != nil {
 			return event{}, fmt.Errorf("read GITHUB_EVENT_PATH: %w", err)
 		}

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strconv"
 	"time"
 
@@ -255,7 +254,7 @@ func readServeConfig(args []string, getenv func(string) string, stdout, stderr i
 	case key != "" && keyFile != "":
 		return cfg, fmt.Errorf("set GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE, not both")
 	case keyFile != "":
-		data, err := os.ReadFile(keyFile)
+		data, err := readLimited(keyFile, maxKeyFile)
 		if err != nil {
 			return cfg, fmt.Errorf("read GITHUB_APP_PRIVATE_KEY_FILE: %w", err)
 		}

@@ -7,8 +7,8 @@ import (
 )
 
 // Bounds of the files ps-local reads in a worktree, the main checkout or
-// the git folder, other than the plan and git's refs (README "Files
-// ps-local reads").
+// the git folder, other than the plan and git's refs (README "The local
+// workflow", "FIFOs and other non-regular files").
 const (
 	// maxSmallFile bounds a file a person or an agent writes by hand and
 	// ps-local reads whole: .claude/settings.local.json, AGENTS.md,
