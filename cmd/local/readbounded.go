@@ -5,8 +5,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strings"
 	"syscall"
+	"unsafe"
 )
 
 // errTooLarge is a file longer than the bound it was read with.
@@ -42,19 +42,17 @@ func readBounded(r io.Reader, size, limit int64) ([]byte, error) {
 
 // readText reads r to its end as one string, failing with errTooLarge
 // beyond limit bytes. size is what the input is expected to hold (0 when
-// unknown), so that a file is read into one allocation of its size and
-// returned without a copy.
+// unknown), so that a file is read into one allocation of its size, with
+// neither a copy buffer nor a copy into a string: at ps-local's start every
+// fresh page of memory costs a page fault (BENCHMARKS.md).
 func readText(r io.Reader, size int64, limit int) (string, error) {
-	var b strings.Builder
-	b.Grow(int(min(max(size, 0), int64(limit))) + 1)
-	n, err := io.Copy(&b, io.LimitReader(r, int64(limit)+1))
-	if err != nil {
+	buf, err := readBounded(r, size, int64(limit))
+	if err != nil || len(buf) == 0 {
 		return "", err
 	}
-	if n > int64(limit) {
-		return "", errTooLarge
-	}
-	return b.String(), nil
+	// buf is never written again nor kept anywhere else: the string may
+	// share its bytes, as strings.Builder's does.
+	return unsafe.String(&buf[0], len(buf)), nil
 }
 
 // readFileText is readText of the file at name. A FIFO or a device is
