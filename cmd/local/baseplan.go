@@ -105,7 +105,11 @@ func (c *command) readBasePlan(scopeOnly bool) (basePlan, error) {
 		}
 		return cat, nil
 	}}
-	main := readMainCopy(loc.commonDir, loc.root, rel)
+	var have readCopy
+	if localErr == nil {
+		have = readCopy{path: loc.path, data: local}
+	}
+	main := readMainCopy(loc.commonDir, loc.root, rel, have)
 	base := main.base
 	otherBase := false
 	if localErr == nil && main.path != loc.path {

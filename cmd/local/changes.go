@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -76,8 +75,6 @@ func parseNULList(out []byte) []check.Change {
 	return changes
 }
 
-var nameStatusRE = regexp.MustCompile(`^([ACDMRTUX])[0-9]{0,3}$`)
-
 // parseFileList reads the --files input: one path per line, or lines of
 // `git diff --name-status` ("M\tpath", "R087\told\tnew"). Paths are
 // repository-relative; git's C-style quoting ("caf\303\251.txt") and a
@@ -116,15 +113,11 @@ func parseFileLine(line string) (check.Change, error) {
 		return check.Change{Status: check.Modified, Path: p}, err
 	}
 	fields := strings.Split(line, "\t")
-	m := nameStatusRE.FindStringSubmatch(fields[0])
-	if m == nil || len(fields) == 1 {
+	status, ok := nameStatus(fields[0])
+	if !ok {
 		p, err := listedPath(line)
 		return check.Change{Status: check.Modified, Path: p}, err
 	}
-	status := map[string]check.Status{
-		"A": check.Added, "C": check.Copied, "D": check.Removed, "M": check.Modified,
-		"R": check.Renamed, "T": check.ModeChanged, "U": check.Modified,
-	}[m[1]]
 	want := 2
 	if status == check.Renamed || status == check.Copied {
 		want = 3
@@ -142,6 +135,33 @@ func parseFileLine(line string) (check.Change, error) {
 		ch.PreviousPath, err = listedPath(fields[1])
 	}
 	return ch, err
+}
+
+// nameStatus reads the status field of a `git diff --name-status` line:
+// one of git's status letters, then at most three digits (the score of a
+// rename or a copy). ok is false for anything else, which makes the line a
+// path; status is "" for a letter ps-local does not take (X, unknown).
+func nameStatus(field string) (status check.Status, ok bool) {
+	if len(field) == 0 || len(field) > 4 || strings.Trim(field[1:], "0123456789") != "" {
+		return "", false
+	}
+	switch field[0] {
+	case 'A':
+		return check.Added, true
+	case 'C':
+		return check.Copied, true
+	case 'D':
+		return check.Removed, true
+	case 'M', 'U':
+		return check.Modified, true
+	case 'R':
+		return check.Renamed, true
+	case 'T':
+		return check.ModeChanged, true
+	case 'X':
+		return "", true
+	}
+	return "", false
 }
 
 // listedPath undoes git's quoting of unusual names and a leading "./".

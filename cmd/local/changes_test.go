@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -142,4 +143,29 @@ func TestReadText(t *testing.T) {
 		t.Errorf("a pipe: %q, %v", text, err)
 	}
 	r.Close()
+}
+
+// TestNameStatusAgreesWithItsGrammar holds nameStatus to git's status
+// field as a regular expression says it, on every string of up to five
+// characters over letters, digits and a few others.
+func TestNameStatusAgreesWithItsGrammar(t *testing.T) {
+	grammar := regexp.MustCompile(`^[ACDMRTUX][0-9]{0,3}$`)
+	letters := map[byte]check.Status{'A': check.Added, 'C': check.Copied, 'D': check.Removed, 'M': check.Modified,
+		'R': check.Renamed, 'T': check.ModeChanged, 'U': check.Modified, 'X': ""}
+	const alphabet = "ACDMRTUXZa09 \t"
+	var walk func(s string)
+	walk = func(s string) {
+		status, ok := nameStatus(s)
+		if want := grammar.MatchString(s); ok != want {
+			t.Errorf("nameStatus(%q) ok = %v, want %v", s, ok, want)
+		} else if ok && status != letters[s[0]] {
+			t.Errorf("nameStatus(%q) = %q, want %q", s, status, letters[s[0]])
+		}
+		if len(s) < 5 {
+			for i := range len(alphabet) {
+				walk(s + alphabet[i:i+1])
+			}
+		}
+	}
+	walk("")
 }

@@ -45,7 +45,7 @@ func guardPlan(root, commonDir, path string) (guardPlanResult, error) {
 	defer cat.close()
 	cache := newPlanCache(commonDir)
 
-	main := readMainCopy(commonDir, root, plan.FileName)
+	main := readMainCopy(commonDir, root, plan.FileName, readCopy{})
 	base, mainPlan := main.base, main.found
 	for _, ref := range []string{"refs/heads/" + base, "refs/remotes/origin/" + base} {
 		oid, ok, err := cat.info(ref+":"+plan.FileName, "blob")

@@ -19,11 +19,18 @@ type mainCopy struct {
 	data  []byte // its content, nil when not found
 }
 
+// readCopy is a copy of the plan a command has read already.
+type readCopy struct {
+	path string // absolute; "" for none
+	data []byte
+}
+
 // readMainCopy reads the file rel (repository-relative) in the main
 // worktree of the repository whose shared git directory is commonDir;
 // dir is any directory in the repository, for git when the main worktree
-// is not the folder holding commonDir.
-func readMainCopy(commonDir, dir, rel string) mainCopy {
+// is not the folder holding commonDir. When have is that file, it is not
+// read again.
+func readMainCopy(commonDir, dir, rel string, have readCopy) mainCopy {
 	mc := mainCopy{base: plan.DefaultBase}
 	main := ""
 	if filepath.Base(commonDir) == ".git" {
@@ -35,9 +42,12 @@ func readMainCopy(commonDir, dir, rel string) mainCopy {
 		return mc
 	}
 	mc.path = filepath.Join(main, filepath.FromSlash(rel))
-	data, err := readPlanFile(planLocation{path: mc.path, display: mc.path})
-	if err != nil {
-		return mc
+	data := have.data
+	if have.path == "" || have.path != mc.path {
+		var err error
+		if data, err = readPlanFile(planLocation{path: mc.path, display: mc.path}); err != nil {
+			return mc
+		}
 	}
 	mc.found, mc.data, mc.base = true, data, plan.BaseOf(data)
 	return mc

@@ -245,9 +245,18 @@ func (pc planCache) prune() {
 	}
 }
 
+// checksum is the SHA-256 of data in hex. It hashes data through a small
+// buffer: converting a cache entry to []byte would copy all of it into
+// fresh memory at every check.
 func checksum(data string) string {
-	sum := sha256.Sum256([]byte(data))
-	return hex.EncodeToString(sum[:])
+	h := sha256.New()
+	var chunk [1024]byte
+	for len(data) > 0 {
+		n := copy(chunk[:], data)
+		h.Write(chunk[:n])
+		data = data[n:]
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // reducePlan parses and validates a plan blob in tree into a cache entry.
@@ -340,9 +349,19 @@ func (e cachedPlan) plan(keep folders) (*plan.Plan, error) {
 // makePatterns restores the patterns of cps that keep needs, or compiles
 // all of them when keep is nil.
 func makePatterns(cps []cachedPattern, keep folders) ([]plan.Pattern, error) {
-	var out []plan.Pattern
-	for _, cp := range cps {
-		if !keep.has(plan.TextDir(cp.Text)) {
+	kept := make([]bool, len(cps))
+	n := 0
+	for i, cp := range cps {
+		if kept[i] = keep.has(plan.TextDir(cp.Text)); kept[i] {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	out := make([]plan.Pattern, 0, n) // a Pattern is large: no slice grows
+	for i, cp := range cps {
+		if !kept[i] {
 			continue
 		}
 		restore := plan.RestorePattern

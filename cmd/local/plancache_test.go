@@ -1,10 +1,11 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/parallel-sessions/parallel-sessions/plan"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/parallel-sessions/parallel-sessions/plan"
 )
 
 // cacheRepo is the fanout repository on thread 1's branch, with main at
@@ -295,5 +298,17 @@ func TestBaseIndexDistrustsBadEntries(t *testing.T) {
 	} {
 		gitIn(t, repo, "branch", "-f", "main", invalid)
 		checkRecomputes(t, name, repo, list, badPath, data, first, badEntry)
+	}
+}
+
+// TestChecksumIsSHA256: hashing through a buffer gives SHA-256 of the
+// whole, whatever the length against the buffer's.
+func TestChecksumIsSHA256(t *testing.T) {
+	for _, n := range []int{0, 1, 1023, 1024, 1025, 2048, 70_001} {
+		data := strings.Repeat("plan\x00", n/5+1)[:n]
+		want := sha256.Sum256([]byte(data))
+		if got := checksum(data); got != hex.EncodeToString(want[:]) {
+			t.Errorf("checksum of %d bytes = %s, want %x", n, got, want)
+		}
 	}
 }

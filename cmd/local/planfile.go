@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -91,7 +90,7 @@ func (c *command) loadPlan() (planLocation, *plan.Plan, []plan.Finding, error) {
 }
 
 func readPlanFile(loc planLocation) ([]byte, error) {
-	f, err := os.Open(loc.path)
+	f, err := openNonblocking(loc.path) // a FIFO planted there must not hang the command
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("read plan %s: no such file; run `ps-local init` to write one, or pass --plan FILE", loc.display)
@@ -105,6 +104,9 @@ func readPlanFile(loc planLocation) ([]byte, error) {
 	}
 	if info.IsDir() {
 		return nil, fmt.Errorf("read plan %s: is a directory, not a plan file", loc.display)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("read plan %s: %w (%s); a plan is a file, as committed on the base branch", loc.display, errNotRegular, fileKind(info.Mode()))
 	}
 	data, err := readBounded(f, info.Size(), maxPlanSize)
 	if errors.Is(err, errTooLarge) {

@@ -3,9 +3,10 @@ package main
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
-	"strings"
 	"syscall"
+	"unsafe"
 )
 
 // errTooLarge is a file longer than the bound it was read with.
@@ -41,19 +42,17 @@ func readBounded(r io.Reader, size, limit int64) ([]byte, error) {
 
 // readText reads r to its end as one string, failing with errTooLarge
 // beyond limit bytes. size is what the input is expected to hold (0 when
-// unknown), so that a file is read into one allocation of its size and
-// returned without a copy.
+// unknown), so that a file is read into one allocation of its size, with
+// neither a copy buffer nor a copy into a string: at ps-local's start every
+// fresh page of memory costs a page fault (BENCHMARKS.md).
 func readText(r io.Reader, size int64, limit int) (string, error) {
-	var b strings.Builder
-	b.Grow(int(min(max(size, 0), int64(limit))) + 1)
-	n, err := io.Copy(&b, io.LimitReader(r, int64(limit)+1))
-	if err != nil {
+	buf, err := readBounded(r, size, int64(limit))
+	if err != nil || len(buf) == 0 {
 		return "", err
 	}
-	if n > int64(limit) {
-		return "", errTooLarge
-	}
-	return b.String(), nil
+	// buf is never written again nor kept anywhere else: the string may
+	// share its bytes, as strings.Builder's does.
+	return unsafe.String(&buf[0], len(buf)), nil
 }
 
 // readFileText is readText of the file at name. A FIFO or a device is
@@ -88,4 +87,21 @@ func readFileText(name string, limit int, regularOnly bool) (string, error) {
 // is opened this way, then checked.
 func openNonblocking(name string) (*os.File, error) {
 	return os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+}
+
+// fileKind names the type of a file that is not a regular one, for an
+// error message.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m.IsDir():
+		return "a directory"
+	default:
+		return "not a regular file"
+	}
 }
