@@ -19,7 +19,7 @@ const fifoWait = 20 * time.Second
 
 func runPrompt(t *testing.T, dir string, args ...string) result {
 	t.Helper()
-	return runWithin(t, fifoWait, dir, nil, "", nil, args...)
+	return runCmdWithin(t, fifoWait, dir, nil, "", nil, args...)
 }
 
 // plantFIFO puts a FIFO at path, in place of what was there.
@@ -70,8 +70,8 @@ func TestFanoutLeavesFIFOsWhereItsFilesGo(t *testing.T) {
 	wantCode(t, r, exitOK)
 	wantIn(t, "stderr", r.stderr,
 		"thread 1 (extract-auth): kept THREAD_BRIEF.md: it was edited since fanout wrote it",
-		"thread 2 (api-cleanup): AGENTS.override.md is not a regular file, so fanout leaves it alone",
-		"thread 3 (docs): AGENTS.md is not a regular file, so AGENTS.override.md does not carry it",
+		"thread 2 (api-cleanup): AGENTS.override.md is not a regular file (a FIFO), so fanout leaves it alone",
+		"thread 3 (docs): AGENTS.md is not a regular file (a FIFO), so AGENTS.override.md does not carry it",
 	)
 	wantFIFO(t, filepath.Join(wt("1"), briefFile))
 	wantFIFO(t, filepath.Join(wt("2"), agentsFile))
@@ -91,7 +91,7 @@ func TestFanoutHooksLeavesAFIFOSettingsFile(t *testing.T) {
 
 	r := runPrompt(t, repo, "fanout", "--hooks")
 	wantCode(t, r, exitOK)
-	wantIn(t, "stderr", r.stderr, "thread 1 (extract-auth): .claude/settings.local.json is not a regular file, so fanout leaves it alone: add the guard hook to it yourself")
+	wantIn(t, "stderr", r.stderr, "thread 1 (extract-auth): .claude/settings.local.json is not a regular file (a FIFO), so fanout leaves it alone: add the guard hook to it yourself")
 	wantFIFO(t, settings)
 	if !strings.Contains(readFile(t, filepath.Join(repo, "worktrees", "thread-2", filepath.FromSlash(settingsFile))), " guard") {
 		t.Error("thread 2 did not get the guard hook")
@@ -107,7 +107,7 @@ func TestFanoutHooksRefusesAFIFOHook(t *testing.T) {
 
 	r := runPrompt(t, repo, "fanout", "--hooks")
 	wantCode(t, r, exitError)
-	wantIn(t, "stderr", r.stderr, hook+" is not a regular file: remove it, or add `")
+	wantIn(t, "stderr", r.stderr, hook+" is not a regular file (a FIFO): remove it, or add `")
 	wantFIFO(t, hook)
 }
 
@@ -123,7 +123,7 @@ func TestAddExcludesRefusesAFIFO(t *testing.T) {
 	go func() { done <- addExcludes(gitCmd{dir: repo}, []string{"/x/"}, "# x") }()
 	select {
 	case err := <-done:
-		if !errors.Is(err, errNotRegular) || !strings.Contains(err.Error(), "read "+exclude+": not a regular file") {
+		if !errors.Is(err, errNotRegular) || !strings.Contains(err.Error(), "read "+exclude+": not a regular file (a FIFO)") {
 			t.Errorf("addExcludes = %v, want an error naming %s", err, exclude)
 		}
 	case <-time.After(fifoWait):
@@ -175,8 +175,8 @@ func TestFIFOsInAWorktreesGitFiles(t *testing.T) {
 	}{
 		{"record", func(wt string) string {
 			return filepath.Join(gitIn(t, wt, "rev-parse", "--path-format=absolute", "--git-dir"), writtenFile)
-		}, "read the record of fanout's files: not a regular file", [][]string{{"cleanup"}, {"fanout"}}, [][]string{{"status"}}},
-		{".git", func(wt string) string { return filepath.Join(wt, ".git") }, "/.git is not a regular file", [][]string{{"cleanup"}, {"cleanup", "--force"}, {"fanout"}, {"status"}}, nil},
+		}, ", the record of fanout's files: not a regular file (a FIFO); remove it", [][]string{{"cleanup"}, {"fanout"}}, [][]string{{"status"}}},
+		{".git", func(wt string) string { return filepath.Join(wt, ".git") }, "/.git is not a regular file (a FIFO), so git would read the repository around the worktree", [][]string{{"cleanup"}, {"cleanup", "--force"}, {"fanout"}, {"status"}}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			// Thread 1 landed (cleanup would remove it), thread 2 did
@@ -217,7 +217,7 @@ func TestSkillInstallRefusesAFIFO(t *testing.T) {
 	plantFIFO(t, skill)
 	r := runPrompt(t, repo, "skill", "install")
 	wantCode(t, r, exitError)
-	wantIn(t, "stderr", r.stderr, skill+" is not a regular file; pass --force to replace it")
+	wantIn(t, "stderr", r.stderr, skill+" is not a regular file (a FIFO); pass --force to replace it")
 	wantFIFO(t, skill)
 
 	wantCode(t, runPrompt(t, repo, "skill", "install", "--force"), exitOK)

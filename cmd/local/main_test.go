@@ -70,12 +70,12 @@ func runStdin(t *testing.T, dir, stdin string, args ...string) result {
 
 func runCmd(t *testing.T, dir string, cred *syscall.Credential, stdin string, env []string, args ...string) result {
 	t.Helper()
-	return runWithin(t, maxRun, dir, cred, stdin, env, args...)
+	return runCmdWithin(t, maxRun, dir, cred, stdin, env, args...)
 }
 
-// runWithin is runCmd bounded by limit rather than maxRun: for a test
+// runCmdWithin is runCmd bounded by limit rather than maxRun: for a test
 // whose point is that the command returns at once.
-func runWithin(t *testing.T, limit time.Duration, dir string, cred *syscall.Credential, stdin string, env []string, args ...string) result {
+func runCmdWithin(t *testing.T, limit time.Duration, dir string, cred *syscall.Credential, stdin string, env []string, args ...string) result {
 	t.Helper()
 	// A hang fails its own test, and the process goes with it: without
 	// a bound it outlived the suite's time-out, still waiting.

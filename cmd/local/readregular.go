@@ -45,7 +45,7 @@ func openRegular(name string) (*os.File, os.FileInfo, error) {
 		return nil, nil, errIsDir
 	case !info.Mode().IsRegular():
 		f.Close()
-		return nil, nil, errNotRegular
+		return nil, nil, fmt.Errorf("%w (%s)", errNotRegular, fileKind(info.Mode()))
 	}
 	return f, info, nil
 }
@@ -66,12 +66,12 @@ func readRegular(name string, limit int64) ([]byte, error) {
 }
 
 // refusal says why readRegular refused a file bounded by limit, for a
-// message ("is " + refusal): "not a regular file", "larger than 1 MiB";
-// "" for any other error.
+// message ("is " + refusal): "not a regular file (a FIFO)", "larger than
+// 1 MiB"; "" for any other error.
 func refusal(err error, limit int64) string {
 	switch {
 	case errors.Is(err, errNotRegular):
-		return "not a regular file"
+		return err.Error()
 	case errors.Is(err, errTooLarge):
 		return fmt.Sprintf("larger than %d MiB", limit>>20)
 	}

@@ -180,7 +180,7 @@ func checkGitLink(dir string) error {
 	case err != nil:
 		return fmt.Errorf("read %s: %w", name, unwrapPath(err))
 	case !info.Mode().IsRegular() && !info.IsDir():
-		return fmt.Errorf("%s is not a regular file, so git would read the repository around the worktree; remove it and run git worktree repair %s", name, quoteIfNeeded(dir))
+		return fmt.Errorf("%s is not a regular file (%s), so git would read the repository around the worktree; remove it and run git worktree repair %s", name, fileKind(info.Mode()), quoteIfNeeded(dir))
 	}
 	return nil
 }

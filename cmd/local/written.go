@@ -80,7 +80,7 @@ func recordWritten(dir string, names ...string) error {
 	}
 	have, err := readRegular(path, maxWrittenRecord)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("read the record of fanout's files: %w (%s; remove it and run fanout again)", unwrapPath(err), path)
+		return fmt.Errorf("read %s, the record of fanout's files: %w; remove it and run fanout again", path, unwrapPath(err))
 	}
 	text := string(have)
 	for _, name := range names {
@@ -108,7 +108,7 @@ func readWritten(dir string) (map[string]string, error) {
 		return map[string]string{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read the record of fanout's files: %w (%s; remove it and run fanout again)", unwrapPath(err), path)
+		return nil, fmt.Errorf("read %s, the record of fanout's files: %w; remove it and run fanout again", path, unwrapPath(err))
 	}
 	sums := map[string]string{}
 	for _, entry := range parseNULNames(have) {
