@@ -297,3 +297,58 @@ func TestGitGivesUpOnAFIFOIgnoreFile(t *testing.T) {
 		t.Fatal("git status waits on a FIFO .gitignore")
 	}
 }
+
+// TestFanoutRefusesAFIFOWorktreeInclude: git reads .worktreeinclude's
+// patterns (--exclude-from) and would wait on a FIFO there; fanout
+// refuses it first, and makes nothing.
+func TestFanoutRefusesAFIFOWorktreeInclude(t *testing.T) {
+	repo := fanoutRepo(t)
+	plantFIFO(t, filepath.Join(repo, includeFile))
+	r := runPrompt(t, repo, "fanout")
+	wantCode(t, r, exitError)
+	wantIn(t, "stderr", r.stderr, ".worktreeinclude is not a regular file (a FIFO); make it a file of patterns, or remove it")
+	if _, err := os.Stat(filepath.Join(repo, "worktrees")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("fanout made worktrees (%v)", err)
+	}
+}
+
+// TestReadRegular: readRegular reads a regular file (through a symlink
+// too) and refuses, without reading, a FIFO, a device (/dev/zero would
+// never end), a folder and a file over its bound.
+func TestReadRegular(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "file"), "0123456789")
+	plantFIFO(t, filepath.Join(dir, "fifo"))
+	for name, target := range map[string]string{"link": "file", "zero": "/dev/zero"} {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		name    string
+		limit   int64
+		want    string
+		wantErr error
+	}{
+		{"file", 10, "0123456789", nil},
+		{"link", 10, "0123456789", nil},
+		{"file", 9, "", errTooLarge},
+		{"fifo", 10, "", errNotRegular},
+		{"zero", 10, "", errNotRegular},
+		{".", 10, "", errIsDir},
+		{"gone", 10, "", os.ErrNotExist},
+	} {
+		done := make(chan struct{})
+		var got []byte
+		var err error
+		go func() { got, err = readRegular(filepath.Join(dir, c.name), c.limit); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(fifoWait):
+			t.Fatalf("readRegular(%s) waits", c.name)
+		}
+		if string(got) != c.want || !errors.Is(err, c.wantErr) {
+			t.Errorf("readRegular(%s, %d) = %q, %v; want %q, %v", c.name, c.limit, got, err, c.want, c.wantErr)
+		}
+	}
+}

@@ -18,10 +18,14 @@ const includeFile = ".worktreeinclude"
 // includedFiles lists the files of the main checkout that .worktreeinclude
 // names and git ignores: untracked, matched by the include patterns and by
 // the repository's own ignore rules, outside the worktrees folder. Nil when
-// there is no .worktreeinclude.
+// there is no .worktreeinclude; an error when it is a FIFO or another
+// non-regular file, which git would wait on for a writer.
 func includedFiles(git gitCmd, root, worktrees string) ([]string, error) {
 	if _, err := os.Lstat(filepath.Join(root, includeFile)); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
+	}
+	if info, err := os.Stat(filepath.Join(root, includeFile)); err == nil && !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s); make it a file of patterns, or remove it", includeFile, fileKind(info.Mode()))
 	}
 	listed, err := git.output("ls-files", "-z", "--others", "--ignored", "--exclude-from="+includeFile)
 	if err != nil {
