@@ -1,26 +1,43 @@
 package plan
 
-import (
-	"regexp"
-	"sync"
-)
+import "strings"
 
-// The expressions are compiled on first use, not when a program that
-// links plan starts: ps-local check, which starts often, never needs them.
-var (
-	placeholderRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)\}`) })
-	envNameRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
-)
+// validEnvName reports whether name is a shell variable name: a letter or
+// '_', then letters, digits and '_'. The plan reads no regular expression:
+// linking package regexp would initialize Unicode tables at the start of
+// every program that links plan, ps-local check first (BENCHMARKS.md).
+func validEnvName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || i > 0 && '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
 
-func validEnvName(name string) bool { return envNameRE().MatchString(name) }
-
-// placeholders lists the {name} placeholders of an env template.
+// placeholders lists the {name} placeholders of an env template, in
+// order: a name between braces, as validEnvName has it.
 func placeholders(template string) []string {
 	var names []string
-	for _, m := range placeholderRE().FindAllStringSubmatch(template, -1) {
-		names = append(names, m[1])
+	for {
+		open := strings.IndexByte(template, '{')
+		if open < 0 {
+			return names
+		}
+		template = template[open+1:]
+		end := strings.IndexByte(template, '}')
+		if end < 0 {
+			return names
+		}
+		if name := template[:end]; validEnvName(name) {
+			names = append(names, name)
+			template = template[end+1:]
+		}
 	}
-	return names
 }
 
 func knownPlaceholder(name string) bool {

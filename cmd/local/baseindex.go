@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,22 +22,46 @@ func newBaseIndex(commonDir string) baseIndex {
 	return baseIndex{dir: filepath.Join(commonDir, "parallel-sessions", "bases")}
 }
 
-const baseIndexSuffix = ".v1.json"
+// baseIndexSuffix names the format of the index's files, which are
+// text: baseIndexHeader, then the fields of a baseEntry in their order,
+// each ended by a NUL (ids are hex and a path holds no NUL). An entry is
+// read at the start of most commands, so it is not JSON, whose decoder
+// costs more than the rest of the read (BENCHMARKS.md).
+const (
+	baseIndexSuffix = ".v2"
+	baseIndexHeader = "ps-local-base-index 2\n"
+)
 
 // baseEntry is an entry as stored: its own key and a checksum of the
 // rest, so a damaged entry, or one copied from another key, is ignored.
 type baseEntry struct {
-	Ref    string `json:"ref"`  // the id the base ref holds (the key)
-	File   string `json:"file"` // the plan's repository-relative path (the key)
-	Commit string `json:"commit"`
-	Tree   string `json:"tree"`
-	Blob   string `json:"blob"`
-	SHA256 string `json:"sha256"`
+	Ref    string // the id the base ref holds (the key)
+	File   string // the plan's repository-relative path (the key)
+	Commit string
+	Tree   string
+	Blob   string
+	Sum    string // checksum of the rest
+}
+
+func (e baseEntry) encode() string {
+	return baseIndexHeader + strings.Join([]string{e.Ref, e.File, e.Commit, e.Tree, e.Blob, e.Sum, ""}, "\x00")
+}
+
+// decodeBaseEntry reads what encode wrote; ok is false for anything else.
+func decodeBaseEntry(data string) (e baseEntry, ok bool) {
+	rest, ok := strings.CutPrefix(data, baseIndexHeader)
+	if !ok {
+		return e, false
+	}
+	fields := strings.Split(rest, "\x00")
+	if len(fields) != 7 || fields[6] != "" {
+		return e, false
+	}
+	return baseEntry{Ref: fields[0], File: fields[1], Commit: fields[2], Tree: fields[3], Blob: fields[4], Sum: fields[5]}, true
 }
 
 func (e baseEntry) sum() string {
-	h := sha256.Sum256([]byte(strings.Join([]string{e.Ref, e.File, e.Commit, e.Tree, e.Blob}, "\x00")))
-	return hex.EncodeToString(h[:])
+	return checksum(strings.Join([]string{e.Ref, e.File, e.Commit, e.Tree, e.Blob}, "\x00"))
 }
 
 func (bi baseIndex) path(ref, file string) string {
@@ -48,12 +71,15 @@ func (bi baseIndex) path(ref, file string) string {
 
 // read returns the entry of ref and file when it is whole and is theirs.
 func (bi baseIndex) read(ref, file string) (baseEntry, bool) {
-	var e baseEntry
 	data, err := readSmall(bi.path(ref, file))
-	if err != nil || len(data) > 4096 || json.Unmarshal(data, &e) != nil {
+	if err != nil || len(data) > 4096 {
 		return baseEntry{}, false
 	}
-	if e.Ref != ref || e.File != file || !isOID(e.Commit) || !isOID(e.Tree) || !isOID(e.Blob) || e.SHA256 != e.sum() {
+	e, ok := decodeBaseEntry(string(data))
+	if !ok {
+		return baseEntry{}, false
+	}
+	if e.Ref != ref || e.File != file || !isOID(e.Commit) || !isOID(e.Tree) || !isOID(e.Blob) || e.Sum != e.sum() {
 		return baseEntry{}, false
 	}
 	return e, true
@@ -62,9 +88,8 @@ func (bi baseIndex) read(ref, file string) (baseEntry, bool) {
 // write stores e atomically, then keeps the newest maxCacheEntries
 // entries. An index that cannot be written only costs time.
 func (bi baseIndex) write(e baseEntry) {
-	e.SHA256 = e.sum()
-	data, err := json.Marshal(e)
-	if err != nil || os.MkdirAll(bi.dir, 0o755) != nil || writeFileAtomic(bi.path(e.Ref, e.File), data) != nil {
+	e.Sum = e.sum()
+	if strings.IndexByte(e.File, 0) >= 0 || os.MkdirAll(bi.dir, 0o755) != nil || writeFileAtomic(bi.path(e.Ref, e.File), []byte(e.encode())) != nil {
 		return
 	}
 	planCache{dir: bi.dir}.prune()

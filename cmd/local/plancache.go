@@ -2,9 +2,8 @@ package main
 
 import (
 	"cmp"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -34,8 +33,8 @@ func newPlanCache(commonDir string) planCache {
 // Bounds of the cache: an entry holds a plan's patterns, so a few times
 // the plan's own bound; the folder keeps the newest entries.
 const (
-	cacheFormat     = 5
-	cacheSuffix     = ".v5"
+	cacheFormat     = 6
+	cacheSuffix     = ".v6"
 	maxCacheFile    = 4 * maxPlanSize
 	maxCacheEntries = 32
 )
@@ -51,7 +50,7 @@ type cacheFile struct {
 	Globs  int
 	Blob   string
 	Tree   string
-	SHA256 string
+	Sum    string // checksum(Entry)
 	Entry  string
 }
 
@@ -59,7 +58,7 @@ const cacheMagic = "ps-local-plan-cache"
 
 // encode is f as stored.
 func (f cacheFile) encode() []byte {
-	return fmt.Appendf(nil, "%s %d %d %s %s %s\n%s", cacheMagic, f.Format, f.Globs, f.Blob, f.Tree, f.SHA256, f.Entry)
+	return fmt.Appendf(nil, "%s %d %d %s %s %s\n%s", cacheMagic, f.Format, f.Globs, f.Blob, f.Tree, f.Sum, f.Entry)
 }
 
 // decodeCacheFile splits a stored entry into its header and entry; ok is
@@ -75,7 +74,7 @@ func decodeCacheFile(data string) (f cacheFile, ok bool) {
 	if err1 != nil || err2 != nil {
 		return cacheFile{}, false
 	}
-	return cacheFile{Format: format, Globs: globs, Blob: fields[3], Tree: fields[4], SHA256: fields[5], Entry: entry}, true
+	return cacheFile{Format: format, Globs: globs, Blob: fields[3], Tree: fields[4], Sum: fields[5], Entry: entry}, true
 }
 
 // cachedPlan is the verdict on a plan and, for a valid one, the plan
@@ -116,7 +115,6 @@ type cachedPattern struct {
 type folders struct {
 	every bool
 	paths []string
-	known map[string]bool // has's answers so far: plans repeat folders
 }
 
 // everyFolder holds every folder.
@@ -133,7 +131,7 @@ func foldersOf(paths ...string) folders {
 		paths = slices.Clone(paths)
 		slices.Sort(paths)
 	}
-	return folders{paths: paths, known: map[string]bool{}}
+	return folders{paths: paths}
 }
 
 const maxFolderPaths = 20_000
@@ -153,21 +151,27 @@ func comparePathToFolder(path, dir string) int {
 
 // has reports whether a pattern filed under dir may match one of the
 // paths: dir is "" (the root holds every path), one of the paths, or a
-// folder above one.
+// folder above one. One binary search answers, but when the first path
+// after dir is a sibling that sorts before dir's own paths ("dir-x" before
+// "dir/x", since '-' < '/'): then a second one looks past the siblings.
 func (f folders) has(dir string) bool {
 	if f.every || (dir == "" && len(f.paths) > 0) {
 		return true
 	}
-	in, known := f.known[dir]
-	if !known {
-		_, in = slices.BinarySearch(f.paths, dir)
-		if !in {
-			_, in = slices.BinarySearchFunc(f.paths, dir, comparePathToFolder)
-		}
-		if f.known != nil {
-			f.known[dir] = in
-		}
+	i, found := slices.BinarySearch(f.paths, dir)
+	if found {
+		return true
 	}
+	if i == len(f.paths) || !strings.HasPrefix(f.paths[i], dir) {
+		return false // nothing from i on starts with dir
+	}
+	switch next := f.paths[i][len(dir)]; {
+	case next == '/':
+		return true
+	case next > '/':
+		return false // past every path below dir, which would sort before it
+	}
+	_, in := slices.BinarySearchFunc(f.paths[i:], dir, comparePathToFolder)
 	return in
 }
 
@@ -200,7 +204,7 @@ func (pc planCache) read(path, oid, tree string) (cachedPlan, bool) {
 		return cachedPlan{}, false
 	}
 	f, ok := decodeCacheFile(data)
-	if !ok || f.Format != cacheFormat || f.Globs != plan.GlobVersion || f.Blob != oid || f.Tree != tree || f.SHA256 != checksum(f.Entry) {
+	if !ok || f.Format != cacheFormat || f.Globs != plan.GlobVersion || f.Blob != oid || f.Tree != tree || f.Sum != checksum(f.Entry) {
 		return cachedPlan{}, false
 	}
 	return decodeEntry(f.Entry)
@@ -213,7 +217,7 @@ func (pc planCache) write(path, oid, tree string, e cachedPlan) {
 	if err != nil {
 		return
 	}
-	data := cacheFile{Format: cacheFormat, Globs: plan.GlobVersion, Blob: oid, Tree: tree, SHA256: checksum(entry), Entry: entry}.encode()
+	data := cacheFile{Format: cacheFormat, Globs: plan.GlobVersion, Blob: oid, Tree: tree, Sum: checksum(entry), Entry: entry}.encode()
 	if len(data) > maxCacheFile || os.MkdirAll(pc.dir, 0o755) != nil || writeFileAtomic(path, data) != nil {
 		return
 	}
@@ -245,18 +249,20 @@ func (pc planCache) prune() {
 	}
 }
 
-// checksum is the SHA-256 of data in hex. It hashes data through a small
-// buffer: converting a cache entry to []byte would copy all of it into
-// fresh memory at every check.
+// checksum is the CRC-32C of data in hex: it finds a damaged entry, the
+// one thing a checksum can find here, since whoever can write the cache
+// can write any checksum. (A SHA-256 cost every check 50 µs for nothing
+// more.) It hashes data through a small buffer, not a copy of all of it.
 func checksum(data string) string {
-	h := sha256.New()
+	table := crc32.MakeTable(crc32.Castagnoli)
+	var sum uint32
 	var chunk [1024]byte
 	for len(data) > 0 {
 		n := copy(chunk[:], data)
-		h.Write(chunk[:n])
+		sum = crc32.Update(sum, table, chunk[:n])
 		data = data[n:]
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return fmt.Sprintf("%08x", sum)
 }
 
 // reducePlan parses and validates a plan blob in tree into a cache entry.
@@ -346,9 +352,12 @@ func (e cachedPlan) plan(keep folders) (*plan.Plan, error) {
 	return p, nil
 }
 
-// makePatterns restores the patterns of cps that keep needs, or compiles
-// all of them when keep is nil.
+// makePatterns restores the patterns of cps that may match a path of keep,
+// or compiles every one of them when keep holds every folder.
 func makePatterns(cps []cachedPattern, keep folders) ([]plan.Pattern, error) {
+	if !keep.every && len(keep.paths) == 0 {
+		return nil, nil // no path: no pattern can match one
+	}
 	kept := make([]bool, len(cps))
 	n := 0
 	for i, cp := range cps {

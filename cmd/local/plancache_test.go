@@ -1,11 +1,9 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -88,7 +86,7 @@ func TestPlanCacheDistrustsBadEntries(t *testing.T) {
 	forged := f.encode()
 	// otherGlobs is the valid plan's entry under bad's key, whole and
 	// checksummed, but rendered in another glob language.
-	f.SHA256, f.Globs = checksum(f.Entry), plan.GlobVersion+1
+	f.Sum, f.Globs = checksum(f.Entry), plan.GlobVersion+1
 	otherGlobs := f.encode()
 	damages := map[string]func(own, other []byte) []byte{
 		"the other plan's entry": func(own, other []byte) []byte { return other },
@@ -283,17 +281,19 @@ func TestBaseIndexDistrustsBadEntries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var bad, good baseEntry
-	json.Unmarshal(badEntry, &bad)
-	json.Unmarshal(goodEntry, &good)
+	bad, okBad := decodeBaseEntry(string(badEntry))
+	good, okGood := decodeBaseEntry(string(goodEntry))
+	if !okBad || !okGood {
+		t.Fatalf("entries as written do not decode: %q, %q", badEntry, goodEntry)
+	}
 	forged := bad
 	forged.Commit, forged.Tree, forged.Blob = good.Commit, good.Tree, good.Blob
-	forgedData, _ := json.Marshal(forged)
 	for name, data := range map[string][]byte{
 		"the other commit's entry": goodEntry,
-		"forged":                   forgedData,
+		"forged":                   []byte(forged.encode()),
 		"truncated":                badEntry[:len(badEntry)/2],
-		"not JSON":                 []byte("{nope"),
+		"a field more":             append(slices.Clone(badEntry), "x\x00"...),
+		"another format":           []byte(`{"ref":"` + invalid + `"}`),
 		"empty":                    nil,
 	} {
 		gitIn(t, repo, "branch", "-f", "main", invalid)
@@ -301,14 +301,30 @@ func TestBaseIndexDistrustsBadEntries(t *testing.T) {
 	}
 }
 
-// TestChecksumIsSHA256: hashing through a buffer gives SHA-256 of the
+// TestBaseEntryRoundTrip: an entry decodes as it was encoded, and a
+// damaged one does not decode.
+func TestBaseEntryRoundTrip(t *testing.T) {
+	e := baseEntry{Ref: strings.Repeat("a", 40), File: "dir/plan file.toml", Commit: strings.Repeat("b", 40), Tree: strings.Repeat("c", 40), Blob: strings.Repeat("d", 40)}
+	e.Sum = e.sum()
+	data := e.encode()
+	if got, ok := decodeBaseEntry(data); !ok || got != e {
+		t.Fatalf("decodeBaseEntry(encode(e)) = %+v, %v; want %+v", got, ok, e)
+	}
+	for i := range len(data) {
+		if _, ok := decodeBaseEntry(data[:i]); ok {
+			t.Errorf("the first %d bytes of an entry decode", i)
+		}
+	}
+}
+
+// TestChecksumIsCRC32C: hashing through a buffer gives the CRC-32C of the
 // whole, whatever the length against the buffer's.
-func TestChecksumIsSHA256(t *testing.T) {
+func TestChecksumIsCRC32C(t *testing.T) {
 	for _, n := range []int{0, 1, 1023, 1024, 1025, 2048, 70_001} {
 		data := strings.Repeat("plan\x00", n/5+1)[:n]
-		want := sha256.Sum256([]byte(data))
-		if got := checksum(data); got != hex.EncodeToString(want[:]) {
-			t.Errorf("checksum of %d bytes = %s, want %x", n, got, want)
+		want := crc32.Checksum([]byte(data), crc32.MakeTable(crc32.Castagnoli))
+		if got := checksum(data); got != fmt.Sprintf("%08x", want) {
+			t.Errorf("checksum of %d bytes = %s, want %08x", n, got, want)
 		}
 	}
 }
