@@ -83,7 +83,8 @@ func (c *command) runPush(args []string) error {
 		if forced[t.ID] {
 			args = append(args, "--no-verify")
 		}
-		if _, err := git.output(append(args, *remote, "refs/heads/"+t.Branch+":refs/heads/"+t.Branch)...); err != nil {
+		push := gitCmd{dir: git.dir, timeout: pushTimeout}
+		if _, err := push.output(append(args, *remote, "refs/heads/"+t.Branch+":refs/heads/"+t.Branch)...); err != nil {
 			fmt.Fprintf(c.stderr, "%s: push %s to %s failed: %s\n", t.Label(), t.Branch, *remote, oneLine(err))
 			failed++
 			continue

@@ -14,8 +14,13 @@ import (
 // gitTimeout bounds each git ps-local runs (README "The local workflow"):
 // git opens the ignore and attribute files of a work tree (.gitignore,
 // .gitattributes, info/exclude) without checking that they are regular
-// files, so a FIFO planted there makes it wait for a writer for ever.
-const gitTimeout = 5 * time.Minute
+// files, so a FIFO planted there makes it wait for a writer for ever. It
+// is far above what a checkout of a large repository takes; a push, which
+// reads none of them but may move much over a slow link, has pushTimeout.
+const (
+	gitTimeout  = 10 * time.Minute
+	pushTimeout = 30 * time.Minute
+)
 
 // gitCmd runs the real git in one work tree.
 type gitCmd struct {
@@ -51,7 +56,7 @@ func (g gitCmd) output(args ...string) ([]byte, error) {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("git %s gave no answer within %s in %s: a FIFO where git reads a file (.gitignore, .gitattributes, info/exclude) makes it wait for ever; look for one with find . -type p", strings.Join(args, " "), limit, cmp.Or(g.dir, "."))
+			return nil, fmt.Errorf("git %s gave no answer within %s in %s: a remote that does not answer, or a FIFO where git reads a file (.gitignore, .gitattributes, info/exclude), which makes it wait for ever (look for one with find . -type p)", strings.Join(args, " "), limit, cmp.Or(g.dir, "."))
 		}
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
