@@ -127,12 +127,17 @@ func fillWorktree(s fanoutStep, w fanoutFill, r *fanoutResult) error {
 	if err != nil {
 		return fmt.Errorf("write the files of %s: %w", s.thread.Label(), err)
 	}
+	var irregular []string
 	for name, content := range files {
 		if tracked[name] {
 			r.kept = append(r.kept, name)
 			continue
 		}
 		edited, err := handEdited(s.dir, name, []byte(content), sums)
+		if errors.Is(err, errNotRegular) {
+			irregular = append(irregular, fmt.Sprintf("%s is %v, so fanout leaves it alone: remove it and run fanout again for the plan's version", name, err))
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("write the files of %s: %w", s.thread.Label(), err)
 		}
@@ -146,7 +151,10 @@ func fillWorktree(s fanoutStep, w fanoutFill, r *fanoutResult) error {
 	}
 	slices.Sort(r.kept)
 	slices.Sort(r.edited)
-	if r.notes, err = setupAgents(s.dir, brief, w.self, w.noGuard, tracked); err != nil {
+	slices.Sort(irregular)
+	notes, err := setupAgents(s.dir, brief, w.self, w.noGuard, tracked)
+	r.notes = append(irregular, notes...)
+	if err != nil {
 		return fmt.Errorf("set up the agents of %s: %w", s.thread.Label(), err)
 	}
 	if s.action != fanKeep && len(w.included) > 0 {

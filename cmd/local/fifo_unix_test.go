@@ -63,17 +63,20 @@ func TestFanoutLeavesFIFOsWhereItsFilesGo(t *testing.T) {
 	wantCode(t, runPrompt(t, repo, "fanout"), exitOK)
 	wt := func(id string) string { return filepath.Join(repo, "worktrees", "thread-"+id) }
 	plantFIFO(t, filepath.Join(wt("1"), briefFile))
+	plantFIFO(t, filepath.Join(wt("1"), claudeFile))
 	plantFIFO(t, filepath.Join(wt("2"), agentsFile))
 	plantFIFO(t, filepath.Join(wt("3"), agentsBase))
 
 	r := runPrompt(t, repo, "fanout")
 	wantCode(t, r, exitOK)
 	wantIn(t, "stderr", r.stderr,
-		"thread 1 (extract-auth): kept THREAD_BRIEF.md: it was edited since fanout wrote it",
+		"thread 1 (extract-auth): CLAUDE.local.md is not a regular file (a FIFO), so fanout leaves it alone: remove it and run fanout again for the plan's version\n"+
+			"thread 1 (extract-auth): THREAD_BRIEF.md is not a regular file (a FIFO), so fanout leaves it alone: remove it and run fanout again for the plan's version\n",
 		"thread 2 (api-cleanup): AGENTS.override.md is not a regular file (a FIFO), so fanout leaves it alone",
 		"thread 3 (docs): AGENTS.md is not a regular file (a FIFO), so AGENTS.override.md does not carry it",
 	)
 	wantFIFO(t, filepath.Join(wt("1"), briefFile))
+	wantFIFO(t, filepath.Join(wt("1"), claudeFile))
 	wantFIFO(t, filepath.Join(wt("2"), agentsFile))
 	wantFIFO(t, filepath.Join(wt("3"), agentsBase))
 	if !strings.Contains(readFile(t, filepath.Join(wt("3"), agentsFile)), "Document the new layout") {

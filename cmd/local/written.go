@@ -51,16 +51,17 @@ func writeMerged(dir, name string, old, data []byte) error {
 
 // handEdited reports whether the file name of worktree dir holds something
 // other than data that fanout did not write there: a file fanout wrote and
-// someone changed since, one it never wrote, or a FIFO, a socket or a
-// device, which is never opened (README "The local workflow"). Writing
-// data over it would lose that edit. sums is readWritten's record.
+// someone changed since, or one it never wrote. Writing data over it would
+// lose that edit. sums is readWritten's record. A FIFO, a socket or a
+// device there is errNotRegular, never opened (README "The local
+// workflow").
 func handEdited(dir, name string, data []byte, sums map[string]string) (bool, error) {
 	have, err := fileSum(filepath.Join(dir, filepath.FromSlash(name)))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return false, nil
 	case errors.Is(err, errNotRegular):
-		return true, nil
+		return false, err
 	case err != nil:
 		return false, fmt.Errorf("read %s: %w", name, unwrapPath(err))
 	}
