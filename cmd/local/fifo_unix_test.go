@@ -211,6 +211,30 @@ func TestFIFOsInAWorktreesGitFiles(t *testing.T) {
 	}
 }
 
+// TestStatusRefusesAWorktreeFolderWithNoGit: a thread's folder whose .git
+// is gone (git worktree prune then forgets it) is read by git as part of
+// the main checkout, which would show its work as nothing uncommitted;
+// status says what it is instead, and fanout refuses it as before.
+func TestStatusRefusesAWorktreeFolderWithNoGit(t *testing.T) {
+	repo := fanoutRepo(t)
+	wantCode(t, runPrompt(t, repo, "fanout"), exitOK)
+	wt2 := filepath.Join(repo, "worktrees", "thread-2")
+	write(t, filepath.Join(wt2, "services/api/wip.go"), "package api\n")
+	if err := os.Remove(filepath.Join(wt2, ".git")); err != nil {
+		t.Fatal(err)
+	}
+	gitIn(t, repo, "worktree", "prune")
+	r := runPrompt(t, repo, "status")
+	wantCode(t, r, exitError)
+	wantIn(t, "status stderr", r.stderr, "/worktrees/thread-2 has no .git, so it is no worktree and git would read the repository around it: move it away")
+	r = runPrompt(t, repo, "cleanup")
+	wantCode(t, r, exitOK)
+	wantIn(t, "cleanup stdout", r.stdout, "thread 1 (extract-auth) worktrees/thread-1: kept", "thread 3 (docs) worktrees/thread-3: kept")
+	if _, err := os.Stat(filepath.Join(wt2, "services/api/wip.go")); err != nil {
+		t.Errorf("the work in the folder is gone: %v", err)
+	}
+}
+
 // TestSkillInstallRefusesAFIFO: a FIFO where SKILL.md goes is an error
 // that names it, not a wait; --force replaces it, as it does a different
 // SKILL.md.

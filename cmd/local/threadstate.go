@@ -166,17 +166,17 @@ func worktreeFiles(dir string, withIgnored bool) (dirty int, ignored []string, e
 	return dirty, ignored, nil
 }
 
-// checkGitLink fails when worktree dir's .git is there but neither a file
-// (a linked worktree's link to its git folder) nor a folder: with a FIFO
-// there, git takes the repository around dir (the main checkout, which
-// holds the worktrees folder) for dir's own and answers for it, no
-// uncommitted files, no work; ps-local would wait on it for ever.
+// checkGitLink fails unless worktree dir's .git is a file (a linked
+// worktree's link to its git folder) or a folder. Without one, or with a
+// FIFO there, git takes the repository around dir (the main checkout,
+// which holds the worktrees folder) for dir's own and answers for it: no
+// uncommitted files, no work; and ps-local would wait on a FIFO for ever.
 func checkGitLink(dir string) error {
 	name := filepath.Join(dir, ".git")
 	info, err := os.Lstat(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil
+		return fmt.Errorf("%s has no .git, so it is no worktree and git would read the repository around it: move it away, then run ps-local fanout", dir)
 	case err != nil:
 		return fmt.Errorf("read %s: %w", name, unwrapPath(err))
 	case !info.Mode().IsRegular() && !info.IsDir():
