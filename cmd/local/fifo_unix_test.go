@@ -4,6 +4,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -376,6 +377,24 @@ func TestReadRegular(t *testing.T) {
 		}
 		if string(got) != c.want || !errors.Is(err, c.wantErr) {
 			t.Errorf("readRegular(%s, %d) = %q, %v; want %q, %v", c.name, c.limit, got, err, c.want, c.wantErr)
+		}
+	}
+}
+
+func TestRefusal(t *testing.T) {
+	for _, c := range []struct {
+		err   error
+		limit int64
+		want  string
+	}{
+		{fmt.Errorf("%w (a FIFO)", errNotRegular), maxSmallFile, "not a regular file (a FIFO)"},
+		{errTooLarge, maxSmallFile, "larger than 1 MiB"},
+		{errTooLarge, maxGitFile, "larger than 65536 bytes"},
+		{os.ErrNotExist, maxSmallFile, ""},
+		{nil, maxSmallFile, ""},
+	} {
+		if got := refusal(c.err, c.limit); got != c.want {
+			t.Errorf("refusal(%v, %d) = %q, want %q", c.err, c.limit, got, c.want)
 		}
 	}
 }

@@ -72,8 +72,10 @@ func refusal(err error, limit int64) string {
 	switch {
 	case errors.Is(err, errNotRegular):
 		return err.Error()
-	case errors.Is(err, errTooLarge):
+	case errors.Is(err, errTooLarge) && limit%(1<<20) == 0:
 		return fmt.Sprintf("larger than %d MiB", limit>>20)
+	case errors.Is(err, errTooLarge):
+		return fmt.Sprintf("larger than %d bytes", limit)
 	}
 	return ""
 }
