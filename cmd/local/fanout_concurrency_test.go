@@ -94,8 +94,8 @@ rm "$d/in-$wt"
 }
 
 // TestFanoutOutputInPlanOrderWhateverFinishesFirst: thread 1's checkout
-// waits until thread 3's has finished, and the output is still in the
-// plan's order.
+// waits until threads 2 and 3 have finished theirs, and the output is
+// still in the plan's order.
 func TestFanoutOutputInPlanOrderWhateverFinishesFirst(t *testing.T) {
 	repo := fanoutRepo(t)
 	marks := t.TempDir()
@@ -103,7 +103,7 @@ func TestFanoutOutputInPlanOrderWhateverFinishesFirst(t *testing.T) {
 wt=$(basename "$PWD")
 i=0
 if [ "$wt" = thread-1 ]; then
-  while [ ! -e "$d/done-thread-3" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done
+  while { [ ! -e "$d/done-thread-2" ] || [ ! -e "$d/done-thread-3" ]; } && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done
 fi
 echo "$wt" >> "$d/finished"
 touch "$d/done-$wt"
