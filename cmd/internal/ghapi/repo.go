@@ -128,15 +128,23 @@ func (c *Client) BranchPulls(ctx context.Context, base, branch string) ([]PullRe
 }
 
 // PullFiles lists every file GitHub reports for pull request n. GitHub stops
-// at 3,000 files: compare the count with PullRequest.ChangedFiles.
+// at 3,000 files: compare the count with PullRequest.ChangedFiles. A file
+// listed twice is ErrMalformed: the list changed between its pages (the
+// head moved away and back, say), so as many entries as GitHub's count do
+// not make it one head's list, and a file it left out may be out of scope.
 func (c *Client) PullFiles(ctx context.Context, n int) ([]File, error) {
 	opts := &github.ListOptions{}
+	seen := map[string]bool{}
 	files, err := listAll(opts, func() ([]*github.CommitFile, *github.Response, error) {
 		return c.gh.PullRequests.ListFiles(ctx, c.owner, c.repo, n, opts)
 	}, func(f *github.CommitFile) (File, error) {
-		if f.GetFilename() == "" || f.GetStatus() == "" {
+		switch {
+		case f.GetFilename() == "" || f.GetStatus() == "":
 			return File{}, malformed("a file without a name or status")
+		case seen[f.GetFilename()]:
+			return File{}, malformed("%q is listed twice: the list changed between its pages; run again", f.GetFilename())
 		}
+		seen[f.GetFilename()] = true
 		return File{Status: f.GetStatus(), Filename: f.GetFilename(), PreviousFilename: f.GetPreviousFilename()}, nil
 	})
 	return files, wrap(err, "list files of pull request #%d", n)

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/fakegithub"
+)
+
+// TestFileListThatShiftsBetweenPages: GitHub's file list of thread 2's
+// pull request changes between its pages (its head was force-pushed away
+// and back while the run listed it, or GitHub's listing is inconsistent):
+// the second page repeats an in-scope file of the first, and the
+// out-of-scope file it replaced is never listed. The list still has as many
+// entries as GitHub's count, so only the repeat tells it is not the list
+// of one head. It must be an error, never a pass.
+func TestFileListThatShiftsBetweenPages(t *testing.T) {
+	s := newScenario(t)
+	s.gh.MaxPerPage = 2
+	s.pull(12, "api-cleanup", "b1", "services/api/a.go", "services/api/b.go", "services/auth/steal.go")
+	s.gh.AddHook(&fakegithub.Hook{Method: "GET", Path: "/pulls/12/files", Times: 1, Fn: func() {
+		s.gh.Update(12, func(p *fakegithub.Pull) {
+			p.Files = []fakegithub.File{
+				{Status: "modified", Filename: "services/api/0.go"},
+				{Status: "modified", Filename: "services/api/a.go"},
+				{Status: "modified", Filename: "services/api/b.go"},
+			}
+		})
+	}})
+	r := s.prEvent("pull_request", "synchronize", 12)
+	if got := s.status("b1", scope); strings.HasPrefix(got, "success") {
+		t.Fatalf("a file list with a repeated entry passed scope: %s\n%s", got, r.stdout)
+	}
+	wantCode(t, r, exitError)
+	if !strings.Contains(r.stdout, "services/api/b.go") || !strings.Contains(r.stdout, "twice") {
+		t.Errorf("the run does not say which file GitHub listed twice:\n%s", r.stdout)
+	}
+}
