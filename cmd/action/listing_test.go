@@ -36,3 +36,23 @@ func TestFileListThatShiftsBetweenPages(t *testing.T) {
 		t.Errorf("the run does not say which file GitHub listed twice:\n%s", r.stdout)
 	}
 }
+
+// TestPullReadWithoutAFileCount: GitHub lists no files for thread 2's pull
+// request, and its read of the pull request after the list has no
+// changed_files. Nothing says the pull request changes no file: that is an
+// error, never "in scope: 0 paths".
+func TestPullReadWithoutAFileCount(t *testing.T) {
+	s := newScenario(t)
+	s.pull(12, "api-cleanup", "b1", "services/auth/steal.go")
+	s.gh.AddFault(&fakegithub.Fault{Method: "GET", Path: "/pulls/12/files", Raw: "[]", Times: 1})
+	s.gh.AddFault(&fakegithub.Fault{Method: "GET", Path: "/pulls/12", Times: 1, Raw: `{"number": 12, "state": "open", "merged": false,
+		"head": {"ref": "api-cleanup", "sha": "b1", "repo": {"full_name": "octo/repo"}}, "base": {"ref": "main", "repo": {"full_name": "octo/repo"}}}`})
+	r := s.prEvent("pull_request", "synchronize", 12)
+	if got := s.status("b1", scope); strings.HasPrefix(got, "success") {
+		t.Fatalf("a pull request read without a file count passed scope on an empty list: %s\n%s", got, r.stdout)
+	}
+	wantCode(t, r, exitError)
+	if !strings.Contains(r.stdout, "changed_files") {
+		t.Errorf("the run does not say what the answer lacks:\n%s", r.stdout)
+	}
+}

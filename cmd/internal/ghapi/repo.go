@@ -103,7 +103,9 @@ func (c *Client) File(ctx context.Context, ref, path string) ([]byte, error) {
 	return []byte(content), nil
 }
 
-// PullRequest fetches pull request n as GitHub has it now.
+// PullRequest fetches pull request n as GitHub has it now; an answer
+// without changed_files is ErrMalformed (lists leave it out, a read of one
+// pull request never does).
 func (c *Client) PullRequest(ctx context.Context, n int) (PullRequest, error) {
 	p, _, err := c.gh.PullRequests.Get(ctx, c.owner, c.repo, n)
 	if err != nil {
@@ -115,6 +117,11 @@ func (c *Client) PullRequest(ctx context.Context, n int) (PullRequest, error) {
 	}
 	if pr.Number != n {
 		return PullRequest{}, fmt.Errorf("get pull request #%d: %w", n, malformed("GitHub answered with #%d", pr.Number))
+	}
+	if p.ChangedFiles == nil {
+		// The count an empty file list is checked against: without it a
+		// list GitHub left empty would read as a change of no file.
+		return PullRequest{}, fmt.Errorf("get pull request #%d: %w", n, malformed("the answer has no changed_files"))
 	}
 	return pr, nil
 }
