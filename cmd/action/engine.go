@@ -43,6 +43,9 @@ type engine struct {
 	// seen holds the statuses read and written in this run, by commit, so
 	// a pull request's statuses are read once per run.
 	seen map[string]map[string]ghapi.Status
+	// heads lists the open pull requests into the base by head commit
+	// (noteHeads).
+	heads map[string][]int
 }
 
 // planState is the plan of one base branch as the engine found it.
@@ -214,6 +217,7 @@ func (e *engine) gatePR(ctx context.Context, ev event) (*outcome, error) {
 		return e.regate(ctx, ps, out, open, n, &change{n: n, head: pr.HeadRef, headRepo: pr.HeadRepo, was: was}, sweepTurns)
 	}
 	out.ownPR = n
+	e.noteHeads(open)
 	var statuses map[int]ordering.Status
 	if thread != nil || e.untracked == untrackedGuard {
 		if statuses, _, err = e.threadStatuses(ctx, ps, open, nil); err != nil {
@@ -397,6 +401,13 @@ func (e *engine) gate(ctx context.Context, ps *planState, pr ghapi.PullRequest, 
 // statuses; it writes nothing.
 func (e *engine) judge(ctx context.Context, ps *planState, g *gated, decisions []ordering.Decision, v view) (scope, order ghapi.Status, err error) {
 	g.thread, g.why = e.identify(ps.plan, g.pr)
+	if others := e.twins(g.pr); len(others) > 0 {
+		if g.thread != nil {
+			e.orderStatus(g, decisions) // the decision, for the comment
+		}
+		g.scope, g.scopeNote, g.ready = errored, sharedHeadNote(g.pr, others), false
+		return status(scopeContext, errored, g.scopeNote), status(orderContext, errored, g.scopeNote), nil
+	}
 	if g.thread == nil {
 		return e.untrackedStatuses(ctx, ps, g, decisions)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -55,4 +56,33 @@ func TestPullReadWithoutAFileCount(t *testing.T) {
 	if !strings.Contains(r.stdout, "changed_files") {
 		t.Errorf("the run does not say what the answer lacks:\n%s", r.stdout)
 	}
+}
+
+// TestTwoPullRequestsWithOneHeadCommit: thread 2's branch is pushed to the
+// commit of thread 1's (an agent pushed from the wrong worktree). Commit
+// statuses belong to the commit, so whatever the gate writes for #11 shows
+// on #12 too: thread 1's green would let #12 land thread 1's paths under
+// thread 2, out of scope and out of order. Neither can be verified: both
+// get an error scope that says why, whichever runs last.
+func TestTwoPullRequestsWithOneHeadCommit(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "x1", "services/auth/login.go")
+	s.pull(12, "api-cleanup", "x1", "services/auth/login.go")
+	s.pull(13, "docs", "d1", "docs/layout.md")
+	for _, n := range []int{12, 11} {
+		r := s.prEvent("pull_request", "synchronize", n)
+		wantCode(t, r, exitFail)
+		if s.status("x1", scope) == "success" || strings.HasPrefix(s.status("x1", scope), "success") {
+			t.Fatalf("after #%d's run the shared head passes scope, and #12 shows it: %s", n, s.status("x1", scope))
+		}
+		other := 23 - n
+		s.wantStatus("x1", scope, fmt.Sprintf("error: its head commit x1 is also the head of #%d", other))
+	}
+	if c := s.botComment(12); !strings.Contains(c, "also the head of #11") {
+		t.Errorf("the comment does not say why the scope is not verified:\n%s", c)
+	}
+	// A re-evaluation (the base moved, thread 1 is ready) reuses nothing.
+	wantCode(t, s.pushEvent("refs/heads/main"), exitOK)
+	s.wantStatus("x1", scope, "error: its head commit x1 is also the head of #")
+	s.wantStatus("d1", scope, "success")
 }

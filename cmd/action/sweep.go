@@ -137,6 +137,7 @@ func (e *engine) regate(ctx context.Context, ps *planState, out *outcome, open [
 	}
 	decisions := ordering.Decide(ps.plan, statuses)
 	out.ownPR, out.decisions = own, decisions
+	e.noteHeads(open)
 	var moved []int
 	r := reachNone
 	if before != nil {
