@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -85,4 +86,34 @@ func TestTwoPullRequestsWithOneHeadCommit(t *testing.T) {
 	wantCode(t, s.pushEvent("refs/heads/main"), exitOK)
 	s.wantStatus("x1", scope, "error: its head commit x1 is also the head of #")
 	s.wantStatus("d1", scope, "success")
+}
+
+// TestMentionsAndHTMLFromThePullRequest: a thread's pull request renames a
+// file whose path mentions a team, and a fork's pull request comes from a
+// branch named with HTML. Neither may ping anyone from the bot comment nor
+// put a link or tag in the job summary.
+func TestMentionsAndHTMLFromThePullRequest(t *testing.T) {
+	s := newScenario(t)
+	s.pull(12, "api-cleanup", "b1", "renamed:docs-old/@octo-org/a.go:services/@octo-org/b.go")
+	wantCode(t, s.prEvent("pull_request", "synchronize", 12), exitFail)
+	c := s.botComment(12)
+	if !strings.Contains(c, "renamed to") && !strings.Contains(c, "renamed from") {
+		t.Fatalf("the comment does not list the rename:\n%s", c)
+	}
+	for _, line := range strings.Split(c, "\n") {
+		// Outside code spans, "@" must not start a mention.
+		prose := regexp.MustCompile("``` .*? ```|`[^`]*`").ReplaceAllString(line, "")
+		if regexp.MustCompile(`@[A-Za-z0-9]`).MatchString(prose) {
+			t.Errorf("a line of the comment mentions someone: %q", line)
+		}
+	}
+	s.gh.AddPull(fakegithub.Pull{Number: 40, HeadRef: "x<a/href=https://evil.example>click</a>", HeadSHA: "f1", HeadRepo: "mallory/repo", BaseRef: "main", Files: []fakegithub.File{{Status: "modified", Filename: "README.md"}}})
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.gh.Update(11, func(p *fakegithub.Pull) { p.State, p.Merged = "closed", true })
+	s.gh.AddStatusAs("f1", "github-actions[bot]", fakegithub.Status{Context: scope, State: "success", Description: "x"})
+	r := s.prEvent("pull_request", "closed", 11)
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.summary, "#40") || regexp.MustCompile(`(^|[^\\])<a/href`).MatchString(r.summary) {
+		t.Errorf("the summary holds the fork's branch as HTML:\n%s", r.summary)
+	}
 }
