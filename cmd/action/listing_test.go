@@ -117,3 +117,17 @@ func TestMentionsAndHTMLFromThePullRequest(t *testing.T) {
 		t.Errorf("the summary holds the fork's branch as HTML:\n%s", r.summary)
 	}
 }
+
+// TestRenameOutOfAnotherThreadsPath: thread 2 renames a file of thread 1
+// into its own folder, and a pull request that is no thread renames one
+// of thread 1's files out of it. The new paths are fine; the old ones are
+// thread 1's, so both fail (attack held: both sides of a rename count).
+func TestRenameOutOfAnotherThreadsPath(t *testing.T) {
+	s := newScenario(t)
+	s.pull(12, "api-cleanup", "b1", "renamed:services/auth/session.go:services/api/session.go")
+	s.pull(40, "hotfix", "h1", "renamed:services/auth/login.go:README.md")
+	wantCode(t, s.prEvent("pull_request", "synchronize", 12), exitFail)
+	s.wantStatus("b1", scope, "failure: 1 of 2 paths out of scope, first services/auth/session.go (owned-by)")
+	wantCode(t, s.prEvent("pull_request", "opened", 40), exitFail)
+	s.wantStatus("h1", scope, "failure: services/auth/login.go is owned by thread 1 (extract-auth)")
+}
