@@ -131,3 +131,30 @@ func TestRenameOutOfAnotherThreadsPath(t *testing.T) {
 	wantCode(t, s.prEvent("pull_request", "opened", 40), exitFail)
 	s.wantStatus("h1", scope, "failure: services/auth/login.go is owned by thread 1 (extract-auth)")
 }
+
+// TestHeadSharedWithAPullRequestIntoAnotherGatedBase: thread 2 waits on
+// thread 1. Its author makes branch x with a plan of its own (base x, in
+// which api-cleanup owns everything and goes first) and opens a pull
+// request from api-cleanup into x: the same head commit as #12. x's gate
+// would pass that commit, and #12 would show it. A commit that is the head
+// of pull requests into two gated bases gets error statuses from both;
+// one into a base without a plan (a backport to an ungated branch) changes
+// nothing.
+func TestHeadSharedWithAPullRequestIntoAnotherGatedBase(t *testing.T) {
+	s := newScenario(t)
+	s.pull(12, "api-cleanup", "b1", "services/api/handler.go")
+	s.gh.AddPull(fakegithub.Pull{Number: 31, HeadRef: "api-cleanup", HeadSHA: "b1", BaseRef: "release", Files: []fakegithub.File{{Status: "modified", Filename: "services/api/handler.go"}}})
+	wantCode(t, s.prEvent("pull_request", "synchronize", 12), exitOK)
+	s.wantStatus("b1", scope, "success: in scope")
+	s.wantStatus("b1", order, "pending: waiting on thread 1")
+
+	s.gh.SetFile("x", "plan.toml", "base = \"x\"\n\n[[threads]]\nid = 1\nbranch = \"api-cleanup\"\ngoal = \"g\"\nowns = [\"services/\"]\nmerge_order = 1\n")
+	s.gh.AddPull(fakegithub.Pull{Number: 30, HeadRef: "api-cleanup", HeadSHA: "b1", BaseRef: "x", Files: []fakegithub.File{{Status: "modified", Filename: "services/api/handler.go"}}})
+	r := s.prEvent("pull_request", "opened", 30)
+	if got := s.status("b1", order); strings.HasPrefix(got, "success") {
+		t.Fatalf("the gate of base x passed the head of #12, which waits on thread 1: %s\n%s", got, r.stdout)
+	}
+	s.wantStatus("b1", scope, "error: its head commit b1 is also the head of #12")
+	wantCode(t, s.prEvent("pull_request", "synchronize", 12), exitFail)
+	s.wantStatus("b1", scope, "error: its head commit b1 is also the head of #30")
+}
