@@ -158,3 +158,28 @@ func TestHeadSharedWithAPullRequestIntoAnotherGatedBase(t *testing.T) {
 	wantCode(t, s.prEvent("pull_request", "synchronize", 12), exitFail)
 	s.wantStatus("b1", scope, "error: its head commit b1 is also the head of #30")
 }
+
+// TestFileListFailsMidway: GitHub answers the first page of thread 2's
+// files and refuses the second, with a 403 without a rate limit or a 502.
+// No status is written for a list that was not finished (attack held).
+func TestFileListFailsMidway(t *testing.T) {
+	for _, status := range []int{403, 502} {
+		s := newScenario(t)
+		s.inputs["retry-budget"] = "1"
+		s.gh.MaxPerPage = 2
+		s.pull(12, "api-cleanup", "b1", "services/api/a.go", "services/api/b.go", "services/auth/steal.go")
+		// The first page is answered; every request for the files after it
+		// fails.
+		s.gh.AddHook(&fakegithub.Hook{Method: "GET", Path: "/pulls/12/files", Times: 1, Fn: func() {
+			s.gh.AddFault(&fakegithub.Fault{Method: "GET", Path: "/pulls/12/files", Status: status, Body: "refused"})
+		}})
+		r := s.prEvent("pull_request", "synchronize", 12)
+		wantCode(t, r, exitError)
+		if got := s.status("b1", scope); got != "none" {
+			t.Errorf("a status after GitHub refused the second page of the files (%d): %s", status, got)
+		}
+		if !strings.Contains(r.stdout, "list files of pull request #12") {
+			t.Errorf("%d: the run does not say what failed:\n%s", status, r.stdout)
+		}
+	}
+}
