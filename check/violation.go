@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/parallel-sessions/parallel-sessions/plan"
@@ -65,17 +66,23 @@ func (r Report) WriteFindings(w io.Writer) error {
 	}
 	tails := map[claimKey][]byte{}
 	line := make([]byte, 0, 512)
+	var lastKey claimKey
+	var tail []byte
 	for _, v := range r.Violations {
 		if v.Change.Status == Renamed {
 			line = append(r.AppendFinding(line[:0], v), '\n')
 			out.Write(line)
 			continue
 		}
-		k := claimKey{v.Reason, v.Pattern, v.Owner}
-		tail, ok := tails[k]
-		if !ok {
-			tail = append(r.AppendFinding([]byte(nil), Violation{Path: "", Change: v.Change, Reason: v.Reason, Owner: v.Owner, Pattern: v.Pattern}), '\n')
-			tails[k] = tail
+		// A sorted list holds runs of one claim: the last tail first.
+		if k := (claimKey{v.Reason, v.Pattern, v.Owner}); tail == nil || k != lastKey {
+			var ok bool
+			if tail, ok = tails[k]; !ok {
+				line = append(r.AppendFinding(line[:0], Violation{Path: "", Change: v.Change, Reason: v.Reason, Owner: v.Owner, Pattern: v.Pattern}), '\n')
+				tail = slices.Clone(line)
+				tails[k] = tail
+			}
+			lastKey = k
 		}
 		line = AppendQuotedPath(line[:0], v.Path)
 		out.Write(line)

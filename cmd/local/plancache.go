@@ -249,17 +249,18 @@ func (pc planCache) prune() {
 	}
 }
 
-// checksum is the CRC-32C of data in hex: it finds a damaged entry, the
-// one thing a checksum can find here, since whoever can write the cache
-// can write any checksum. (A SHA-256 cost every check 50 µs for nothing
-// more.) It hashes data through a small buffer, not a copy of all of it.
+// checksum is the CRC-32 (IEEE) of data in hex: it finds a damaged
+// entry, the one thing a checksum can find here, since whoever can write
+// the cache can write any checksum. (A SHA-256 cost every check 50 µs for
+// nothing more, and CRC-32C's tables take longer to build at the first
+// use than a check takes.) It hashes data through a small buffer, not a
+// copy of all of it.
 func checksum(data string) string {
-	table := crc32.MakeTable(crc32.Castagnoli)
 	var sum uint32
 	var chunk [1024]byte
 	for len(data) > 0 {
 		n := copy(chunk[:], data)
-		sum = crc32.Update(sum, table, chunk[:n])
+		sum = crc32.Update(sum, crc32.IEEETable, chunk[:n])
 		data = data[n:]
 	}
 	return fmt.Sprintf("%08x", sum)

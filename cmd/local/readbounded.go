@@ -46,6 +46,9 @@ func readBounded(r io.Reader, size, limit int64) ([]byte, error) {
 // neither a copy buffer nor a copy into a string: at ps-local's start every
 // fresh page of memory costs a page fault (BENCHMARKS.md).
 func readText(r io.Reader, size int64, limit int) (string, error) {
+	if size <= 0 {
+		size = 32 << 10 // a pipe: read in pieces of the size io.Copy reads
+	}
 	buf, err := readBounded(r, size, int64(limit))
 	if err != nil || len(buf) == 0 {
 		return "", err
