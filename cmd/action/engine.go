@@ -43,11 +43,18 @@ type engine struct {
 	// seen holds the statuses read and written in this run, by commit, so
 	// a pull request's statuses are read once per run.
 	seen map[string]map[string]ghapi.Status
+	// heads lists the open pull requests of the repository by head commit
+	// (openInto); gatedBases says which bases have a plan of their own.
+	heads      map[string][]ghapi.PullRequest
+	gatedBases map[string]bool
 }
 
 // planState is the plan of one base branch as the engine found it.
 type planState struct {
-	base     string
+	base string
+	// at is the commit or branch the plan was read at: the base branch,
+	// or a merge group's base commit.
+	at       string
 	path     string     // the plan's path in the repository
 	plan     *plan.Plan // nil when there is no plan file
 	findings []plan.Finding
@@ -110,10 +117,11 @@ func (e *engine) handle(ctx context.Context, ev event) (*outcome, error) {
 	return nil, nil
 }
 
-// loadPlan reads and parses the plan at the tip of base.
-func (e *engine) loadPlan(ctx context.Context, base string) (*planState, error) {
-	ps := &planState{base: base, path: e.planPath}
-	data, err := e.gh.File(ctx, base, e.planPath)
+// loadPlan reads and parses the plan of base at ref: the tip of base, or
+// a merge group's base commit.
+func (e *engine) loadPlan(ctx context.Context, base, ref string) (*planState, error) {
+	ps := &planState{base: base, at: ref, path: e.planPath}
+	data, err := e.gh.File(ctx, ref, e.planPath)
 	if errors.Is(err, ghapi.ErrNotFound) {
 		return ps, nil
 	}
@@ -135,7 +143,7 @@ func (e *engine) loadPlan(ctx context.Context, base string) (*planState, error) 
 		}
 	}
 	if ps.plan == nil && len(ps.findings) == 0 {
-		return nil, fmt.Errorf("%s on %s could not be read as a plan", e.planPath, base)
+		return nil, fmt.Errorf("%s on %s could not be read as a plan", e.planPath, ref)
 	}
 	// Warnings (coverage) are advice for ps-local validate, not problems
 	// that stop the gate.
@@ -146,14 +154,14 @@ func (e *engine) loadPlan(ctx context.Context, base string) (*planState, error) 
 	return ps, nil
 }
 
-// baseTree lists the files of ps.base, for a plan whose literal patterns
+// baseTree lists the files of ps.at, for a plan whose literal patterns
 // (a file, or a folder, as the tree says) make it look invalid under the
 // folder rule (README, "Path patterns"). It costs one request, made only
 // for such plans; a valid plan keeps the folder rule, which differs only
 // for paths below a file of the base. A listing GitHub cut short is no
 // tree, and ps.note says so.
 func (e *engine) baseTree(ctx context.Context, ps *planState) (*plan.Tree, error) {
-	paths, truncated, err := e.gh.Tree(ctx, ps.base)
+	paths, truncated, err := e.gh.Tree(ctx, ps.at)
 	if err != nil {
 		return nil, err
 	}
@@ -164,11 +172,11 @@ func (e *engine) baseTree(ctx context.Context, ps *planState) (*plan.Tree, error
 	return plan.NewTree(paths), nil
 }
 
-// planToGate loads the plan of base and reports whether there is anything
-// to gate; if not, the outcome says why. An invalid plan, even one that is
-// not TOML, gets error statuses on sha, when there is one.
-func (e *engine) planToGate(ctx context.Context, base, sha, what string) (*planState, *outcome, bool, error) {
-	ps, err := e.loadPlan(ctx, base)
+// planToGate loads the plan of base at ref and reports whether there is
+// anything to gate; if not, the outcome says why. An invalid plan, even one
+// that is not TOML, gets error statuses on sha, when there is one.
+func (e *engine) planToGate(ctx context.Context, base, ref, sha, what string) (*planState, *outcome, bool, error) {
+	ps, err := e.loadPlan(ctx, base, ref)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -203,7 +211,7 @@ func (e *engine) gatePR(ctx context.Context, ev event) (*outcome, error) {
 		// changed is what may need gating.
 		return e.resweep(ctx, pr.BaseRef, &change{n: n, head: pr.HeadRef, headRepo: pr.HeadRepo, was: "open"}, "")
 	}
-	ps, out, ok, err := e.planToGate(ctx, pr.BaseRef, pr.HeadSHA, fmt.Sprintf("#%d", n))
+	ps, out, ok, err := e.planToGate(ctx, pr.BaseRef, pr.BaseRef, pr.HeadSHA, fmt.Sprintf("#%d", n))
 	if !ok {
 		return out, err
 	}
@@ -238,7 +246,7 @@ func (e *engine) gatePR(ctx context.Context, ev event) (*outcome, error) {
 // and lists the open pull requests into n's base, when n is open.
 func (e *engine) findOpen(ctx context.Context, n int, base string) (ghapi.PullRequest, []ghapi.PullRequest, error) {
 	if base != "" {
-		open, err := e.gh.OpenPulls(ctx, base)
+		open, err := e.openInto(ctx, base)
 		if err != nil {
 			return ghapi.PullRequest{}, nil, err
 		}
@@ -252,7 +260,7 @@ func (e *engine) findOpen(ctx context.Context, n int, base string) (ghapi.PullRe
 	if err != nil || pr.State != "open" {
 		return pr, nil, err
 	}
-	open, err := e.gh.OpenPulls(ctx, pr.BaseRef)
+	open, err := e.openInto(ctx, pr.BaseRef)
 	return pr, open, err
 }
 
@@ -397,6 +405,17 @@ func (e *engine) gate(ctx context.Context, ps *planState, pr ghapi.PullRequest, 
 // statuses; it writes nothing.
 func (e *engine) judge(ctx context.Context, ps *planState, g *gated, decisions []ordering.Decision, v view) (scope, order ghapi.Status, err error) {
 	g.thread, g.why = e.identify(ps.plan, g.pr)
+	others, err := e.twins(ctx, g.pr)
+	if err != nil {
+		return scope, order, err
+	}
+	if len(others) > 0 {
+		if g.thread != nil {
+			e.orderStatus(g, decisions) // the decision, for the comment
+		}
+		g.scope, g.scopeNote, g.ready = errored, sharedHeadNote(g.pr, others), false
+		return status(scopeContext, errored, g.scopeNote), status(orderContext, errored, g.scopeNote), nil
+	}
 	if g.thread == nil {
 		return e.untrackedStatuses(ctx, ps, g, decisions)
 	}

@@ -78,10 +78,16 @@ func codeSpan(s string) string {
 // mdSpecial are the characters mdText escapes; the backslash first.
 const mdSpecial = "\\`*_[]<>|!~&"
 
+// mentionBreak follows every "@" mdText writes: a zero-width space, which
+// GitHub shows as nothing and which ends the mention an "@" would start
+// (GitHub notifies whoever a comment mentions, a whole team for
+// "@org/team"). logSafe escapes any zero-width space of the text itself.
+const mentionBreak = "\u200b"
+
 // mdText makes text safe as Markdown prose: one line, with every character
 // that could start a link, image, emphasis, code span, HTML, an entity or
-// a table cell escaped by a backslash, so a file name quoted in a message renders as
-// the text it is.
+// a table cell escaped by a backslash, and no "@" that mentions anyone, so
+// a file name quoted in a message renders as the text it is.
 func mdText(s string) string {
 	s = logSafe(s)
 	var b strings.Builder
@@ -90,6 +96,9 @@ func mdText(s string) string {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
+		if r == '@' {
+			b.WriteString(mentionBreak)
+		}
 	}
 	return b.String()
 }

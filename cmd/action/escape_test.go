@@ -62,7 +62,7 @@ func FuzzCodeSpan(f *testing.F) {
 }
 
 func FuzzMDText(f *testing.F) {
-	for _, s := range []string{"", "renamed from \"a\"", "[x](https://evil)", "![i](u)", "<img src=x>", "a|b", "`code`", "a\\b", "*bold*"} {
+	for _, s := range []string{"", "renamed from \"a\"", "[x](https://evil)", "![i](u)", "<img src=x>", "a|b", "`code`", "a\\b", "*bold*", "@octo-org/everyone", "a@b\u200bc"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -72,6 +72,10 @@ func FuzzMDText(f *testing.F) {
 		}
 		// Every special character is escaped: removing the escapes gives
 		// logSafe(s) back, and none is left bare.
+		if strings.Contains(strings.ReplaceAll(got, "@"+mentionBreak, ""), "@") {
+			t.Fatalf("mdText(%q) = %q: an @ may mention someone", s, got)
+		}
+		got = strings.ReplaceAll(got, "@"+mentionBreak, "@")
 		var plain strings.Builder
 		for i := 0; i < len(got); i++ {
 			if got[i] == '\\' {

@@ -36,7 +36,14 @@ func queuedPull(headRef string) (int, bool) {
 // re-evaluates a group's commit later, so pending would only stall the
 // queue until it times out.
 func (e *engine) gateGroup(ctx context.Context, mg mergeGroup, base string) (*outcome, error) {
-	ps, out, ok, err := e.planToGate(ctx, base, mg.HeadSHA, "merge group "+mg.HeadRef)
+	// The plan the group lands under: that of its base commit, which
+	// holds the pull requests queued ahead of it, a plan change among
+	// them (README, "Merge queues").
+	at := mg.BaseSHA
+	if at == "" {
+		at = base
+	}
+	ps, out, ok, err := e.planToGate(ctx, base, at, mg.HeadSHA, "merge group "+mg.HeadRef)
 	if !ok {
 		return out, err
 	}
@@ -54,7 +61,7 @@ func (e *engine) gateGroup(ctx context.Context, mg mergeGroup, base string) (*ou
 	}
 	var decisions []ordering.Decision
 	if thread, _ := e.identify(ps.plan, pr); thread != nil || e.untracked == untrackedGuard {
-		open, err := e.gh.OpenPulls(ctx, ps.base)
+		open, err := e.openInto(ctx, ps.base)
 		if err != nil {
 			return nil, err
 		}

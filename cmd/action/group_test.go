@@ -7,9 +7,15 @@ import (
 )
 
 // groupEvent runs a merge_group checks_requested event for a group made
-// for pull request ref, with head and base commits.
+// for pull request ref, with head and base commits. The base commit has
+// the plan on main, unless the test gave it one.
 func (s *scenario) groupEvent(action, headRef, headSHA, baseSHA string) result {
 	s.t.Helper()
+	if _, ok := s.gh.File(baseSHA, "plan.toml"); !ok {
+		if p, ok := s.gh.File("main", "plan.toml"); ok {
+			s.gh.SetFile(baseSHA, "plan.toml", p)
+		}
+	}
 	payload := loadPayload(s.t, "merge_group.json")
 	mg := payload["merge_group"].(map[string]any)
 	payload["action"] = action
@@ -132,4 +138,24 @@ func TestQueuedPull(t *testing.T) {
 			t.Errorf("queuedPull(%q) = %d, %v; want %d", ref, got, ok, want)
 		}
 	}
+}
+
+// TestMergeGroupBehindAPlanChange: a pull request that drops thread 2 from
+// the plan is in the merge queue ahead of thread 2's. Thread 2's group is
+// built on the plan change's group: it lands on a base whose plan drops
+// thread 2. The group is gated with the plan of its base commit, which is
+// the plan it lands under, not with the plan at the branch's tip.
+func TestMergeGroupBehindAPlanChange(t *testing.T) {
+	s := newScenario(t)
+	s.pull(11, "extract-auth", "a1", "services/auth/login.go")
+	s.gh.Update(11, func(p *fakegithub.Pull) { p.State, p.Merged = "closed", true })
+	s.pull(12, "api-cleanup", "b1", "services/api/handler.go")
+	dropped := strings.Replace(readTestdata(t, "plan.toml"), "merge_order = 2\n", "merge_order = 2\nstatus = \"dropped\"\n", 1)
+	s.gh.SetFile("g50", "plan.toml", dropped) // the group of the plan's pull request
+	s.gh.AddCommit("g50")
+	s.gh.AddCommit("g12", "g50", "b1")
+	r := s.groupEvent("checks_requested", queueRefOf("12"), "g12", "g50")
+	wantCode(t, r, exitFail)
+	s.wantStatus("g12", scope, "failure")
+	s.wantStatus("g12", order, "failure: out of order in the merge queue: thread 2 (api-cleanup) is dropped")
 }

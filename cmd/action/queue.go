@@ -23,11 +23,14 @@ func (j job) deliveries() []string { return append([]string{j.delivery}, j.also.
 // key names what a job does; two jobs with one key in one repository do
 // the same work. An event that changes its pull request's state (opened,
 // closed, reopened) re-gates what the change reaches, so it is never
-// folded into one that does not. Two pushes to one base are: the waiting
-// one compares the plan at its own, older, before commit with the tip.
+// folded into one that does not. Nor is a push folded into another push:
+// each compares the plan at its own before commit with the tip, and a
+// plan changed by the first and changed back by the second is the same at
+// the first one's before as at the tip, while a job between them may have
+// gated with the plan in between.
 func (j job) key() string {
 	was, changed := j.ev.stateChange()
-	return j.ev.todo() + "|" + strconv.FormatBool(changed) + was + "|" + j.ev.base + "|" + j.ev.group.HeadSHA + "|" + strconv.Itoa(j.ev.pr)
+	return j.ev.todo() + "|" + strconv.FormatBool(changed) + was + "|" + j.ev.base + "|" + j.ev.before + "|" + j.ev.group.HeadSHA + "|" + strconv.Itoa(j.ev.pr)
 }
 
 // queues runs jobs one at a time per repository, in the order they came,

@@ -18,7 +18,7 @@ func report(action *githubactions.Action, getenv func(string) string, out *outco
 	code := exitOK
 	if out.notice != "" {
 		action.Noticef("ps-action: %s", out.notice)
-		fmt.Fprintf(&summary, "### parallel-sessions\n\n%s\n", logSafe(out.notice))
+		fmt.Fprintf(&summary, "### parallel-sessions\n\n%s\n", mdText(out.notice))
 	}
 	if ps := out.plan; ps != nil && ps.note != "" {
 		action.Noticef("ps-action: %s", logSafe(ps.note))
@@ -39,7 +39,7 @@ func report(action *githubactions.Action, getenv func(string) string, out *outco
 	}
 	for _, m := range out.moved {
 		action.Warningf("ps-action: %s", m)
-		fmt.Fprintf(&summary, "- %s\n", logSafe(m))
+		fmt.Fprintf(&summary, "- %s\n", mdText(m))
 	}
 	for i := range out.gated {
 		g := &out.gated[i]
@@ -48,7 +48,8 @@ func report(action *githubactions.Action, getenv func(string) string, out *outco
 		if g.comment != "" && g.pr.Number == out.ownPR {
 			summary.WriteString(strings.Replace(g.comment, marker+"\n", "", 1))
 		} else {
-			fmt.Fprintf(&summary, "- %s\n", line)
+			// Branch names and paths of pull requests are Markdown's text.
+			fmt.Fprintf(&summary, "- %s\n", mdText(gatedLine(g)))
 		}
 	}
 	if out.decisions != nil {

@@ -31,8 +31,9 @@ Environment:
                                 on GitHub Enterprise https://HOST/api/v3)
 
 Limits (README, "Limits and faults" under the bot): a delivery body over
---max-body is refused; at most --max-unverified bodies are read before their
-signature is checked, the others wait for a slot or are refused (503); each
+--max-body is refused; the bodies read before their signature is checked
+hold at most --max-unverified times --max-body, counted in the bytes they
+sent, and one that finds it spent waits, then is refused (503); each
 job has --job-timeout and --retry-budget; on SIGTERM the accepted jobs get
 --shutdown-timeout to finish, then what is left is cancelled and logged as
 failed (redeliver those deliveries).
@@ -129,7 +130,7 @@ func (b *bot) shutdown(srv *http.Server, timeout time.Duration) {
 func newBot(cfg serveConfig, app *ghapi.App, log *slog.Logger) *bot {
 	jobs, stop := context.WithCancel(context.Background())
 	b := &bot{secret: cfg.secret, maxBody: cfg.maxBody, log: log, seen: newDeliveries(maxDeliveries),
-		unverified: make(chan struct{}, max(cfg.maxUnverified, 1)), stopJobs: stop}
+		unverified: newBodyBudget(int64(max(cfg.maxUnverified, 1)) * cfg.maxBody), stopJobs: stop}
 	b.queues = newQueues(func(j job) bool {
 		if err := b.process(jobs, cfg, app, j); err != nil {
 			b.seen.forget(j.deliveries()...) // GitHub's "Redeliver" runs them again
@@ -210,7 +211,7 @@ func readServeConfig(args []string, getenv func(string) string, stdout, stderr i
 	fs.BoolVar(&cfg.comment, "comment", true, "keep one bot comment on each thread pull request")
 	fs.BoolVar(&cfg.updateBranch, "update-branch", false, "when a thread's turn comes and its branch is behind the base but merges cleanly, ask GitHub to update it (for the head that was checked)")
 	fs.Int64Var(&cfg.maxBody, "max-body", 5<<20, "largest delivery body accepted, in bytes (GitHub caps payloads at 25 MB; gating events are far smaller)")
-	fs.IntVar(&cfg.maxUnverified, "max-unverified", 8, "most delivery bodies read at once before their signature is checked (memory: this times --max-body)")
+	fs.IntVar(&cfg.maxUnverified, "max-unverified", 8, "the memory of delivery bodies read before their signature is checked, in bodies of --max-body")
 	fs.DurationVar(&cfg.jobTimeout, "job-timeout", 10*time.Minute, "longest a job may run; then it fails and its delivery can be redelivered")
 	fs.DurationVar(&cfg.retry.Budget, "retry-budget", ghapi.DefaultRetry.Budget, "longest one job may wait out 5xx answers and rate limits, all its requests together")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long accepted jobs may take to finish before the rest are cancelled")

@@ -124,7 +124,14 @@ func (bs *botScenario) pushDelivery(id string) delivery {
 	return delivery{id: id, event: "push", body: mustJSON(bs.t, payload)}
 }
 
+// groupDelivery is a merge group's delivery; its base commit has the plan
+// on main, unless the test gave it one.
 func (bs *botScenario) groupDelivery(id, headRef, headSHA, baseSHA string) delivery {
+	if _, ok := bs.gh.File(baseSHA, "plan.toml"); !ok {
+		if p, ok := bs.gh.File("main", "plan.toml"); ok {
+			bs.gh.SetFile(baseSHA, "plan.toml", p)
+		}
+	}
 	payload := loadPayload(bs.t, "merge_group.json")
 	mg := payload["merge_group"].(map[string]any)
 	mg["head_ref"], mg["head_sha"], mg["base_sha"] = headRef, headSHA, baseSHA

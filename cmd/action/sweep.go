@@ -96,11 +96,11 @@ func (e *engine) reevaluateFor(ctx context.Context, ev event) (*outcome, error) 
 // thread's pull request is no thread. One pull request's failure does not
 // stop the others: the errors are joined.
 func (e *engine) resweep(ctx context.Context, base string, ch *change, before string) (*outcome, error) {
-	ps, out, ok, err := e.planToGate(ctx, base, "", "a re-evaluation")
+	ps, out, ok, err := e.planToGate(ctx, base, base, "", "a re-evaluation")
 	if !ok {
 		return out, err
 	}
-	open, err := e.gh.OpenPulls(ctx, base)
+	open, err := e.openInto(ctx, base)
 	if err != nil {
 		return nil, err
 	}

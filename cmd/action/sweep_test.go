@@ -194,6 +194,46 @@ func TestJobKeysKeepStateChangesApart(t *testing.T) {
 	}
 }
 
+// TestJobKeysKeepPushesApart: a push waiting in the bot's queue must not
+// absorb the next push. The waiting job compares the plan at its own
+// before commit with the tip: when the plan changed in the first push and
+// changed back in the second, the two plans are the same, and the pull
+// requests a job gated with the plan in between (it read it while the
+// pushes were delivered) would keep that plan's verdict. The second push's
+// own job compares the plan in between with the tip and re-evaluates in
+// full. A redelivered push (the same before) still folds.
+func TestJobKeysKeepPushesApart(t *testing.T) {
+	push := func(before string) job {
+		return job{repo: "octo/repo", ev: event{name: "push", base: "main", before: before}}
+	}
+	if push("a0").key() == push("b0").key() {
+		t.Error("two pushes to one base with different before commits share a key")
+	}
+	if push("a0").key() != push("a0").key() {
+		t.Error("one push delivered twice has two keys")
+	}
+	// A job of another event holds the worker: both pushes arrive while
+	// the first waits.
+	var ran []string
+	hold := make(chan struct{})
+	q := newQueues(func(j job) bool {
+		if j.ev.name == "hold" {
+			<-hold
+			return true
+		}
+		ran = append(ran, j.ev.before)
+		return true
+	})
+	q.add(job{repo: "octo/repo", ev: event{name: "hold", pr: 1}})
+	q.add(push("a0"))
+	q.add(push("b0"))
+	close(hold)
+	q.close()
+	if !slices.Equal(ran, []string{"a0", "b0"}) {
+		t.Errorf("the pushes ran as %v, want both, in order", ran)
+	}
+}
+
 // Under untracked-prs guard, a landing re-gates the pull requests that are
 // no thread and fail on the landed thread's paths; one that passes, which
 // touches no path of a thread that has not landed, still does, and its

@@ -22,16 +22,15 @@ type bot struct {
 	log     *slog.Logger
 	seen    *deliveries
 	queues  *queues
-	// unverified holds a slot for each body being read before its
-	// signature is checked: memory for unverified bodies is bounded by
-	// its capacity times maxBody.
-	unverified chan struct{}
+	// unverified is the memory of the bodies being read before their
+	// signature is checked: --max-unverified times --max-body.
+	unverified *bodyBudget
 	// stopJobs cancels every job's context (shutdown).
 	stopJobs context.CancelFunc
 }
 
-// unverifiedWait is how long a delivery waits for a slot to read its body
-// before it is refused with 503.
+// unverifiedWait is how long a delivery waits for memory to read its body
+// into before it is refused with 503.
 const unverifiedWait = 10 * time.Second
 
 // routes serves POST /webhook and GET /healthz.
@@ -90,8 +89,9 @@ func (b *bot) webhook(w http.ResponseWriter, r *http.Request) {
 
 // verifiedBody reads a delivery's body and checks its signature, bounding
 // what an unsigned flood can take: no body is read without a well-formed
-// signature header or over maxBody, and at most cap(b.unverified) are read
-// at once. It returns the body, or the status and reason to refuse it.
+// signature header or over maxBody, and the bodies being read hold at most
+// b.unverified's memory, as their bytes arrive (README, "Limits and
+// faults"). It returns the body, or the status and reason to refuse it.
 func (b *bot) verifiedBody(w http.ResponseWriter, r *http.Request) ([]byte, int, string) {
 	want, msg := signatureHeader(r.Header)
 	if msg != "" {
@@ -101,31 +101,16 @@ func (b *bot) verifiedBody(w http.ResponseWriter, r *http.Request) ([]byte, int,
 	if r.ContentLength > b.maxBody {
 		return nil, http.StatusRequestEntityTooLarge, tooBig
 	}
-	wait := time.NewTimer(unverifiedWait)
-	defer wait.Stop()
-	select {
-	case b.unverified <- struct{}{}:
-		defer func() { <-b.unverified }()
-	case <-wait.C:
-		return nil, http.StatusServiceUnavailable, "too many deliveries being read at once (--max-unverified); try again"
-	case <-r.Context().Done():
-		return nil, http.StatusServiceUnavailable, "the client went away"
-	}
-	// GitHub sends Content-Length: the body is read into one buffer of
-	// that size, checked above to be at most maxBody.
-	var body []byte
-	var err error
-	limited := http.MaxBytesReader(w, r.Body, b.maxBody)
-	if r.ContentLength >= 0 {
-		body = make([]byte, r.ContentLength)
-		_, err = io.ReadFull(limited, body)
-	} else {
-		body, err = io.ReadAll(limited)
-	}
+	body, held, err := readBudgeted(r.Context(), http.MaxBytesReader(w, r.Body, b.maxBody), b.maxBody, b.unverified, unverifiedWait)
+	defer b.unverified.give(held)
 	var over *http.MaxBytesError
 	switch {
 	case errors.As(err, &over):
 		return nil, http.StatusRequestEntityTooLarge, tooBig
+	case errors.Is(err, errNoBudget):
+		return nil, http.StatusServiceUnavailable, "too many unverified bytes being read at once (--max-unverified times --max-body); try again"
+	case r.Context().Err() != nil:
+		return nil, http.StatusServiceUnavailable, "the client went away"
 	case err != nil:
 		return nil, http.StatusBadRequest, "read the body: " + err.Error()
 	}

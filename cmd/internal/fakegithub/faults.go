@@ -2,6 +2,7 @@ package fakegithub
 
 import (
 	"net/http"
+	"strings"
 )
 
 // Fault answers matching requests with a failure, Times times (0: always).
@@ -28,8 +29,11 @@ type Fault struct {
 	// the test ends), then the connection is closed.
 	Hang bool
 	// Drop closes the connection without an answer.
-	Drop  bool
-	Times int
+	Drop bool
+	// Endless answers 200 with Raw, then Endless again and again until the
+	// client goes away (or the test ends): a body that never ends.
+	Endless string
+	Times   int
 
 	matched int
 }
@@ -55,6 +59,8 @@ func (s *Server) inject(w http.ResponseWriter, r *http.Request, f *Fault) func()
 		}
 	case f.Drop:
 		return func() { drop(w) }
+	case f.Endless != "":
+		return func() { s.endless(w, r, f) }
 	}
 	for k, v := range f.Header {
 		w.Header().Set(k, v)
@@ -90,4 +96,27 @@ func drop(w http.ResponseWriter) {
 func (s *Server) unimplemented(w http.ResponseWriter, r *http.Request) {
 	s.t.Errorf("fakegithub: %s %s is not a route the fake implements (add it; a 404 would pass for GitHub's answer)", r.Method, r.URL.Path)
 	writeError(w, http.StatusNotImplemented, "fakegithub does not implement "+r.Method+" "+r.URL.Path)
+}
+
+// endless writes f.Raw, then f.Endless until the client or the test goes
+// away.
+func (s *Server) endless(w http.ResponseWriter, r *http.Request, f *Fault) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	chunk := []byte(strings.Repeat(f.Endless, max(1, 64<<10/len(f.Endless))))
+	if _, err := w.Write([]byte(f.Raw)); err != nil {
+		return
+	}
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.done:
+			return
+		default:
+		}
+		if _, err := w.Write(chunk); err != nil {
+			return
+		}
+	}
 }

@@ -160,6 +160,14 @@ func (s *Server) SetFile(ref, path, content string) {
 	s.contents[ref][path] = content
 }
 
+// File returns the content of path at ref, as SetFile left it.
+func (s *Server) File(ref, path string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	content, ok := s.contents[ref][path]
+	return content, ok
+}
+
 // AddPull adds or replaces a pull request.
 func (s *Server) AddPull(p Pull) {
 	s.mu.Lock()

@@ -40,6 +40,9 @@ type Options struct {
 	// RequestTimeout bounds each request; zero means
 	// DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// MaxAnswerBytes bounds each answer's body; zero means
+	// DefaultMaxAnswerBytes.
+	MaxAnswerBytes int64
 	// Transport carries the requests; nil means http.DefaultTransport.
 	Transport http.RoundTripper
 }
@@ -82,7 +85,8 @@ func New(repository string, opts Options) (*Client, error) {
 	return &Client{gh: gh, owner: owner, repo: name, graphQL: graphQL}, nil
 }
 
-// bounded is the options' transport with each request's timeout.
+// bounded is the options' transport with each request's timeout and
+// answer limit.
 func (opts Options) bounded() http.RoundTripper {
 	next := opts.Transport
 	if next == nil {
@@ -92,7 +96,11 @@ func (opts Options) bounded() http.RoundTripper {
 	if timeout <= 0 {
 		timeout = DefaultRequestTimeout
 	}
-	return timeoutTransport{next: next, timeout: timeout}
+	limit := opts.MaxAnswerBytes
+	if limit <= 0 {
+		limit = DefaultMaxAnswerBytes
+	}
+	return timeoutTransport{next: next, timeout: timeout, limit: limit}
 }
 
 // BaseURL parses an API root and gives it the trailing slash go-github

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parallel-sessions/parallel-sessions/cmd/internal/fakegithub"
+	"testing/iotest"
 )
 
 func faultClient(t *testing.T, fake *fakegithub.Server, opts Options) *Client {
@@ -168,5 +169,43 @@ func TestRetryDoesNotChangeTheRequest(t *testing.T) {
 	}
 	if len(rec.bodies) != 2 || rec.bodies[1] != `{"a":1}` {
 		t.Errorf("bodies sent: %q", rec.bodies)
+	}
+}
+
+// TestEndlessAnswerIsCut: GitHub's answer to a file list never ends. The
+// client stops reading at the answer limit, well before the request's
+// timeout, with an error that says so, and sends nothing again.
+func TestEndlessAnswerIsCut(t *testing.T) {
+	fake := fakegithub.New(t, "octo", "repo")
+	fake.AddPull(fakegithub.Pull{Number: 1, HeadRef: "x", HeadSHA: "abc", BaseRef: "main"})
+	f := &fakegithub.Fault{Path: "/pulls/1/files", Raw: "[", Endless: `{"filename":"a.go","status":"added"},`}
+	fake.AddFault(f)
+	c := faultClient(t, fake, Options{RequestTimeout: time.Minute, MaxAnswerBytes: 1 << 20, Retry: RetryPolicy{Budget: 5 * time.Second, Backoff: 10 * time.Millisecond, Floor: 10 * time.Millisecond}})
+	start := time.Now()
+	files, err := c.PullFiles(context.Background(), 1)
+	if err == nil || !strings.Contains(err.Error(), "over the limit of 1048576 bytes") {
+		t.Fatalf("an endless answer gave %d files, err = %v", len(files), err)
+	}
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("gave up after %v", took)
+	}
+	if n := fake.Matched(f); n != 1 {
+		t.Errorf("the endless answer was asked for %d times, want 1", n)
+	}
+}
+
+// TestAnswerLimitIsExact: an answer of exactly the limit is read whole;
+// one byte more is an error, also from a reader that gives one byte at a
+// time.
+func TestAnswerLimitIsExact(t *testing.T) {
+	for _, c := range []struct {
+		size int
+		ok   bool
+	}{{0, true}, {9, true}, {10, true}, {11, false}, {1000, false}} {
+		b := &limitedBody{r: iotest.OneByteReader(strings.NewReader(strings.Repeat("x", c.size))), left: 10, limit: 10}
+		got, err := io.ReadAll(b)
+		if c.ok && (err != nil || len(got) != c.size) || !c.ok && err == nil {
+			t.Errorf("a body of %d bytes, limit 10: %d bytes, err %v", c.size, len(got), err)
+		}
 	}
 }

@@ -6,11 +6,15 @@ import (
 	"github.com/google/go-github/v60/github"
 )
 
-// OpenPulls lists the open pull requests into base, from any branch or
-// fork. GitHub's list leaves ChangedFiles out: read a pull request with
-// PullRequest for it.
+// OpenPulls lists the open pull requests into base ("": into any base),
+// from any branch or fork. GitHub's list leaves ChangedFiles out: read a
+// pull request with PullRequest for it.
 func (c *Client) OpenPulls(ctx context.Context, base string) ([]PullRequest, error) {
-	return c.listPulls(ctx, &github.PullRequestListOptions{State: "open", Base: base}, "list open pull requests into "+base)
+	what := "list open pull requests into " + base
+	if base == "" {
+		what = "list open pull requests"
+	}
+	return c.listPulls(ctx, &github.PullRequestListOptions{State: "open", Base: base}, what)
 }
 
 // listPulls lists every page of pull requests opts select; what names the

@@ -103,7 +103,9 @@ func (c *Client) File(ctx context.Context, ref, path string) ([]byte, error) {
 	return []byte(content), nil
 }
 
-// PullRequest fetches pull request n as GitHub has it now.
+// PullRequest fetches pull request n as GitHub has it now; an answer
+// without changed_files is ErrMalformed (lists leave it out, a read of one
+// pull request never does).
 func (c *Client) PullRequest(ctx context.Context, n int) (PullRequest, error) {
 	p, _, err := c.gh.PullRequests.Get(ctx, c.owner, c.repo, n)
 	if err != nil {
@@ -115,6 +117,11 @@ func (c *Client) PullRequest(ctx context.Context, n int) (PullRequest, error) {
 	}
 	if pr.Number != n {
 		return PullRequest{}, fmt.Errorf("get pull request #%d: %w", n, malformed("GitHub answered with #%d", pr.Number))
+	}
+	if p.ChangedFiles == nil {
+		// The count an empty file list is checked against: without it a
+		// list GitHub left empty would read as a change of no file.
+		return PullRequest{}, fmt.Errorf("get pull request #%d: %w", n, malformed("the answer has no changed_files"))
 	}
 	return pr, nil
 }
@@ -128,15 +135,23 @@ func (c *Client) BranchPulls(ctx context.Context, base, branch string) ([]PullRe
 }
 
 // PullFiles lists every file GitHub reports for pull request n. GitHub stops
-// at 3,000 files: compare the count with PullRequest.ChangedFiles.
+// at 3,000 files: compare the count with PullRequest.ChangedFiles. A file
+// listed twice is ErrMalformed: the list changed between its pages (the
+// head moved away and back, say), so as many entries as GitHub's count do
+// not make it one head's list, and a file it left out may be out of scope.
 func (c *Client) PullFiles(ctx context.Context, n int) ([]File, error) {
 	opts := &github.ListOptions{}
+	seen := map[string]bool{}
 	files, err := listAll(opts, func() ([]*github.CommitFile, *github.Response, error) {
 		return c.gh.PullRequests.ListFiles(ctx, c.owner, c.repo, n, opts)
 	}, func(f *github.CommitFile) (File, error) {
-		if f.GetFilename() == "" || f.GetStatus() == "" {
+		switch {
+		case f.GetFilename() == "" || f.GetStatus() == "":
 			return File{}, malformed("a file without a name or status")
+		case seen[f.GetFilename()]:
+			return File{}, malformed("%q is listed twice: the list changed between its pages; run again", f.GetFilename())
 		}
+		seen[f.GetFilename()] = true
 		return File{Status: f.GetStatus(), Filename: f.GetFilename(), PreviousFilename: f.GetPreviousFilename()}, nil
 	})
 	return files, wrap(err, "list files of pull request #%d", n)
