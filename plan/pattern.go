@@ -35,6 +35,7 @@ type Pattern struct {
 	// alternatives compiles it, and Match runs doublestar on Glob for the
 	// paths that pass filter.
 	deferred bool
+	shape    shapeKind // of a restored glob
 	filter   prefilter
 	dir      string // TextDir
 }
@@ -159,6 +160,9 @@ func (p Pattern) Match(path string) bool {
 		return path == p.literal || (strings.HasPrefix(path, p.literal) && path[len(p.literal)] == '/')
 	}
 	if p.deferred {
+		if p.shape != otherShape {
+			return p.matchShape(path)
+		}
 		return p.filter.pass(path) && doublestar.MatchUnvalidated(p.Glob, path)
 	}
 	for _, a := range p.alts {

@@ -44,8 +44,70 @@ func RestorePattern(text, glob string, file bool) (Pattern, error) {
 	} else {
 		p.filter = newPrefilter(s, slash)
 		p.dir = textDir(s)
+		p.shape = shapeOf(s, slash)
 	}
 	return p, nil
+}
+
+// shapeKind names the commonest forms of a glob, whose restored pattern
+// matches without doublestar: the folder read off the text (TextDir, "" for
+// none), then "/**/*" (anyDepth) or "/*" (oneLevel), then a literal tail
+// without '/' (the prefilter's tail): "**/*.go", "services/**/*_test.go",
+// "docs/*.md", "*.go". A path matches when it is below that folder and its
+// last segment (for oneLevel: its only segment below the folder) ends with
+// the tail. FuzzRestorePattern holds these to the compiled matcher too.
+type shapeKind uint8
+
+const (
+	otherShape shapeKind = iota
+	anyDepth
+	oneLevel
+)
+
+// shapeOf is the shape of s, a glob in ParsePattern's normal form; slash
+// is its trailing '/'.
+func shapeOf(s string, slash bool) shapeKind {
+	if slash {
+		return otherShape
+	}
+	tail := s[strings.LastIndexAny(s, "*?[]{}")+1:]
+	if strings.IndexByte(tail, '/') >= 0 {
+		return otherShape
+	}
+	head := s[:len(s)-len(tail)]
+	kind := otherShape
+	switch {
+	case head == "**/*":
+		return anyDepth
+	case head == "*":
+		return oneLevel
+	case strings.HasSuffix(head, "/**/*"):
+		head, kind = head[:len(head)-len("/**/*")], anyDepth
+	case strings.HasSuffix(head, "/*"):
+		head, kind = head[:len(head)-len("/*")], oneLevel
+	}
+	if head == "" || firstMeta(head) >= 0 || strings.ContainsAny(head, "]}") {
+		return otherShape
+	}
+	return kind
+}
+
+// matchShape is Match for a restored pattern of one of the shapes.
+func (p Pattern) matchShape(path string) bool {
+	rest := path
+	if p.dir != "" {
+		if len(path) <= len(p.dir) || path[len(p.dir)] != '/' || !strings.HasPrefix(path, p.dir) {
+			return false
+		}
+		rest = path[len(p.dir)+1:]
+	}
+	if i := strings.LastIndexByte(rest, '/'); i >= 0 {
+		if p.shape == oneLevel {
+			return false
+		}
+		rest = rest[i+1:]
+	}
+	return strings.HasSuffix(rest, p.filter.tail)
 }
 
 // prefilter is what every path a restored glob matches shows, read off its

@@ -48,11 +48,14 @@ func TestRestoredPatternsDecideAsCompiled(t *testing.T) {
 	paths := []string{"go.mod", "go.mod/x", "docs/readme.md", "docs/readme.md/x", "docs/api/page2.md",
 		"docs/guide/v1/page2.md", "services/svc1/part0/a.go", "services/svc1/x/y_1.go", "tests/svc1/ab3/x",
 		"tests/svc1/zz3/x", "a/b/c.txt", "a/b", "x.go", "vendor/x/y.go", "a", "é/ü.go", "0", "a/0", "ab/b",
-		"a/xz.go", "a/yz", "tests/svc1/a33", "tests/svc1/3", "pq/r", "p/q/r"}
+		"a/xz.go", "a/yz", "tests/svc1/a33", "tests/svc1/3", "pq/r", "p/q/r", "services/svc1/_1.go",
+		"services/svc1x/y_1.go", "services/svc1", "services/svc1_1.go", "x_1.go", ".go", "docs/a.md",
+		"docs/a.md/b", "docs/x/a.md", "docsa.md"}
 	patterns := []string{"go.mod", "./go.mod", "docs/readme.md", "docs/", "docs/{api,guide}/**/page2.md",
 		"services/svc1/part0/", "services/svc1/**/*_1.go", "tests/svc1/[a-m]*3/", "**/*.go", "a/b",
 		"a/b/", "**", "*", "{a,a}/b", "a/[b]/c.txt", "é/*.go", "{docs/api,docs/guide}/**", "vendor/", "**/0",
-		"a/[x/y]z*", "a/[!q]z.go", "tests/svc1/[a-m]*3", "tests/svc1/[^a]?3/", "p*/{q,q/r}", "p/**/r"}
+		"a/[x/y]z*", "a/[!q]z.go", "tests/svc1/[a-m]*3", "tests/svc1/[^a]?3/", "p*/{q,q/r}", "p/**/r",
+		"docs/*.md", "*.go", "services/**/*", "**/*", "*", "docs/**/*a.md", "services/svc1/*_1.go"}
 	for _, text := range patterns {
 		p, err := ParsePattern(text)
 		if err != nil {
