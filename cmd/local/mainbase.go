@@ -43,7 +43,7 @@ func readMainCopy(commonDir, dir, rel string, have readCopy) mainCopy {
 	}
 	mc.path = filepath.Join(main, filepath.FromSlash(rel))
 	data := have.data
-	if have.path == "" || have.path != mc.path {
+	if have.path != mc.path {
 		var err error
 		if data, err = readPlanFile(planLocation{path: mc.path, display: mc.path}); err != nil {
 			return mc
