@@ -71,7 +71,7 @@ func (bi baseIndex) path(ref, file string) string {
 
 // read returns the entry of ref and file when it is whole and is theirs.
 func (bi baseIndex) read(ref, file string) (baseEntry, bool) {
-	data, err := readSmall(bi.path(ref, file))
+	data, err := readRegular(bi.path(ref, file), maxRefFile)
 	if err != nil || len(data) > 4096 {
 		return baseEntry{}, false
 	}

@@ -125,10 +125,10 @@ func TestParseFileList(t *testing.T) {
 func TestReadText(t *testing.T) {
 	name := filepath.Join(t.TempDir(), "list")
 	write(t, name, "0123456789\n")
-	if text, err := readFileText(name, 11, false); err != nil || text != "0123456789\n" {
+	if text, err := readFileText(name, 11); err != nil || text != "0123456789\n" {
 		t.Errorf("at the bound: %q, %v", text, err)
 	}
-	if _, err := readFileText(name, 10, false); err == nil {
+	if _, err := readFileText(name, 10); err == nil {
 		t.Error("over the bound: no error")
 	}
 	if _, err := readText(strings.NewReader("0123456789\n"), 0, 10); err == nil {
@@ -139,7 +139,7 @@ func TestReadText(t *testing.T) {
 		t.Fatal(err)
 	}
 	go func() { w.WriteString("a.go\nb.go\n"); w.Close() }()
-	if text, err := readFileText(fmt.Sprintf("/dev/fd/%d", r.Fd()), 100, false); err != nil || text != "a.go\nb.go\n" {
+	if text, err := readFileText(fmt.Sprintf("/dev/fd/%d", r.Fd()), 100); err != nil || text != "a.go\nb.go\n" {
 		t.Errorf("a pipe: %q, %v", text, err)
 	}
 	r.Close()

@@ -228,7 +228,7 @@ func (c *command) listedChanges(name string) (changeSet, error) {
 		text, err = readText(c.stdin, 0, maxFileList)
 	} else {
 		label = name
-		text, err = readFileText(c.abs(name), maxFileList, false)
+		text, err = readFileText(c.abs(name), maxFileList)
 	}
 	if errors.Is(err, errTooLarge) {
 		return changeSet{}, fmt.Errorf("read --files %s: larger than %d MiB; split the change list", label, maxFileList>>20)

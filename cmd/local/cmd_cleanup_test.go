@@ -178,6 +178,12 @@ func TestCleanupKeepsIgnoredWork(t *testing.T) {
 	}
 }
 
+// briefNotFanouts is cleanup's report when threads 1 and 2 landed and
+// thread 1's brief is no longer the file fanout wrote.
+const briefNotFanouts = `thread 1 (extract-auth) worktrees/thread-1: kept: ignored file fanout did not write: THREAD_BRIEF.md (move it out of the worktree, or pass --discard-ignored to delete it) (pass --force to remove it anyway)
+thread 2 (api-cleanup) worktrees/thread-2: removed (landed in main)
+`
+
 // TestCleanupKeepsAnEditedFanoutFile: a file fanout wrote is not work while
 // it is as fanout wrote it (its record in the worktree's git folder); an
 // edit makes it work.
@@ -191,9 +197,7 @@ func TestCleanupKeepsAnEditedFanoutFile(t *testing.T) {
 
 	r := runIn(t, repo, "cleanup")
 	wantCode(t, r, exitOK)
-	want := `thread 1 (extract-auth) worktrees/thread-1: kept: ignored file fanout did not write: THREAD_BRIEF.md (move it out of the worktree, or pass --discard-ignored to delete it) (pass --force to remove it anyway)
-thread 2 (api-cleanup) worktrees/thread-2: removed (landed in main)
-`
+	want := briefNotFanouts
 	if !strings.HasPrefix(r.stdout, want) {
 		t.Errorf("stdout:\n%s\nwant:\n%s", r.stdout, want)
 	}

@@ -75,7 +75,7 @@ func findGitFiles(dir string) (repo gitRepoFiles, ok bool) {
 			case fi.IsDir():
 				repo.gitDir = dotGit
 			case fi.Mode().IsRegular():
-				data, err := readSmall(dotGit)
+				data, err := readRegular(dotGit, maxRefFile)
 				line, found := bytes.CutPrefix(data, []byte("gitdir: "))
 				if err != nil || !found {
 					return repo, false
@@ -98,7 +98,7 @@ func findGitFiles(dir string) (repo gitRepoFiles, ok bool) {
 		}
 	}
 	repo.commonDir = repo.gitDir
-	if data, err := readSmall(filepath.Join(repo.gitDir, "commondir")); err == nil {
+	if data, err := readRegular(filepath.Join(repo.gitDir, "commondir"), maxRefFile); err == nil {
 		common, ok := strings.CutSuffix(string(data), "\n")
 		if !ok {
 			return repo, false
@@ -114,7 +114,7 @@ func findGitFiles(dir string) (repo gitRepoFiles, ok bool) {
 		return repo, false
 	}
 	for _, config := range []string{filepath.Join(repo.commonDir, "config"), filepath.Join(repo.gitDir, "config.worktree")} {
-		data, err := readSmall(config)
+		data, err := readRegular(config, maxRefFile)
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return repo, false
 		}
@@ -145,7 +145,7 @@ func isGitDir(d string) bool {
 // directory is gitDir, from its HEAD file; ok is false when HEAD is not a
 // symbolic ref to a branch (detached, or unreadable), and git decides.
 func headBranchFiles(gitDir string) (string, bool) {
-	data, err := readSmall(filepath.Join(gitDir, "HEAD"))
+	data, err := readRegular(filepath.Join(gitDir, "HEAD"), maxRefFile)
 	if err != nil {
 		return "", false
 	}

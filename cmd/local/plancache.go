@@ -199,7 +199,7 @@ func (pc planCache) verdict(cp *committedPlan) (cachedPlan, error) {
 // read returns the entry at path if it is whole and is the entry of oid
 // and tree.
 func (pc planCache) read(path, oid, tree string) (cachedPlan, bool) {
-	data, err := readFileText(path, maxCacheFile, true)
+	data, err := readRegularText(path, maxCacheFile)
 	if err != nil {
 		return cachedPlan{}, false
 	}

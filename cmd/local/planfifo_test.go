@@ -90,3 +90,13 @@ func TestPlanFIFONeverBlocks(t *testing.T) {
 	r = runWithin(t, repo, "status") // reads the committed plan only
 	wantCode(t, r, exitOK)
 }
+
+// TestPlanThatIsAFolder: a folder given as the plan is named as one.
+func TestPlanThatIsAFolder(t *testing.T) {
+	dir := t.TempDir()
+	r := runWithin(t, dir, "--plan", dir, "validate")
+	wantCode(t, r, exitError)
+	if !strings.Contains(r.stderr, "is a directory, not a plan file") {
+		t.Errorf("validate --plan FOLDER: %q", r.stderr)
+	}
+}

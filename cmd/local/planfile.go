@@ -90,24 +90,18 @@ func (c *command) loadPlan() (planLocation, *plan.Plan, []plan.Finding, error) {
 }
 
 func readPlanFile(loc planLocation) ([]byte, error) {
-	f, err := openNonblocking(loc.path) // a FIFO planted there must not hang the command
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("read plan %s: no such file; run `ps-local init` to write one, or pass --plan FILE", loc.display)
-		}
+	f, info, err := openRegular(loc.path) // a FIFO planted there must not hang the command
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("read plan %s: no such file; run `ps-local init` to write one, or pass --plan FILE", loc.display)
+	case errors.Is(err, errIsDir):
+		return nil, fmt.Errorf("read plan %s: is a directory, not a plan file", loc.display)
+	case errors.Is(err, errNotRegular):
+		return nil, fmt.Errorf("read plan %s: %w; a plan is a file, as committed on the base branch", loc.display, err)
+	case err != nil:
 		return nil, fmt.Errorf("read plan %s: %w", loc.display, unwrapPath(err))
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("read plan %s: %w", loc.display, unwrapPath(err))
-	}
-	if info.IsDir() {
-		return nil, fmt.Errorf("read plan %s: is a directory, not a plan file", loc.display)
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("read plan %s: %w (%s); a plan is a file, as committed on the base branch", loc.display, errNotRegular, fileKind(info.Mode()))
-	}
 	data, err := readBounded(f, info.Size(), maxPlanSize)
 	if errors.Is(err, errTooLarge) {
 		return nil, fmt.Errorf("read plan %s: larger than %d KiB; a plan is a small text file, is this the right file?", loc.display, maxPlanSize>>10)

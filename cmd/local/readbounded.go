@@ -50,24 +50,23 @@ func readText(r io.Reader, size int64, limit int) (string, error) {
 		size = 32 << 10 // a pipe: read in pieces of the size io.Copy reads
 	}
 	buf, err := readBounded(r, size, int64(limit))
-	if err != nil || len(buf) == 0 {
-		return "", err
-	}
-	// buf is never written again nor kept anywhere else: the string may
-	// share its bytes, as strings.Builder's does.
-	return unsafe.String(&buf[0], len(buf)), nil
+	return sharedString(buf), err
 }
 
-// readFileText is readText of the file at name. A FIFO or a device is
-// read too (a list may come through a pipe), unless regularOnly: then it
-// is opened without waiting for a writer (openNonblocking), never read, and
-// is errNotRegular; a regular file over limit is errTooLarge unread.
-func readFileText(name string, limit int, regularOnly bool) (string, error) {
-	open := os.Open
-	if regularOnly {
-		open = openNonblocking
+// sharedString is buf as a string without a copy. buf must never be
+// written again nor kept anywhere else, as with strings.Builder's.
+func sharedString(buf []byte) string {
+	if len(buf) == 0 {
+		return ""
 	}
-	f, err := open(name)
+	return unsafe.String(&buf[0], len(buf))
+}
+
+// readFileText is readText of the file at name, which may be a FIFO or a
+// device: a list may come through a pipe. A file that must be a regular one
+// is read with readRegularText.
+func readFileText(name string, limit int) (string, error) {
+	f, err := os.Open(name)
 	if err != nil {
 		return "", err
 	}
@@ -75,12 +74,6 @@ func readFileText(name string, limit int, regularOnly bool) (string, error) {
 	info, err := f.Stat()
 	if err != nil {
 		return "", err
-	}
-	if regularOnly && !info.Mode().IsRegular() {
-		return "", errNotRegular
-	}
-	if regularOnly && info.Size() > int64(limit) {
-		return "", errTooLarge
 	}
 	return readText(f, info.Size(), limit)
 }

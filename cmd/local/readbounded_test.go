@@ -49,8 +49,8 @@ func TestReadersNeverBlockOnAFIFO(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 2)
-	go func() { _, err := readSmall(fifo); done <- err }()
-	go func() { _, err := readFileText(fifo, 1<<20, true); done <- err }()
+	go func() { _, err := readRegular(fifo, maxRefFile); done <- err }()
+	go func() { _, err := readRegularText(fifo, 1<<20); done <- err }()
 	for range 2 {
 		select {
 		case err := <-done:

@@ -65,6 +65,12 @@ func readRegular(name string, limit int64) ([]byte, error) {
 	return readBounded(f, info.Size(), limit)
 }
 
+// readRegularText is readRegular as a string that shares the bytes read.
+func readRegularText(name string, limit int64) (string, error) {
+	data, err := readRegular(name, limit)
+	return sharedString(data), err
+}
+
 // refusal says why readRegular refused a file bounded by limit, for a
 // message ("is " + refusal): "not a regular file (a FIFO)", "larger than
 // 1 MiB"; "" for any other error.

@@ -44,7 +44,7 @@ func readRefFiles(commonDir, name string) (string, refAnswer) {
 		if fi, err := os.Lstat(file); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 			return "", refUnknown // a symbolic link git reads its own way
 		}
-		data, err := readSmall(file)
+		data, err := readRegular(file, maxRefFile)
 		switch {
 		case err == nil:
 			line, ok := bytes.CutSuffix(data, []byte("\n"))
@@ -74,7 +74,7 @@ func filesRefBackend(commonDir string) bool {
 	if _, err := os.Lstat(filepath.Join(commonDir, "reftable")); !errors.Is(err, fs.ErrNotExist) {
 		return false
 	}
-	config, err := readSmall(filepath.Join(commonDir, "config"))
+	config, err := readRegular(filepath.Join(commonDir, "config"), maxRefFile)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return false
 	}
@@ -83,7 +83,7 @@ func filesRefBackend(commonDir string) bool {
 
 // packedRef finds name in commonDir's packed-refs file.
 func packedRef(commonDir, name string) (string, refAnswer) {
-	data, err := readSmall(filepath.Join(commonDir, "packed-refs"))
+	data, err := readRegular(filepath.Join(commonDir, "packed-refs"), maxRefFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", refAbsent
 	}
@@ -108,32 +108,6 @@ func packedRef(commonDir, name string) (string, refAnswer) {
 	}
 	return "", refAbsent
 }
-
-// readSmall reads a file of at most maxRefFile bytes.
-func readSmall(path string) ([]byte, error) {
-	f, err := openNonblocking(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if info.IsDir() {
-		return nil, errIsDir
-	}
-	if !info.Mode().IsRegular() || info.Size() > maxRefFile {
-		return nil, errNotSmall
-	}
-	data, err := readBounded(f, info.Size(), maxRefFile)
-	if errors.Is(err, errTooLarge) {
-		return nil, errNotSmall // it grew since Stat
-	}
-	return data, err
-}
-
-var errNotSmall = errors.New("not a small regular file")
 
 var errIsDir = errors.New("is a directory")
 
