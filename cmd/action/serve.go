@@ -169,24 +169,39 @@ func (b *bot) process(jobs context.Context, cfg serveConfig, app *ghapi.App, j j
 	if err != nil {
 		return fail(err)
 	}
-	attrs := []any{"ms", time.Since(start).Milliseconds(), "gated", len(out.gated)}
-	if out.notice != "" {
-		attrs = append(attrs, "notice", out.notice)
-	}
-	if len(out.moved) > 0 {
-		attrs = append(attrs, "head_moved", out.moved)
-	}
-	if out.plan != nil && len(out.plan.findings) > 0 {
-		attrs = append(attrs, "plan_findings", len(out.plan.findings))
-	}
-	for _, g := range out.gated {
-		attrs = append(attrs, "pr_"+strconv.Itoa(g.pr.Number), string(g.scope)+"/"+readyWord(g.ready))
-	}
-	if out.decisions != nil {
-		attrs = append(attrs, "order", orderTable(out))
-	}
-	log.Info("job done", attrs...)
+	log.Info("job done", append([]any{"ms", time.Since(start).Milliseconds()}, outcomeAttrs(out)...)...)
 	return nil
+}
+
+// outcomeAttrs are the log attributes of a job's outcome: for a
+// re-evaluation of every base, the order and plan problems of each base
+// beside the first are keyed by the base's name.
+func outcomeAttrs(out *outcome) []any {
+	gated := 0
+	var attrs []any
+	for i, o := range out.bases() {
+		suffix := ""
+		if i > 0 {
+			suffix = "_" + o.plan.base
+		}
+		gated += len(o.gated)
+		if o.notice != "" {
+			attrs = append(attrs, "notice"+suffix, o.notice)
+		}
+		if len(o.moved) > 0 {
+			attrs = append(attrs, "head_moved"+suffix, o.moved)
+		}
+		if o.plan != nil && len(o.plan.findings) > 0 {
+			attrs = append(attrs, "plan_findings"+suffix, len(o.plan.findings))
+		}
+		for _, g := range o.gated {
+			attrs = append(attrs, "pr_"+strconv.Itoa(g.pr.Number), string(g.scope)+"/"+readyWord(g.ready))
+		}
+		if o.decisions != nil {
+			attrs = append(attrs, "order"+suffix, orderTable(o))
+		}
+	}
+	return append([]any{"gated", gated}, attrs...)
 }
 
 func readyWord(ready bool) string {
