@@ -140,3 +140,18 @@ func TestFullReevaluationBoundsTheBases(t *testing.T) {
 		t.Errorf("the run does not say how many bases it left:\n%s", r.stdout)
 	}
 }
+
+// An invalid plan on another base fails the full re-evaluation, as one on
+// the run's own branch does, and names its base; the other bases are
+// gated all the same.
+func TestFullReevaluationReportsAnInvalidPlanOnAnotherBase(t *testing.T) {
+	s := twoPlans(t)
+	s.gh.SetFile("develop", "plan.toml", "base = \"develop\"\n[[threads]]\nid = 1\n")
+	r := s.dispatchEvent()
+	wantCode(t, r, exitFail)
+	s.wantStatus("b1", order, "success: ready")
+	s.wantStatus("d2", order, "pending: waiting on thread 1 (dev-auth), #21 open")
+	if !strings.Contains(r.summary, "`plan.toml` on `develop` is invalid") {
+		t.Errorf("the summary does not name develop's invalid plan:\n%s", r.summary)
+	}
+}

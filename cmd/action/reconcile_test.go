@@ -2,14 +2,21 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/parallel-sessions/parallel-sessions/cmd/internal/fakegithub"
+	"github.com/parallel-sessions/parallel-sessions/cmd/internal/ghapi"
 )
 
 // botLogin is who the bot writes as on the fake.
@@ -96,30 +103,41 @@ func TestServeReconcileFailuresAreLoggedAndRetried(t *testing.T) {
 	}
 }
 
-// SIGTERM in the middle of a reconcile whose GitHub hangs stops the bot
-// at once: nothing waits on a reconcile, so it is not given the shutdown
-// timeout that accepted deliveries get.
+// SIGTERM in the middle of a reconcile whose GitHub hangs, in a job or in
+// the listing of the installed repositories, stops the bot at once:
+// nothing waits on a reconcile, so it is not given the shutdown timeout
+// that accepted deliveries get.
 func TestServeStopsPromptlyDuringAReconcile(t *testing.T) {
-	s := lostClose(t)
-	hang := &fakegithub.Fault{Path: "/repos/octo/repo/pulls", Hang: true}
-	s.gh.AddFault(hang)
-	bot := startServe(t, s, "--reconcile-every", "1h", "--shutdown-timeout", "30s")
-	eventually(t, "the reconcile reaching GitHub", func() bool { return s.gh.Matched(hang) > 0 }, bot.logs.String)
-	start := time.Now()
-	if err := bot.stop(t, 20*time.Second); err != nil {
-		t.Fatalf("exit: %v\n%s", err, bot.logs)
-	}
-	if took := time.Since(start); took > 5*time.Second {
-		t.Errorf("stopped %v after SIGTERM, want at once (the shutdown timeout is 30s)", took)
-	}
-	logs := bot.logs.String()
-	for _, want := range []string{`"msg":"job failed","delivery":"reconcile-1"`, `"msg":"reconcile done","reconcile":1,"repos":1,"failed":1`, `"msg":"stopped"`} {
-		if !strings.Contains(logs, want) {
-			t.Errorf("logs lack %s:\n%s", want, logs)
-		}
-	}
-	if strings.Contains(logs, "shutdown timeout") {
-		t.Errorf("the shutdown waited for the reconcile:\n%s", logs)
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{"/repos/octo/repo/pulls", []string{`"msg":"job failed","delivery":"reconcile-1"`, `"msg":"reconcile done","reconcile":1,"repos":1,"failed":1`}},
+		{"/installation/repositories", []string{`"msg":"reconcile: listing the installed repositories failed; reconciling those listed"`, `"msg":"reconcile done","reconcile":1,"repos":0,"failed":0`}},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			s := lostClose(t)
+			hang := &fakegithub.Fault{Path: tc.path, Hang: true}
+			s.gh.AddFault(hang)
+			bot := startServe(t, s, "--reconcile-every", "1h", "--shutdown-timeout", "30s")
+			eventually(t, "the reconcile reaching GitHub", func() bool { return s.gh.Matched(hang) > 0 }, bot.logs.String)
+			start := time.Now()
+			if err := bot.stop(t, 20*time.Second); err != nil {
+				t.Fatalf("exit: %v\n%s", err, bot.logs)
+			}
+			if took := time.Since(start); took > 5*time.Second {
+				t.Errorf("stopped %v after SIGTERM, want at once (the shutdown timeout is 30s)", took)
+			}
+			logs := bot.logs.String()
+			for _, want := range append(tc.want, `"msg":"stopped"`) {
+				if !strings.Contains(logs, want) {
+					t.Errorf("logs lack %s:\n%s", want, logs)
+				}
+			}
+			if strings.Contains(logs, "shutdown timeout") {
+				t.Errorf("the shutdown waited for the reconcile:\n%s", logs)
+			}
+		})
 	}
 }
 
@@ -234,5 +252,79 @@ func TestReconcileCost(t *testing.T) {
 	}
 	if want := 1 + bases + 4*gatedPRs; l2 != 2 || r2 != want || w2 != 0 {
 		t.Errorf("steady round: %d App requests, %d reads, %d writes; want 2, %d, 0", l2, r2, w2, want)
+	}
+}
+
+// stubInstalled is what installed answers: repositories by installation,
+// or the installation's error.
+type stubInstalled map[int64]any
+
+func (s stubInstalled) Installations(context.Context) ([]int64, error) {
+	ids := slices.Collect(maps.Keys(s))
+	slices.Sort(ids)
+	return ids, nil
+}
+
+func (s stubInstalled) Repositories(_ context.Context, id int64) ([]ghapi.Installed, error) {
+	if err, ok := s[id].(error); ok {
+		return nil, err
+	}
+	return s[id].([]ghapi.Installed), nil
+}
+
+// A reconcile of many repositories keeps at most reconcileConcurrency of
+// them queued or running, reconciles each once, goes on past an
+// installation whose listing fails, and stops queueing once cancelled.
+func TestReconcileIsBounded(t *testing.T) {
+	var repos []ghapi.Installed
+	for i := range 40 {
+		repos = append(repos, ghapi.Installed{Installation: 1, Repository: fmt.Sprintf("octo/r%d", i), DefaultBranch: "main"})
+	}
+	repos = append(repos, ghapi.Installed{Installation: 1, Repository: "octo/empty"}) // no branch yet
+	apps := stubInstalled{1: repos, 2: errors.New("installation 2 is gone")}
+	var mu sync.Mutex
+	inflight, most := 0, 0
+	seen := map[string]int{}
+	logs := &lockedBuffer{}
+	b := &bot{log: slog.New(slog.NewJSONHandler(logs, nil))}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b.queues = newQueues(func(j job) bool {
+		mu.Lock()
+		inflight++
+		most = max(most, inflight)
+		seen[j.repo]++
+		mu.Unlock()
+		time.Sleep(2 * time.Millisecond)
+		mu.Lock()
+		inflight--
+		mu.Unlock()
+		return j.repo != "octo/r7"
+	})
+	b.reconcile(ctx, apps, serveConfig{jobTimeout: time.Minute}, 1)
+	if most > reconcileConcurrency || most < 2 {
+		t.Errorf("%d repositories reconciled at once, want 2 to %d", most, reconcileConcurrency)
+	}
+	if len(seen) != 40 {
+		t.Errorf("reconciled %d repositories, want 40", len(seen))
+	}
+	for r, n := range seen {
+		if n != 1 {
+			t.Errorf("%s reconciled %d times", r, n)
+		}
+	}
+	for _, want := range []string{`"err":"installation 2 is gone","listed":41`, `"msg":"reconcile done","reconcile":1,"repos":40,"failed":1`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("logs lack %s:\n%s", want, logs)
+		}
+	}
+
+	// Cancelled, a reconcile queues nothing more and returns at once.
+	clear(seen)
+	cancel()
+	start := time.Now()
+	b.reconcile(ctx, stubInstalled{1: repos}, serveConfig{jobTimeout: time.Minute}, 2)
+	if len(seen) != 0 || time.Since(start) > time.Second {
+		t.Errorf("a cancelled reconcile ran %d jobs in %v", len(seen), time.Since(start))
 	}
 }
