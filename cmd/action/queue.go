@@ -29,10 +29,11 @@ type job struct {
 func (j job) deliveries() []string { return append([]string{j.delivery}, j.also...) }
 
 // key names what a job does; two jobs with one key in one repository do
-// the same work. A reconcile is no delivery's event, so it is never
-// folded into a delivery's job nor a delivery's into it. An event that changes its pull request's state (opened,
-// closed, reopened) re-gates what the change reaches, so it is never
-// folded into one that does not. Nor is a push folded into another push:
+// the same work. A reconcile (every base) is no delivery's event, so it is
+// never folded into a delivery's job (a push's re-evaluates one base) nor
+// a delivery's into it. An event that changes its pull request's state
+// (opened, closed, reopened) re-gates what the change reaches, so it is
+// never folded into one that does not. Nor is a push folded into another push:
 // each compares the plan at its own before commit with the tip, and a
 // plan changed by the first and changed back by the second is the same at
 // the first one's before as at the tip, while a job between them may have
