@@ -155,3 +155,25 @@ func TestFullReevaluationReportsAnInvalidPlanOnAnotherBase(t *testing.T) {
 		t.Errorf("the summary does not name develop's invalid plan:\n%s", r.summary)
 	}
 }
+
+// A head commit shared by pull requests into two bases with plans shows
+// both bases' statuses; the re-evaluation of every base gates both, and
+// both get error statuses that say so, from the plans it read once.
+func TestFullReevaluationSeesAHeadSharedAcrossBases(t *testing.T) {
+	s := twoPlans(t)
+	s.gh.AddPull(fakegithub.Pull{Number: 23, HeadRef: "copy", HeadSHA: "b1", BaseRef: "develop", Files: []fakegithub.File{{Status: "modified", Filename: "services/api/handler.go"}}})
+	r := s.dispatchEvent()
+	wantCode(t, r, exitOK)
+	s.wantStatus("b1", scope, "error: its head commit b1 is also the head of #")
+	s.wantStatus("b1", order, "error: its head commit b1 is also the head of #")
+	s.wantStatus("d2", order, "success: ready")
+	plans := 0
+	for _, q := range r.reqs {
+		if q.Path == "/repos/octo/repo/contents/plan.toml" {
+			plans++
+		}
+	}
+	if plans != 2 {
+		t.Errorf("read %d plans, want main's and develop's once each", plans)
+	}
+}
