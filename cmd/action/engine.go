@@ -101,7 +101,13 @@ type outcome struct {
 	// decisions are the gate's decisions for the base, when the event
 	// needed them all: the job summary and the bot's log show the order.
 	decisions []ordering.Decision
+	// others are the outcomes of the other bases a re-evaluation of every
+	// base gated (reevaluateAll).
+	others []*outcome
 }
+
+// bases lists the outcome and those of the other bases it holds.
+func (o *outcome) bases() []*outcome { return append([]*outcome{o}, o.others...) }
 
 // handle does what the event asks; a nil outcome means the event is not
 // one ps-action acts on.

@@ -72,7 +72,7 @@ func (e event) todo() string {
 		return doGatePR
 	case e.name == "merge_group" && e.action == "checks_requested":
 		return doGateGroup
-	case e.base != "" && (e.name == "push" || e.name == "workflow_dispatch" || e.name == "schedule"):
+	case e.base != "" && (e.name == "push" || e.name == "workflow_dispatch" || e.name == "schedule" || e.name == reconcileEvent):
 		return doReevaluate
 	}
 	return doNothing

@@ -14,19 +14,36 @@ import (
 // show the same statuses, and what the gate writes for one would pass the
 // other (README, "Security model").
 func (e *engine) openInto(ctx context.Context, base string) ([]ghapi.PullRequest, error) {
+	all, err := e.openPulls(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return into(all, base), nil
+}
+
+// openPulls lists every open pull request of the repository, once, and
+// notes their heads (openInto).
+func (e *engine) openPulls(ctx context.Context) ([]ghapi.PullRequest, error) {
 	all, err := e.gh.OpenPulls(ctx, "")
 	if err != nil {
 		return nil, err
 	}
 	e.heads = map[string][]ghapi.PullRequest{}
-	var open []ghapi.PullRequest
 	for _, pr := range all {
 		e.heads[pr.HeadSHA] = append(e.heads[pr.HeadSHA], pr)
+	}
+	return all, nil
+}
+
+// into filters the pull requests into base, in their order.
+func into(all []ghapi.PullRequest, base string) []ghapi.PullRequest {
+	var open []ghapi.PullRequest
+	for _, pr := range all {
 		if pr.BaseRef == base {
 			open = append(open, pr)
 		}
 	}
-	return open, nil
+	return open
 }
 
 // twins lists the other open pull requests whose head commit is pr's and
@@ -63,12 +80,19 @@ func (e *engine) gatedBase(ctx context.Context, base string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	gated := (ps.plan != nil || len(ps.findings) > 0) && (ps.plan == nil || ps.plan.Base == base)
+	return e.noteGated(ps), nil
+}
+
+// noteGated notes whether the gate writes statuses on pull requests into
+// the base of ps, a plan read at the base's tip, and reports it: the base
+// has a plan whose base it is, valid or not.
+func (e *engine) noteGated(ps *planState) bool {
+	gated := (ps.plan != nil || len(ps.findings) > 0) && (ps.plan == nil || ps.plan.Base == ps.base)
 	if e.gatedBases == nil {
 		e.gatedBases = map[string]bool{}
 	}
-	e.gatedBases[base] = gated
-	return gated, nil
+	e.gatedBases[ps.base] = gated
+	return gated
 }
 
 // sharedHeadNote is the error status of a pull request whose head commit

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -15,22 +16,31 @@ type job struct {
 	web          string // the repository's web address, "" when unknown
 	installation int64
 	ev           event
+	// until, for a reconcile, ends the job when it is done (shutdown): no
+	// delivery waits on a reconcile, and the next start-up runs it again.
+	// nil for a delivery's job.
+	until context.Context
+	// notify are told whether the job succeeded once it has run: the
+	// reconcile's, which bounds how many of its jobs are queued.
+	notify []func(ok bool)
 }
 
 // deliveries lists every delivery the job does the work of.
 func (j job) deliveries() []string { return append([]string{j.delivery}, j.also...) }
 
 // key names what a job does; two jobs with one key in one repository do
-// the same work. An event that changes its pull request's state (opened,
-// closed, reopened) re-gates what the change reaches, so it is never
-// folded into one that does not. Nor is a push folded into another push:
+// the same work. A reconcile (every base) is no delivery's event, so it is
+// never folded into a delivery's job (a push's re-evaluates one base) nor
+// a delivery's into it. An event that changes its pull request's state
+// (opened, closed, reopened) re-gates what the change reaches, so it is
+// never folded into one that does not. Nor is a push folded into another push:
 // each compares the plan at its own before commit with the tip, and a
 // plan changed by the first and changed back by the second is the same at
 // the first one's before as at the tip, while a job between them may have
 // gated with the plan in between.
 func (j job) key() string {
 	was, changed := j.ev.stateChange()
-	return j.ev.todo() + "|" + strconv.FormatBool(changed) + was + "|" + j.ev.base + "|" + j.ev.before + "|" + j.ev.group.HeadSHA + "|" + strconv.Itoa(j.ev.pr)
+	return j.ev.name + "|" + j.ev.todo() + "|" + strconv.FormatBool(changed) + was + "|" + j.ev.base + "|" + j.ev.before + "|" + j.ev.group.HeadSHA + "|" + strconv.Itoa(j.ev.pr)
 }
 
 // queues runs jobs one at a time per repository, in the order they came,
@@ -76,6 +86,7 @@ func (q *queues) add(j job) bool {
 	for i := range rq.pending {
 		if rq.pending[i].key() == j.key() {
 			rq.pending[i].also = append(rq.pending[i].also, j.deliveries()...)
+			rq.pending[i].notify = append(rq.pending[i].notify, j.notify...)
 			q.coalesced.Add(1)
 			return true
 		}
@@ -97,10 +108,14 @@ func (q *queues) work(repo string, rq *repoQueue) {
 		j := rq.pending[0]
 		rq.pending = rq.pending[1:]
 		q.mu.Unlock()
-		if q.run(j) {
+		ok := q.run(j)
+		if ok {
 			q.done.Add(1)
 		} else {
 			q.failed.Add(1)
+		}
+		for _, tell := range j.notify {
+			tell(ok)
 		}
 	}
 }

@@ -16,44 +16,10 @@ import (
 func report(action *githubactions.Action, getenv func(string) string, out *outcome) int {
 	var summary strings.Builder
 	code := exitOK
-	if out.notice != "" {
-		action.Noticef("ps-action: %s", out.notice)
-		fmt.Fprintf(&summary, "### parallel-sessions\n\n%s\n", mdText(out.notice))
-	}
-	if ps := out.plan; ps != nil && ps.note != "" {
-		action.Noticef("ps-action: %s", logSafe(ps.note))
-	}
-	if ps := out.plan; ps != nil && len(ps.findings) > 0 {
-		for i, f := range ps.findings {
-			if i == maxAnnotations {
-				action.Errorf("%s on %s has %d more problems; run ps-local validate", ps.path, ps.base, len(ps.findings)-i)
-				break
-			}
-			action.WithFieldsMap(map[string]string{"file": f.File, "line": strconv.Itoa(f.Pos.Line), "col": strconv.Itoa(f.Pos.Col), "title": "invalid plan [" + f.Rule + "]"}).Errorf("%s", f.Message)
+	for _, o := range out.bases() {
+		if reportBase(action, &summary, o, out.ownPR) {
+			code = exitFail
 		}
-		fmt.Fprintf(&summary, "### parallel-sessions\n\n%s on %s is invalid; nothing is gated until it is fixed:\n\n", codeSpan(ps.path), codeSpan(ps.base))
-		for _, f := range ps.findings {
-			fmt.Fprintf(&summary, "- %s\n", codeSpan(f.String()))
-		}
-		code = exitFail
-	}
-	for _, m := range out.moved {
-		action.Warningf("ps-action: %s", m)
-		fmt.Fprintf(&summary, "- %s\n", mdText(m))
-	}
-	for i := range out.gated {
-		g := &out.gated[i]
-		line := logSafe(gatedLine(g))
-		action.Infof("%s", line)
-		if g.comment != "" && g.pr.Number == out.ownPR {
-			summary.WriteString(strings.Replace(g.comment, marker+"\n", "", 1))
-		} else {
-			// Branch names and paths of pull requests are Markdown's text.
-			fmt.Fprintf(&summary, "- %s\n", mdText(gatedLine(g)))
-		}
-	}
-	if out.decisions != nil {
-		fmt.Fprintf(&summary, "\n#### The merge order of %s\n\n%s", codeSpan(out.plan.base), orderTable(out))
 	}
 	if g := out.ownGated; g != nil {
 		annotate(action, g)
@@ -66,6 +32,51 @@ func report(action *githubactions.Action, getenv func(string) string, out *outco
 		action.AddStepSummary(summary.String())
 	}
 	return code
+}
+
+// reportBase reports the outcome of one base into the log and summary; it
+// reports whether the base's plan is invalid.
+func reportBase(action *githubactions.Action, summary *strings.Builder, out *outcome, own int) (invalid bool) {
+	if out.notice != "" {
+		action.Noticef("ps-action: %s", out.notice)
+		fmt.Fprintf(summary, "### parallel-sessions\n\n%s\n", mdText(out.notice))
+	}
+	if ps := out.plan; ps != nil && ps.note != "" {
+		action.Noticef("ps-action: %s", logSafe(ps.note))
+	}
+	if ps := out.plan; ps != nil && len(ps.findings) > 0 {
+		for i, f := range ps.findings {
+			if i == maxAnnotations {
+				action.Errorf("%s on %s has %d more problems; run ps-local validate", ps.path, ps.base, len(ps.findings)-i)
+				break
+			}
+			action.WithFieldsMap(map[string]string{"file": f.File, "line": strconv.Itoa(f.Pos.Line), "col": strconv.Itoa(f.Pos.Col), "title": "invalid plan [" + f.Rule + "]"}).Errorf("%s", f.Message)
+		}
+		fmt.Fprintf(summary, "### parallel-sessions\n\n%s on %s is invalid; nothing is gated until it is fixed:\n\n", codeSpan(ps.path), codeSpan(ps.base))
+		for _, f := range ps.findings {
+			fmt.Fprintf(summary, "- %s\n", codeSpan(f.String()))
+		}
+		invalid = true
+	}
+	for _, m := range out.moved {
+		action.Warningf("ps-action: %s", m)
+		fmt.Fprintf(summary, "- %s\n", mdText(m))
+	}
+	for i := range out.gated {
+		g := &out.gated[i]
+		line := logSafe(gatedLine(g))
+		action.Infof("%s", line)
+		if g.comment != "" && g.pr.Number == own {
+			summary.WriteString(strings.Replace(g.comment, marker+"\n", "", 1))
+		} else {
+			// Branch names and paths of pull requests are Markdown's text.
+			fmt.Fprintf(summary, "- %s\n", mdText(gatedLine(g)))
+		}
+	}
+	if out.decisions != nil {
+		fmt.Fprintf(summary, "\n#### The merge order of %s\n\n%s", codeSpan(out.plan.base), orderTable(out))
+	}
+	return invalid
 }
 
 // gatedLine is one line on a gated pull request for the log.

@@ -38,6 +38,12 @@ job has --job-timeout and --retry-budget; on SIGTERM the accepted jobs get
 --shutdown-timeout to finish, then what is left is cancelled and logged as
 failed (redeliver those deliveries).
 
+Reconcile (README, "The bot"): at start-up and then --reconcile-every after
+each round ends, every repository the App's installations can access is
+re-evaluated in full, every base with a plan, through the same per-
+repository queues as deliveries, a few repositories at a time; a failure is
+logged and the next round tries again; 0 turns it off.
+
 Flags:
 `
 
@@ -58,6 +64,8 @@ type serveConfig struct {
 	retry               ghapi.RetryPolicy
 	jobTimeout          time.Duration
 	shutdownTimeout     time.Duration
+	// reconcileEvery is the pause between reconciles; 0: none at all.
+	reconcileEvery time.Duration
 }
 
 // runServe runs the bot until ctx is done, then stops taking deliveries
@@ -86,7 +94,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	srv := &http.Server{Handler: b.routes(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	log.Info("listening", "addr", ln.Addr().String(), "app_id", cfg.appID, "api_url", cfg.apiURL)
+	log.Info("listening", "addr", ln.Addr().String(), "app_id", cfg.appID, "api_url", cfg.apiURL, "reconcile_every", cfg.reconcileEvery.String())
+	reconciling, stopReconciling := context.WithCancel(ctx)
+	defer stopReconciling()
+	reconciled := make(chan struct{})
+	go func() {
+		defer close(reconciled)
+		if cfg.reconcileEvery > 0 {
+			b.reconcileEvery(reconciling, app, cfg)
+		}
+	}()
 
 	code := exitOK
 	select {
@@ -96,7 +113,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		log.Error("serve failed", "err", err)
 		code = exitError
 	}
+	stopReconciling() // its running jobs end at once; the next start-up reconciles
 	b.shutdown(srv, cfg.shutdownTimeout)
+	<-reconciled
 	log.Info("stopped", "jobs_done", b.queues.done.Load(), "jobs_failed", b.queues.failed.Load(), "jobs_coalesced", b.queues.coalesced.Load())
 	return code
 }
@@ -147,6 +166,9 @@ func newBot(cfg serveConfig, app *ghapi.App, log *slog.Logger) *bot {
 func (b *bot) process(jobs context.Context, cfg serveConfig, app *ghapi.App, j job) error {
 	ctx, cancel := context.WithTimeout(ghapi.WithRetryBudget(jobs, cfg.retry.Budget), cfg.jobTimeout)
 	defer cancel()
+	if j.until != nil {
+		defer context.AfterFunc(j.until, cancel)()
+	}
 	log := b.log.With("delivery", j.delivery, "repo", j.repo, "todo", j.ev.todo())
 	if len(j.also) > 0 {
 		log = log.With("coalesced", j.also)
@@ -169,24 +191,39 @@ func (b *bot) process(jobs context.Context, cfg serveConfig, app *ghapi.App, j j
 	if err != nil {
 		return fail(err)
 	}
-	attrs := []any{"ms", time.Since(start).Milliseconds(), "gated", len(out.gated)}
-	if out.notice != "" {
-		attrs = append(attrs, "notice", out.notice)
-	}
-	if len(out.moved) > 0 {
-		attrs = append(attrs, "head_moved", out.moved)
-	}
-	if out.plan != nil && len(out.plan.findings) > 0 {
-		attrs = append(attrs, "plan_findings", len(out.plan.findings))
-	}
-	for _, g := range out.gated {
-		attrs = append(attrs, "pr_"+strconv.Itoa(g.pr.Number), string(g.scope)+"/"+readyWord(g.ready))
-	}
-	if out.decisions != nil {
-		attrs = append(attrs, "order", orderTable(out))
-	}
-	log.Info("job done", attrs...)
+	log.Info("job done", append([]any{"ms", time.Since(start).Milliseconds()}, outcomeAttrs(out)...)...)
 	return nil
+}
+
+// outcomeAttrs are the log attributes of a job's outcome: for a
+// re-evaluation of every base, the order and plan problems of each base
+// beside the first are keyed by the base's name.
+func outcomeAttrs(out *outcome) []any {
+	gated := 0
+	var attrs []any
+	for i, o := range out.bases() {
+		suffix := ""
+		if i > 0 {
+			suffix = "_" + o.plan.base
+		}
+		gated += len(o.gated)
+		if o.notice != "" {
+			attrs = append(attrs, "notice"+suffix, o.notice)
+		}
+		if len(o.moved) > 0 {
+			attrs = append(attrs, "head_moved"+suffix, o.moved)
+		}
+		if o.plan != nil && len(o.plan.findings) > 0 {
+			attrs = append(attrs, "plan_findings"+suffix, len(o.plan.findings))
+		}
+		for _, g := range o.gated {
+			attrs = append(attrs, "pr_"+strconv.Itoa(g.pr.Number), string(g.scope)+"/"+readyWord(g.ready))
+		}
+		if o.decisions != nil {
+			attrs = append(attrs, "order"+suffix, orderTable(o))
+		}
+	}
+	return append([]any{"gated", gated}, attrs...)
 }
 
 func readyWord(ready bool) string {
@@ -215,6 +252,7 @@ func readServeConfig(args []string, getenv func(string) string, stdout, stderr i
 	fs.DurationVar(&cfg.jobTimeout, "job-timeout", 10*time.Minute, "longest a job may run; then it fails and its delivery can be redelivered")
 	fs.DurationVar(&cfg.retry.Budget, "retry-budget", ghapi.DefaultRetry.Budget, "longest one job may wait out 5xx answers and rate limits, all its requests together")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long accepted jobs may take to finish before the rest are cancelled")
+	fs.DurationVar(&cfg.reconcileEvery, "reconcile-every", time.Hour, "re-evaluate every installed repository at start-up and then this long after each round ends; 0 turns it off")
 	for _, a := range args {
 		if a == "--help" || a == "-h" || a == "-help" {
 			fs.SetOutput(stdout)
@@ -238,6 +276,8 @@ func readServeConfig(args []string, getenv func(string) string, stdout, stderr i
 		return cfg, fmt.Errorf("--job-timeout and --shutdown-timeout must be positive")
 	case cfg.retry.Budget < 0:
 		return cfg, fmt.Errorf("--retry-budget must not be negative")
+	case cfg.reconcileEvery < 0:
+		return cfg, fmt.Errorf("--reconcile-every must not be negative; 0 turns reconciling off")
 	}
 	normal, err := planPath(cfg.planPath)
 	if err != nil {

@@ -25,7 +25,9 @@ type servedBot struct {
 }
 
 // startServe runs `ps-action serve` against the fake, App installed, with
-// extra flags args, and waits until it listens.
+// extra flags args, and waits until it listens. It does not reconcile
+// unless args give --reconcile-every: the tests of deliveries count their
+// jobs.
 func startServe(t testing.TB, s *scenario, args ...string) *servedBot {
 	t.Helper()
 	key, pemKey := fakegithub.NewAppKey(t)
@@ -34,7 +36,7 @@ func startServe(t testing.TB, s *scenario, args ...string) *servedBot {
 	if err := os.WriteFile(keyFile, pemKey, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0", "--reconcile-every", "0"}, args...)...)
 	cmd.Env = []string{
 		"PATH=" + os.Getenv("PATH"),
 		fmt.Sprintf("GITHUB_APP_ID=%d", testAppID),
@@ -198,6 +200,8 @@ func TestServeConfiguration(t *testing.T) {
 		{"bad key", nil, map[string]string{"GITHUB_APP_PRIVATE_KEY_FILE": "", "GITHUB_APP_PRIVATE_KEY": "nope"}, exitError, "private key of GitHub App 314", false},
 		{"bad flag", []string{"--untracked-prs", "maybe"}, base, exitError, `--untracked-prs is "maybe"`, false},
 		{"extra argument", []string{"now"}, base, exitError, `unexpected argument "now"`, false},
+		{"negative reconcile", []string{"--reconcile-every", "-1m"}, base, exitError, "--reconcile-every must not be negative", false},
+		{"help on reconcile", []string{"--help"}, base, exitOK, "re-evaluate every installed repository at start-up", true},
 		{"bad address", []string{"--addr", "256.0.0.1:99999"}, base, exitError, "listen", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

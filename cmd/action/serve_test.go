@@ -34,6 +34,9 @@ type botScenario struct {
 	bot  *bot
 	url  string
 	logs *lockedBuffer
+	// app and cfg are the bot's, for a test that reconciles in process.
+	app *ghapi.App
+	cfg serveConfig
 }
 
 func newBotScenario(t *testing.T, maxBody int64) *botScenario {
@@ -63,7 +66,7 @@ func newBotScenarioWith(t *testing.T, set func(*serveConfig)) *botScenario {
 	b := newBot(cfg, app, slog.New(slog.NewJSONHandler(logs, nil)))
 	srv := httptest.NewServer(b.routes())
 	t.Cleanup(srv.Close)
-	return &botScenario{scenario: s, bot: b, url: srv.URL, logs: logs}
+	return &botScenario{scenario: s, bot: b, url: srv.URL, logs: logs, app: app, cfg: cfg}
 }
 
 // delivery is a webhook request as GitHub sends it.

@@ -71,8 +71,8 @@ func (c *change) undo(pulls []ordering.PullRequest) []ordering.PullRequest {
 
 // reevaluateFor re-evaluates the base of an event that asks for it: a
 // closed pull request re-gates what its close changed; a push what the
-// base's move changed, everything when the plan changed; workflow_dispatch
-// and schedule everything.
+// base's move changed, everything when the plan changed; workflow_dispatch,
+// schedule and the bot's reconcile everything, on every base with a plan.
 func (e *engine) reevaluateFor(ctx context.Context, ev event) (*outcome, error) {
 	switch {
 	case ev.pr != 0 && ev.head != "":
@@ -81,7 +81,7 @@ func (e *engine) reevaluateFor(ctx context.Context, ev event) (*outcome, error) 
 	case ev.name == "push":
 		return e.resweep(ctx, ev.base, nil, ev.before)
 	}
-	return e.resweep(ctx, ev.base, nil, "")
+	return e.reevaluateAll(ctx, ev.base)
 }
 
 // resweep re-gates the open pull requests into base after an event that

@@ -20,6 +20,8 @@ func TestParseEvent(t *testing.T) {
 		{"workflow_dispatch", `{"ref":"refs/heads/trunk","inputs":{}}`, "other", event{name: "workflow_dispatch", base: "trunk"}, doReevaluate},
 		{"schedule", `{"schedule":"*/15 * * * *"}`, "main", event{name: "schedule", base: "main"}, doReevaluate},
 		{"issues", `{"action":"opened"}`, "main", event{name: "issues"}, doNothing},
+		// No delivery is the bot's reconcile, whatever it is named.
+		{reconcileEvent, `{"ref":"refs/heads/main"}`, "main", event{name: reconcileEvent}, doNothing},
 		{"pull_request_target", `{"action":"closed","pull_request":{"number":7,"base":{"ref":"main"},"head":{"ref":"extract-auth","repo":{"full_name":"octo/repo"}}}}`, "", event{name: "pull_request_target", pr: 7, action: "closed", base: "main", head: "extract-auth", headRepo: "octo/repo"}, doReevaluate},
 		{"pull_request", `{"action":"opened","pull_request":{"number":7,"base":{"ref":"main"},"head":{"ref":"x","repo":null}}}`, "", event{name: "pull_request", pr: 7, action: "opened", base: "main", head: "x"}, doGatePR},
 		{"push", `{"ref":"refs/heads/main","before":"1111111111111111111111111111111111111111"}`, "", event{name: "push", base: "main", before: "1111111111111111111111111111111111111111"}, doReevaluate},

@@ -57,13 +57,7 @@ func (a *App) Installation(ctx context.Context, repository string) (int64, error
 // the installation token, so that a caller can mask it. The token is
 // renewed before it expires; clients of one installation share it.
 func (a *App) Client(ctx context.Context, repository string, installation int64) (*Client, string, error) {
-	a.mu.Lock()
-	tr, ok := a.installations[installation]
-	if !ok {
-		tr = ghinstallation.NewFromAppsTransport(a.apps, installation)
-		a.installations[installation] = tr
-	}
-	a.mu.Unlock()
+	tr := a.transport(installation)
 	token, err := tr.Token(ctx)
 	if err != nil {
 		return nil, "", fmt.Errorf("get an installation token of GitHub App %d for %s: %w", a.apps.AppID(), repository, err)
@@ -72,4 +66,16 @@ func (a *App) Client(ctx context.Context, repository string, installation int64)
 	opts.Transport = tr
 	c, err := New(repository, opts)
 	return c, token, err
+}
+
+// transport is the one transport of installation, which holds its token.
+func (a *App) transport(installation int64) *ghinstallation.Transport {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	tr, ok := a.installations[installation]
+	if !ok {
+		tr = ghinstallation.NewFromAppsTransport(a.apps, installation)
+		a.installations[installation] = tr
+	}
+	return tr
 }

@@ -110,3 +110,57 @@ func TestContains(t *testing.T) {
 		t.Error("a failed comparison passed as an answer")
 	}
 }
+
+// The repositories of the App's installations are listed as GitHub pages
+// them, archived ones left out, and a suspended installation is no
+// installation to act as.
+func TestAppListsItsInstalledRepositories(t *testing.T) {
+	fake := fakegithub.New(t, "octo", "repo")
+	key, pemKey := fakegithub.NewAppKey(t)
+	fake.InstallApp(42, 4242, &key.PublicKey)
+	fake.AlsoInstalledOn(fakegithub.InstalledRepo{FullName: "octo/two"}, fakegithub.InstalledRepo{FullName: "octo/old", Archived: true}, fakegithub.InstalledRepo{FullName: "octo/three"}, fakegithub.InstalledRepo{FullName: "octo/four"})
+	fake.MaxPerPage = 2
+	ctx := context.Background()
+	app, err := NewApp(42, pemKey, Options{BaseURL: fake.APIURL(), Retry: RetryPolicy{Budget: time.Second, Backoff: 10 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := app.Installations(ctx)
+	if err != nil || len(ids) != 1 || ids[0] != 4242 {
+		t.Fatalf("Installations = %v, %v; want [4242]", ids, err)
+	}
+	repos, err := app.Repositories(ctx, 4242)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range repos {
+		if r.Installation != 4242 || r.DefaultBranch != "main" || r.HTMLURL != "https://github.example/"+r.Repository {
+			t.Errorf("repository %+v", r)
+		}
+		names = append(names, r.Repository)
+	}
+	if got := strings.Join(names, " "); got != "octo/repo octo/two octo/three octo/four" {
+		t.Errorf("repositories %s, want octo/repo octo/two octo/three octo/four", got)
+	}
+	pages := 0
+	for _, r := range fake.Requests() {
+		switch {
+		case r.Path == "/installation/repositories":
+			pages++
+			if !strings.HasPrefix(r.Auth, "token ghs_") {
+				t.Errorf("%s without the installation token", r.Path)
+			}
+		case r.Path == "/app/installations" && !strings.HasPrefix(r.Auth, "Bearer "):
+			t.Errorf("%s without the App's JWT", r.Path)
+		}
+	}
+	if pages != 3 {
+		t.Errorf("read %d pages of 5 repositories at 2 a page, want 3", pages)
+	}
+
+	fake.SuspendInstallation()
+	if ids, err := app.Installations(ctx); err != nil || len(ids) != 0 {
+		t.Errorf("Installations of a suspended installation = %v, %v; want none", ids, err)
+	}
+}

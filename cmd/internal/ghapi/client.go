@@ -68,6 +68,12 @@ func New(repository string, opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	return &Client{gh: newGitHub(opts, base), owner: owner, repo: name, graphQL: graphQL}, nil
+}
+
+// newGitHub is the go-github client of opts, rooted at base, with bounded
+// requests and retries.
+func newGitHub(opts Options, base *url.URL) *github.Client {
 	policy := opts.Retry
 	if policy == (RetryPolicy{}) {
 		policy = DefaultRetry
@@ -82,7 +88,7 @@ func New(repository string, opts Options) (*Client, error) {
 	}
 	gh.BaseURL = base
 	gh.UploadURL = base
-	return &Client{gh: gh, owner: owner, repo: name, graphQL: graphQL}, nil
+	return gh
 }
 
 // bounded is the options' transport with each request's timeout and
